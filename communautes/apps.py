@@ -1,0 +1,7 @@
+"""Django application configuration for communautes."""
+
+from django.apps import AppConfig
+
+
+class CommunautesConfig(AppConfig):
+    name = "communautes"

@@ -1,0 +1,7 @@
+"""Django application configuration for formations."""
+
+from django.apps import AppConfig
+
+
+class FormationsConfig(AppConfig):
+    name = "formations"

@@ -1,0 +1,11 @@
+"""Template context shared by every page: the main navigation."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    items = [(_("Accueil"), "/")]
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        items.append((_("Mon tableau de bord"), reverse("dashboard")))
+    return {"nav_items": items}

@@ -1,0 +1,98 @@
+"""Forms for sign-up and the profile: clean input or a clear French message."""
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from maillage.models import Commune, Profil, Reseau, Structure, Territoire, Thematique
+from maillage.models.profils import validate_siret
+
+
+class StructureFieldsMixin(forms.Form):
+    """Who employs the member: an existing structure, found by SIRET, or a new one."""
+
+    structure_nom = forms.CharField(label=_("Structure employeuse"), max_length=200)
+    reseau = forms.ModelChoiceField(label=_("Réseau"), queryset=Reseau.objects.all(), empty_label=_("Choisir un réseau"))
+    siret = forms.CharField(
+        label=_("SIRET de la structure"), max_length=14, required=False,
+        help_text=_("14 chiffres, facultatif."),
+    )
+    commune = forms.CharField(
+        label=_("Code INSEE de la commune de la structure"), max_length=5, min_length=5,
+        help_text=_("Par exemple 69123 pour Lyon."),
+    )
+
+    def clean_siret(self) -> str:
+        siret = "".join(self.cleaned_data.get("siret", "").split())
+        if siret:
+            validate_siret(siret)
+        return siret
+
+    def clean_commune(self) -> Commune:
+        code = self.cleaned_data["commune"].strip().upper()
+        try:
+            return Commune.objects.select_related("departement__parent").get(code_insee=code)
+        except Commune.DoesNotExist:
+            raise ValidationError(
+                _("Le code commune %(code)s est inconnu du code officiel géographique."),
+                code="commune_inconnue", params={"code": code},
+            ) from None
+
+    def structure_from_cleaned_data(self) -> Structure:
+        data = self.cleaned_data
+        if data["siret"]:
+            structure, _created = Structure.objects.get_or_create(
+                siret=data["siret"],
+                defaults={"nom": data["structure_nom"], "reseau": data["reseau"], "commune": data["commune"]},
+            )
+            return structure
+        structure, _created = Structure.objects.get_or_create(
+            nom=data["structure_nom"], commune=data["commune"], siret=None,
+            defaults={"reseau": data["reseau"]},
+        )
+        return structure
+
+
+class SignupForm(StructureFieldsMixin, AllauthSignupForm):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    fonction = forms.CharField(label=_("Fonction"), max_length=150, required=False)
+
+    field_order = [
+        "email", "first_name", "last_name", "fonction", "structure_nom", "reseau", "siret", "commune",
+        "password1", "password2",
+    ]
+
+    @transaction.atomic
+    def save(self, request):
+        user = super().save(request)
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+        Profil.objects.update_or_create(
+            user=user,
+            defaults={"structure": self.structure_from_cleaned_data(), "fonction": self.cleaned_data["fonction"]},
+        )
+        return user
+
+
+class ProfilForm(forms.ModelForm):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    territoires = forms.ModelMultipleChoiceField(
+        label=_("Territoires d'intervention"), required=False,
+        queryset=Territoire.objects.filter(niveau__in=[Territoire.Niveau.REGION, Territoire.Niveau.DEPARTEMENT]),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    thematiques = forms.ModelMultipleChoiceField(
+        label=_("Thématiques"), required=False, queryset=Thematique.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Profil
+        fields = [
+            "structure", "fonction", "presentation", "territoires", "thematiques",
+            "visibilite", "notifier_par_email", "frequence_resume",
+        ]

@@ -1,0 +1,1 @@
+"""Settings: base (shared), dev (embedded default), test, production."""

@@ -1,0 +1,47 @@
+"""Site-wide views: health, the personal dashboard, the profile form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from maillage import health, selectors, services
+from maillage.forms import ProfilForm
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    checks = health.readiness()
+    ready = health.FAILED not in checks.values()
+    return JsonResponse({"status": "ok" if ready else "failed", "checks": checks}, status=200 if ready else 503)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "maillage/dashboard.html", {"dashboard": selectors.dashboard_for(user=request.user)})
+
+
+@login_required
+def profil_edit(request: HttpRequest) -> HttpResponse:
+    profil = services.profil_ensure(user=request.user)
+    form = ProfilForm(
+        request.POST or None,
+        instance=profil,
+        initial={"first_name": request.user.first_name, "last_name": request.user.last_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.profil_update(user=request.user, **data)
+        messages.success(request, _("Votre profil a été enregistré."))
+        return redirect("dashboard")
+    return render(request, "maillage/profil_form.html", {"form": form})
