@@ -6,7 +6,9 @@ from ninja import NinjaAPI, Schema
 api = NinjaAPI(
     title="API Maillage",
     version="1.0.0",
-    description="API publique de Maillage : offre de professionnalisation, ressources et recherche.",
+    description=(
+        "API publique de Maillage : offre de professionnalisation, ressources et recherche."
+    ),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

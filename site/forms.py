@@ -14,13 +14,19 @@ class StructureFieldsMixin(forms.Form):
     """Who employs the member: an existing structure, found by SIRET, or a new one."""
 
     structure_nom = forms.CharField(label=_("Structure employeuse"), max_length=200)
-    reseau = forms.ModelChoiceField(label=_("Réseau"), queryset=Reseau.objects.all(), empty_label=_("Choisir un réseau"))
+    reseau = forms.ModelChoiceField(
+        label=_("Réseau"), queryset=Reseau.objects.all(), empty_label=_("Choisir un réseau")
+    )
     siret = forms.CharField(
-        label=_("SIRET de la structure"), max_length=14, required=False,
+        label=_("SIRET de la structure"),
+        max_length=14,
+        required=False,
         help_text=_("14 chiffres, facultatif."),
     )
     commune = forms.CharField(
-        label=_("Code INSEE de la commune de la structure"), max_length=5, min_length=5,
+        label=_("Code INSEE de la commune de la structure"),
+        max_length=5,
+        min_length=5,
         help_text=_("Par exemple 69123 pour Lyon."),
     )
 
@@ -37,7 +43,8 @@ class StructureFieldsMixin(forms.Form):
         except Commune.DoesNotExist:
             raise ValidationError(
                 _("Le code commune %(code)s est inconnu du code officiel géographique."),
-                code="commune_inconnue", params={"code": code},
+                code="commune_inconnue",
+                params={"code": code},
             ) from None
 
     def structure_from_cleaned_data(self) -> Structure:
@@ -45,11 +52,17 @@ class StructureFieldsMixin(forms.Form):
         if data["siret"]:
             structure, _created = Structure.objects.get_or_create(
                 siret=data["siret"],
-                defaults={"nom": data["structure_nom"], "reseau": data["reseau"], "commune": data["commune"]},
+                defaults={
+                    "nom": data["structure_nom"],
+                    "reseau": data["reseau"],
+                    "commune": data["commune"],
+                },
             )
             return structure
         structure, _created = Structure.objects.get_or_create(
-            nom=data["structure_nom"], commune=data["commune"], siret=None,
+            nom=data["structure_nom"],
+            commune=data["commune"],
+            siret=None,
             defaults={"reseau": data["reseau"]},
         )
         return structure
@@ -61,8 +74,16 @@ class SignupForm(StructureFieldsMixin, AllauthSignupForm):
     fonction = forms.CharField(label=_("Fonction"), max_length=150, required=False)
 
     field_order = [
-        "email", "first_name", "last_name", "fonction", "structure_nom", "reseau", "siret", "commune",
-        "password1", "password2",
+        "email",
+        "first_name",
+        "last_name",
+        "fonction",
+        "structure_nom",
+        "reseau",
+        "siret",
+        "commune",
+        "password1",
+        "password2",
     ]
 
     @transaction.atomic
@@ -73,7 +94,10 @@ class SignupForm(StructureFieldsMixin, AllauthSignupForm):
         user.save(update_fields=["first_name", "last_name"])
         Profil.objects.update_or_create(
             user=user,
-            defaults={"structure": self.structure_from_cleaned_data(), "fonction": self.cleaned_data["fonction"]},
+            defaults={
+                "structure": self.structure_from_cleaned_data(),
+                "fonction": self.cleaned_data["fonction"],
+            },
         )
         return user
 
@@ -82,17 +106,29 @@ class ProfilForm(forms.ModelForm):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     territoires = forms.ModelMultipleChoiceField(
-        label=_("Territoires d'intervention"), required=False,
-        queryset=Territoire.objects.filter(niveau__in=[Territoire.Niveau.REGION, Territoire.Niveau.DEPARTEMENT]),
+        label=_("Territoires d'intervention"),
+        required=False,
+        queryset=Territoire.objects.filter(
+            niveau__in=[Territoire.Niveau.REGION, Territoire.Niveau.DEPARTEMENT]
+        ),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     thematiques = forms.ModelMultipleChoiceField(
-        label=_("Thématiques"), required=False, queryset=Thematique.objects.all(), widget=forms.CheckboxSelectMultiple
+        label=_("Thématiques"),
+        required=False,
+        queryset=Thematique.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Profil
         fields = [
-            "structure", "fonction", "presentation", "territoires", "thematiques",
-            "visibilite", "notifier_par_email", "frequence_resume",
+            "structure",
+            "fonction",
+            "presentation",
+            "territoires",
+            "thematiques",
+            "visibilite",
+            "notifier_par_email",
+            "frequence_resume",
         ]

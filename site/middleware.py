@@ -25,8 +25,10 @@ class StaffMfaRequiredMiddleware:
         ):
             messages.warning(
                 request,
-                _("La double authentification est obligatoire pour les comptes d'administration. "
-                  "Activez-la pour continuer."),
+                _(
+                    "La double authentification est obligatoire pour les comptes d'administration. "
+                    "Activez-la pour continuer."
+                ),
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

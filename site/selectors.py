@@ -33,7 +33,9 @@ DASHBOARD_PROVIDERS: list = []
 
 def dashboard_for(*, user) -> Dashboard:
     profil = (
-        Profil.objects.select_related("structure__reseau", "structure__commune__departement__parent")
+        Profil.objects.select_related(
+            "structure__reseau", "structure__commune__departement__parent"
+        )
         .prefetch_related("territoires", "thematiques")
         .get_or_create(user=user)[0]
     )

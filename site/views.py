@@ -23,12 +23,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def readyz(request: HttpRequest) -> HttpResponse:
     checks = health.readiness()
     ready = health.FAILED not in checks.values()
-    return JsonResponse({"status": "ok" if ready else "failed", "checks": checks}, status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "failed", "checks": checks}, status=200 if ready else 503
+    )
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "maillage/dashboard.html", {"dashboard": selectors.dashboard_for(user=request.user)})
+    return render(
+        request,
+        "maillage/dashboard.html",
+        {"dashboard": selectors.dashboard_for(user=request.user)},
+    )
 
 
 @login_required

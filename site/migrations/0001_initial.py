@@ -2,178 +2,392 @@
 
 import django.core.validators
 import django.db.models.deletion
-import maillage.models.profils
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import maillage.models.profils
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActeMetier',
+            name="ActeMetier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=150, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=150, unique=True, verbose_name='identifiant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=150, unique=True, verbose_name="nom")),
+                ("slug", models.SlugField(max_length=150, unique=True, verbose_name="identifiant")),
             ],
             options={
-                'verbose_name': 'acte métier',
-                'verbose_name_plural': 'actes métier',
-                'ordering': ['nom'],
-                'abstract': False,
+                "verbose_name": "acte métier",
+                "verbose_name_plural": "actes métier",
+                "ordering": ["nom"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('code_insee', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('nom', models.CharField(max_length=150, verbose_name='nom')),
-                ('codes_postaux', models.JSONField(blank=True, default=list, verbose_name='codes postaux')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
+                (
+                    "code_insee",
+                    models.CharField(
+                        max_length=5, primary_key=True, serialize=False, verbose_name="code INSEE"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=150, verbose_name="nom")),
+                (
+                    "codes_postaux",
+                    models.JSONField(blank=True, default=list, verbose_name="codes postaux"),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ['nom'],
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ["nom"],
             },
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('accroche', models.CharField(blank=True, max_length=255, verbose_name='accroche')),
-                ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
-                ('corps', wagtail.fields.StreamField([('paragraphe', 0), ('chiffre', 3)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'label': 'Paragraphe'}), 1: ('wagtail.blocks.CharBlock', (), {'label': 'Valeur'}), 2: ('wagtail.blocks.CharBlock', (), {'label': 'Libellé'}), 3: ('wagtail.blocks.StructBlock', [[('valeur', 1), ('libelle', 2)]], {'label': 'Chiffre clé'})}, verbose_name='contenu')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("accroche", models.CharField(blank=True, max_length=255, verbose_name="accroche")),
+                (
+                    "introduction",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="introduction"),
+                ),
+                (
+                    "corps",
+                    wagtail.fields.StreamField(
+                        [("paragraphe", 0), ("chiffre", 3)],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.RichTextBlock", (), {"label": "Paragraphe"}),
+                            1: ("wagtail.blocks.CharBlock", (), {"label": "Valeur"}),
+                            2: ("wagtail.blocks.CharBlock", (), {"label": "Libellé"}),
+                            3: (
+                                "wagtail.blocks.StructBlock",
+                                [[("valeur", 1), ("libelle", 2)]],
+                                {"label": "Chiffre clé"},
+                            ),
+                        },
+                        verbose_name="contenu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "page d'accueil",
+                "verbose_name": "page d'accueil",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Public',
+            name="Public",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=150, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=150, unique=True, verbose_name='identifiant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=150, unique=True, verbose_name="nom")),
+                ("slug", models.SlugField(max_length=150, unique=True, verbose_name="identifiant")),
             ],
             options={
-                'verbose_name': 'public',
-                'verbose_name_plural': 'publics',
-                'ordering': ['nom'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='Reseau',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=150, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=150, unique=True, verbose_name='identifiant')),
-                ('sigle', models.CharField(blank=True, max_length=30, verbose_name='sigle')),
-            ],
-            options={
-                'verbose_name': 'réseau',
-                'verbose_name_plural': 'réseaux',
-                'ordering': ['nom'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='StandardPage',
-            fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', models.TextField(blank=True, verbose_name='introduction')),
-                ('corps', wagtail.fields.RichTextField(blank=True, verbose_name='contenu')),
-            ],
-            options={
-                'verbose_name': 'page standard',
-            },
-            bases=('wagtailcore.page',),
-        ),
-        migrations.CreateModel(
-            name='Thematique',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=150, unique=True, verbose_name='nom')),
-                ('slug', models.SlugField(max_length=150, unique=True, verbose_name='identifiant')),
-            ],
-            options={
-                'verbose_name': 'thématique',
-                'verbose_name_plural': 'thématiques',
-                'ordering': ['nom'],
-                'abstract': False,
+                "verbose_name": "public",
+                "verbose_name_plural": "publics",
+                "ordering": ["nom"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Structure',
+            name="Reseau",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', models.CharField(max_length=200, verbose_name='nom')),
-                ('siret', models.CharField(blank=True, max_length=14, null=True, unique=True, validators=[maillage.models.profils.validate_siret], verbose_name='SIRET')),
-                ('adresse', models.CharField(blank=True, max_length=255, verbose_name='adresse')),
-                ('site_web', models.URLField(blank=True, verbose_name='site web')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='structures', to='maillage.commune', verbose_name='commune')),
-                ('reseau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='structures', to='maillage.reseau', verbose_name='réseau')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=150, unique=True, verbose_name="nom")),
+                ("slug", models.SlugField(max_length=150, unique=True, verbose_name="identifiant")),
+                ("sigle", models.CharField(blank=True, max_length=30, verbose_name="sigle")),
             ],
             options={
-                'verbose_name': 'structure',
-                'verbose_name_plural': 'structures',
-                'ordering': ['nom'],
+                "verbose_name": "réseau",
+                "verbose_name_plural": "réseaux",
+                "ordering": ["nom"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Territoire',
+            name="StandardPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('niveau', models.CharField(choices=[('region', 'Région'), ('departement', 'Département'), ('bassin', "Bassin d'emploi")], max_length=12, verbose_name='niveau')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('nom', models.CharField(max_length=150, verbose_name='nom')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enfants', to='maillage.territoire', verbose_name='territoire parent')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True, verbose_name="introduction")),
+                ("corps", wagtail.fields.RichTextField(blank=True, verbose_name="contenu")),
             ],
             options={
-                'verbose_name': 'territoire',
-                'verbose_name_plural': 'territoires',
-                'ordering': ['niveau', 'code'],
+                "verbose_name": "page standard",
+            },
+            bases=("wagtailcore.page",),
+        ),
+        migrations.CreateModel(
+            name="Thematique",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=150, unique=True, verbose_name="nom")),
+                ("slug", models.SlugField(max_length=150, unique=True, verbose_name="identifiant")),
+            ],
+            options={
+                "verbose_name": "thématique",
+                "verbose_name_plural": "thématiques",
+                "ordering": ["nom"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Structure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        max_length=14,
+                        null=True,
+                        unique=True,
+                        validators=[maillage.models.profils.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                ("adresse", models.CharField(blank=True, max_length=255, verbose_name="adresse")),
+                ("site_web", models.URLField(blank=True, verbose_name="site web")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="structures",
+                        to="maillage.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "reseau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="structures",
+                        to="maillage.reseau",
+                        verbose_name="réseau",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "structure",
+                "verbose_name_plural": "structures",
+                "ordering": ["nom"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Territoire",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "niveau",
+                    models.CharField(
+                        choices=[
+                            ("region", "Région"),
+                            ("departement", "Département"),
+                            ("bassin", "Bassin d'emploi"),
+                        ],
+                        max_length=12,
+                        verbose_name="niveau",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("nom", models.CharField(max_length=150, verbose_name="nom")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enfants",
+                        to="maillage.territoire",
+                        verbose_name="territoire parent",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "territoire",
+                "verbose_name_plural": "territoires",
+                "ordering": ["niveau", "code"],
             },
         ),
         migrations.AddField(
-            model_name='commune',
-            name='departement',
-            field=models.ForeignKey(limit_choices_to={'niveau': 'departement'}, on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='maillage.territoire', verbose_name='département'),
+            model_name="commune",
+            name="departement",
+            field=models.ForeignKey(
+                limit_choices_to={"niveau": "departement"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="communes",
+                to="maillage.territoire",
+                verbose_name="département",
+            ),
         ),
         migrations.CreateModel(
-            name='Profil',
+            name="Profil",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fonction', models.CharField(blank=True, max_length=150, validators=[django.core.validators.RegexValidator('^[^<>]*$', 'La fonction ne peut pas contenir de balises.')], verbose_name='fonction')),
-                ('presentation', models.TextField(blank=True, max_length=2000, verbose_name='présentation')),
-                ('visibilite', models.CharField(choices=[('membres', 'Visible des membres connectés'), ('communautes', 'Visible des membres de mes communautés'), ('masque', "Masqué de l'annuaire")], default='membres', max_length=12, verbose_name="visibilité dans l'annuaire")),
-                ('notifier_par_email', models.BooleanField(default=True, verbose_name='recevoir les notifications par e-mail')),
-                ('frequence_resume', models.CharField(choices=[('jamais', 'Jamais'), ('quotidien', 'Chaque jour'), ('hebdomadaire', 'Chaque semaine')], default='hebdomadaire', max_length=12, verbose_name="résumé de l'activité par e-mail")),
-                ('cree_le', models.DateTimeField(auto_now_add=True)),
-                ('modifie_le', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profil', to=settings.AUTH_USER_MODEL)),
-                ('structure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='membres', to='maillage.structure', verbose_name='structure')),
-                ('territoires', models.ManyToManyField(blank=True, to='maillage.territoire', verbose_name="territoires d'intervention")),
-                ('thematiques', models.ManyToManyField(blank=True, to='maillage.thematique', verbose_name='thématiques')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fonction",
+                    models.CharField(
+                        blank=True,
+                        max_length=150,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[^<>]*$", "La fonction ne peut pas contenir de balises."
+                            )
+                        ],
+                        verbose_name="fonction",
+                    ),
+                ),
+                (
+                    "presentation",
+                    models.TextField(blank=True, max_length=2000, verbose_name="présentation"),
+                ),
+                (
+                    "visibilite",
+                    models.CharField(
+                        choices=[
+                            ("membres", "Visible des membres connectés"),
+                            ("communautes", "Visible des membres de mes communautés"),
+                            ("masque", "Masqué de l'annuaire"),
+                        ],
+                        default="membres",
+                        max_length=12,
+                        verbose_name="visibilité dans l'annuaire",
+                    ),
+                ),
+                (
+                    "notifier_par_email",
+                    models.BooleanField(
+                        default=True, verbose_name="recevoir les notifications par e-mail"
+                    ),
+                ),
+                (
+                    "frequence_resume",
+                    models.CharField(
+                        choices=[
+                            ("jamais", "Jamais"),
+                            ("quotidien", "Chaque jour"),
+                            ("hebdomadaire", "Chaque semaine"),
+                        ],
+                        default="hebdomadaire",
+                        max_length=12,
+                        verbose_name="résumé de l'activité par e-mail",
+                    ),
+                ),
+                ("cree_le", models.DateTimeField(auto_now_add=True)),
+                ("modifie_le", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profil",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="membres",
+                        to="maillage.structure",
+                        verbose_name="structure",
+                    ),
+                ),
+                (
+                    "territoires",
+                    models.ManyToManyField(
+                        blank=True,
+                        to="maillage.territoire",
+                        verbose_name="territoires d'intervention",
+                    ),
+                ),
+                (
+                    "thematiques",
+                    models.ManyToManyField(
+                        blank=True, to="maillage.thematique", verbose_name="thématiques"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profil',
-                'verbose_name_plural': 'profils',
+                "verbose_name": "profil",
+                "verbose_name_plural": "profils",
             },
         ),
         migrations.AddConstraint(
-            model_name='territoire',
-            constraint=models.UniqueConstraint(fields=('niveau', 'code'), name='territoire_niveau_code_unique'),
+            model_name="territoire",
+            constraint=models.UniqueConstraint(
+                fields=("niveau", "code"), name="territoire_niveau_code_unique"
+            ),
         ),
     ]

@@ -25,7 +25,9 @@ def create_homepage(apps, schema_editor):
         locale=Locale.objects.order_by("pk").first(),
         accroche="Le réseau des professionnels de l'orientation, de la formation et de l'emploi",
     )
-    Site.objects.create(hostname="localhost", root_page=homepage, is_default_site=True, site_name="Maillage")
+    Site.objects.create(
+        hostname="localhost", root_page=homepage, is_default_site=True, site_name="Maillage"
+    )
 
 
 def remove_homepage(apps, schema_editor):

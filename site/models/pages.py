@@ -13,14 +13,19 @@ class HomePage(Page):
     """The public landing page of the platform."""
 
     accroche = models.CharField(_("accroche"), max_length=255, blank=True)
-    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    introduction = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
     corps = StreamField(
         [
             ("paragraphe", blocks.RichTextBlock(label=_("Paragraphe"))),
             (
                 "chiffre",
                 blocks.StructBlock(
-                    [("valeur", blocks.CharBlock(label=_("Valeur"))), ("libelle", blocks.CharBlock(label=_("Libellé")))],
+                    [
+                        ("valeur", blocks.CharBlock(label=_("Valeur"))),
+                        ("libelle", blocks.CharBlock(label=_("Libellé"))),
+                    ],
                     label=_("Chiffre clé"),
                 ),
             ),
@@ -29,8 +34,17 @@ class HomePage(Page):
         blank=True,
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("accroche"), FieldPanel("introduction"), FieldPanel("corps")]
-    search_fields = [*Page.search_fields, index.SearchField("accroche"), index.SearchField("introduction")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("accroche"),
+        FieldPanel("introduction"),
+        FieldPanel("corps"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("accroche"),
+        index.SearchField("introduction"),
+    ]
     max_count = 1
     subpage_types = ["maillage.StandardPage"]
 
@@ -45,7 +59,11 @@ class StandardPage(Page):
     corps = RichTextField(_("contenu"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("corps")]
-    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("corps")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("corps"),
+    ]
     subpage_types = ["maillage.StandardPage"]
 
     class Meta:

@@ -17,8 +17,12 @@ class Territoire(models.Model):
     code = models.CharField(_("code"), max_length=10)
     nom = models.CharField(_("nom"), max_length=150)
     parent = models.ForeignKey(
-        "self", verbose_name=_("territoire parent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="enfants",
+        "self",
+        verbose_name=_("territoire parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enfants",
     )
 
     class Meta:
@@ -46,8 +50,11 @@ class Commune(models.Model):
     code_insee = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
     nom = models.CharField(_("nom"), max_length=150)
     departement = models.ForeignKey(
-        Territoire, verbose_name=_("département"), on_delete=models.PROTECT,
-        related_name="communes", limit_choices_to={"niveau": Territoire.Niveau.DEPARTEMENT},
+        Territoire,
+        verbose_name=_("département"),
+        on_delete=models.PROTECT,
+        related_name="communes",
+        limit_choices_to={"niveau": Territoire.Niveau.DEPARTEMENT},
     )
     codes_postaux = models.JSONField(_("codes postaux"), default=list, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)

@@ -90,7 +90,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.database(env.string("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+DATABASES = {
+    "default": env.database(env.string("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.string("REDIS_URL")
@@ -141,7 +143,10 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -225,13 +230,27 @@ EMAIL_PORT = env.integer("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.localhost>")
+DEFAULT_FROM_EMAIL = env.string(
+    "DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAIL_SITE_NAME = "Maillage"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "odp", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "odt",
+    "ods",
+    "odp",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "zip",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
@@ -248,3 +267,13 @@ LOGGING = {
         "opensearch": {"level": "WARNING"},
     },
 }
+
+# Reference data: the Code officiel géographique shipped by @etalab/decoupage-administratif.
+COG_DATA_DIR = Path(
+    env.string(
+        "COG_DATA_DIR",
+        str(BASE_DIR / "node_modules" / "@etalab" / "decoupage-administratif" / "data"),
+    )
+)
+# LHEO 2.3 schema used to validate exports; deployments point at their own copy.
+LHEO_XSD = Path(env.string("LHEO_XSD", str(BASE_DIR.parent / "shared" / "lheo" / "lheo-2.3.xsd")))

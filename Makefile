@@ -1,0 +1,54 @@
+# Maillage — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test demo bench lint format migrate messages services-start services-stop clean
+
+$(VENV)/.installed: pyproject.toml setup.py
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# The embedded default: SQLite, in-memory channel layer, immediate tasks, database search.
+run: install
+	DJANGO_SETTINGS_MODULE=maillage.settings.dev $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=maillage.settings.dev $(PY) manage.py demo
+	DJANGO_SETTINGS_MODULE=maillage.settings.dev $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+demo: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py demo
+
+# Installs and starts PostgreSQL, Redis, OpenSearch and Chromium when missing, runs lint,
+# deployment checks and the whole suite against them, and stops what it started.
+test: install
+	bash ops/test.sh
+
+bench: install
+	$(PY) -m bench
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check $$(git ls-files '*.html')
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml $$(git ls-files '*.html')
+
+messages: install
+	cd site && ../$(PY) ../manage.py makemessages -l fr && ../$(PY) ../manage.py compilemessages -l fr
+
+clean:
+	rm -rf $(VENV) node_modules var db.sqlite3 bench/results
