@@ -13,7 +13,11 @@ from maillage.models.profils import validate_siret
 class StructureFieldsMixin(forms.Form):
     """Who employs the member: an existing structure, found by SIRET, or a new one."""
 
-    structure_nom = forms.CharField(label=_("Structure employeuse"), max_length=200)
+    structure_nom = forms.CharField(
+        label=_("Structure employeuse"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
     reseau = forms.ModelChoiceField(
         label=_("Réseau"), queryset=Reseau.objects.all(), empty_label=_("Choisir un réseau")
     )
@@ -68,10 +72,21 @@ class StructureFieldsMixin(forms.Form):
         return structure
 
 
+_NAME_WIDGETS = {
+    "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+    "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+    "fonction": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+}
+
+
 class SignupForm(StructureFieldsMixin, AllauthSignupForm):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
-    fonction = forms.CharField(label=_("Fonction"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=_NAME_WIDGETS["first_name"]
+    )
+    last_name = forms.CharField(label=_("Nom"), max_length=150, widget=_NAME_WIDGETS["last_name"])
+    fonction = forms.CharField(
+        label=_("Fonction"), max_length=150, required=False, widget=_NAME_WIDGETS["fonction"]
+    )
 
     field_order = [
         "email",
@@ -103,8 +118,10 @@ class SignupForm(StructureFieldsMixin, AllauthSignupForm):
 
 
 class ProfilForm(forms.ModelForm):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=_NAME_WIDGETS["first_name"]
+    )
+    last_name = forms.CharField(label=_("Nom"), max_length=150, widget=_NAME_WIDGETS["last_name"])
     territoires = forms.ModelMultipleChoiceField(
         label=_("Territoires d'intervention"),
         required=False,
@@ -120,8 +137,11 @@ class ProfilForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    field_order = ["first_name", "last_name"]
+
     class Meta:
         model = Profil
+        widgets = {"fonction": _NAME_WIDGETS["fonction"]}
         fields = [
             "structure",
             "fonction",
