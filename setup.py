@@ -5,6 +5,8 @@ from setuptools import find_packages, setup
 APPS = ["formations", "communautes", "ressources", "analyse_pratiques"]
 
 setup(
-    packages=["maillage" + name[len("site") :] for name in find_packages(include=["site", "site.*"])]
+    packages=[
+        "maillage" + name[len("site") :] for name in find_packages(include=["site", "site.*"])
+    ]
     + find_packages(include=[f"{app}*" for app in APPS]),
 )
