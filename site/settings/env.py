@@ -66,7 +66,9 @@ def database(url: str) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
+            # Under ASGI each request may run in a new thread: persistent per-thread
+            # connections pile up, so connections come from a psycopg pool instead.
+            "CONN_MAX_AGE": 0,
+            "OPTIONS": {"pool": {"min_size": 2, "max_size": integer("DATABASE_POOL_SIZE", 10)}},
         }
     raise ImproperlyConfigured(f"DATABASE_URL : schéma non pris en charge {parsed.scheme!r}.")

@@ -1,0 +1,194 @@
+"""`pages`: throughput and latency of the home page and the dashboard against a bare Django view."""
+
+import math
+
+from bench import harness
+from bench.harness import BenchmarkError, LoadResult, Report, Row, benchmark
+
+CONCURRENCY = 16
+REQUESTS = 2000  # per URL, split over the rounds
+ROUNDS = 2  # rounds interleave the URLs so that a slow spell of the machine hits them all
+TIME_LIMIT_S = 8.0  # per URL and round: the measure takes at most 4 URLs x 2 rounds x 8 s
+WARMUP = 100
+WARMUP_TIME_LIMIT_S = 3.0
+
+BARE = "/bench/bare/"
+HOME = "/"
+DASHBOARD = "/tableau-de-bord/"
+USERNAME = "bench-pages"
+
+
+def _seed() -> list:
+    """A verified account with a complete profile; returns the rows to delete, in order."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from maillage import services
+    from maillage.models import Commune, Reseau, Structure, Territoire, Thematique
+
+    User = get_user_model()
+    User.objects.filter(username=USERNAME).delete()  # left over by an interrupted run
+    region, _ = Territoire.objects.get_or_create(
+        niveau=Territoire.Niveau.REGION, code="bench-r", defaults={"nom": "Région d'essai"}
+    )
+    departement, _ = Territoire.objects.get_or_create(
+        niveau=Territoire.Niveau.DEPARTEMENT,
+        code="bench-d",
+        defaults={"nom": "Département d'essai", "parent": region},
+    )
+    commune, _ = Commune.objects.get_or_create(
+        code_insee="99999", defaults={"nom": "Commune d'essai", "departement": departement}
+    )
+    reseau, _ = Reseau.objects.get_or_create(
+        slug="bench-reseau", defaults={"nom": "Réseau d'essai"}
+    )
+    thematiques = [
+        Thematique.objects.get_or_create(slug=f"bench-thematique-{n}", defaults={"nom": nom})[0]
+        for n, nom in enumerate(["Accueil (essai)", "VAE (essai)", "CEP (essai)"])
+    ]
+    structure, _ = Structure.objects.get_or_create(
+        nom="Structure d'essai", reseau=reseau, commune=commune
+    )
+    user = User.objects.create_user(username=USERNAME, email=f"{USERNAME}@maillage.invalid")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    services.profil_update(
+        user=user,
+        first_name="Camille",
+        last_name="Essai",
+        structure=structure,
+        fonction="Conseillère en évolution professionnelle",
+        territoires=[departement],
+        thematiques=thematiques,
+    )
+    return [user, structure, *thematiques, reseau, commune, departement, region]
+
+
+def _login(user) -> str:
+    """Open a real session for `user` in the database; returns its key."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _unseed(rows: list, session_key: str | None) -> None:
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(session_key=session_key).delete()
+    for row in rows:
+        row.delete()
+
+
+def _measure(server: harness.Server, session_key: str) -> dict[str, list[LoadResult]]:
+    from django.conf import settings
+
+    logged_in = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}"}
+    targets = {
+        "bare, anonymous": (BARE, {}),
+        "home": (HOME, {}),
+        "bare, logged in": (BARE, logged_in),
+        "dashboard": (DASHBOARD, logged_in),
+    }
+    for label, (path, headers) in targets.items():
+        warmup = harness.measure(
+            server,
+            path,
+            requests=WARMUP,
+            concurrency=CONCURRENCY,
+            headers=headers,
+            time_limit_s=WARMUP_TIME_LIMIT_S,
+        )
+        if warmup.error_count:
+            raise BenchmarkError(
+                f"GET {path} ({label}) failed during warm-up: {dict(warmup.errors)}; "
+                f"see {harness.relative(server.log_path)}"
+            )
+    runs: dict[str, list[LoadResult]] = {label: [] for label in targets}
+    for round_number in range(1, ROUNDS + 1):
+        for label, (path, headers) in targets.items():
+            result = harness.measure(
+                server,
+                path,
+                requests=REQUESTS // ROUNDS,
+                concurrency=CONCURRENCY,
+                headers=headers,
+                time_limit_s=TIME_LIMIT_S,
+            )
+            runs[label].append(result)
+            harness.progress(
+                f"round {round_number}/{ROUNDS} {label}: {result.requests_per_s:.0f} req/s, "
+                f"p95 {result.percentile_ms(95):.1f} ms, "
+                f"{result.server_cpu_ms_per_request or math.nan:.2f} server CPU ms/request"
+            )
+    return runs
+
+
+@benchmark("pages")
+def pages() -> Report:
+    database = harness.setup_django()
+    from django.conf import settings
+
+    rows = _seed()
+    session_key = None
+    try:
+        session_key = _login(rows[0])
+        with harness.asgi_server(log_name="pages") as server:
+            runs = _measure(server, session_key)
+    finally:
+        if not database.disposable:
+            _unseed(rows, session_key)
+
+    merged = {label: LoadResult.merge(results) for label, results in runs.items()}
+    comparisons = [
+        (f"home {HOME}", merged["home"], merged["bare, anonymous"]),
+        (f"dashboard {DASHBOARD}", merged["dashboard"], merged["bare, logged in"]),
+    ]
+    table = []
+    for name, page, bare in comparisons:
+        table += [
+            Row(name, "requests/s", page.requests_per_s, bare.requests_per_s),
+            *(
+                Row(name, f"p{p} ms", page.percentile_ms(p), bare.percentile_ms(p))
+                for p in (50, 95, 99)
+            ),
+            Row(
+                name,
+                "server CPU ms/request",
+                page.server_cpu_ms_per_request,
+                bare.server_cpu_ms_per_request,
+            ),
+            Row(name, "errors", page.error_count, bare.error_count),
+        ]
+    context = {
+        "database": database.description,
+        "server": f"{server.description}, DEBUG {'on' if settings.DEBUG else 'off'}",
+        "load": (
+            f"{CONCURRENCY} concurrent keep-alive connections, {REQUESTS} GET per URL in "
+            f"{ROUNDS} interleaved rounds of at most {TIME_LIMIT_S:.0f} s, after {WARMUP} warm-up"
+        ),
+        "baseline": (
+            f"GET {BARE} (HttpResponse('ok') behind the whole middleware stack), anonymous for "
+            "the home page, with the same session cookie for the dashboard"
+        ),
+        "ratio": "value / baseline (requests/s: below 1 is slower; latency: above 1 is slower)",
+    }
+    limited = [
+        f"{label} ({result.succeeded + result.error_count}/{result.planned})"
+        for label, result in merged.items()
+        if result.time_limited
+    ]
+    if limited:
+        context["time budget reached (requests done/planned)"] = ", ".join(limited)
+    failures = [
+        f"{label}: {result.error_count} errors {dict(result.errors)}"
+        for label, result in merged.items()
+        if result.error_count
+    ]
+    details = {
+        "server_log": harness.relative(server.log_path),
+        "merged": {label: result.summary() for label, result in merged.items()},
+        "rounds": {label: [r.summary() for r in results] for label, results in runs.items()},
+    }
+    return Report(context=context, rows=table, details=details, failures=failures)
