@@ -1,0 +1,1 @@
+"""Commands: load_referentiel, setup_roles, demo."""

@@ -1,0 +1,37 @@
+"""Load the official geography (COG) and the static vocabularies, idempotently."""
+
+import json
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.referentiel.loaders import ReferentielSourceError, cog_default_dir, referentiel_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les régions, départements et communes du code officiel géographique "
+        "(@etalab/decoupage-administratif) et les vocabulaires de référence."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--source",
+            type=Path,
+            default=None,
+            help="Dossier contenant regions.json, departements.json et communes.json "
+            "(par défaut : le réglage COG_DATA_DIR).",
+        )
+
+    def handle(self, *args, source: Path | None, **options):
+        started = time.monotonic()
+        try:
+            summary = referentiel_load(
+                source=source or cog_default_dir(),
+                progress=lambda message: self.stderr.write(message),
+            )
+        except ReferentielSourceError as error:
+            raise CommandError(str(error)) from error
+        summary["duration_s"] = round(time.monotonic() - started, 2)
+        self.stdout.write(json.dumps(summary, ensure_ascii=False))

@@ -1,0 +1,1 @@
+"""Reference data: the official geography (COG) loader and the static vocabularies."""

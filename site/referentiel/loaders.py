@@ -1,0 +1,292 @@
+"""Idempotent loaders of the reference data: COG geography and static vocabularies.
+
+Each loader compares the source with what the database holds and writes only the rows
+that are new or changed, in batches (`bulk_create(update_conflicts=True)`, supported by
+PostgreSQL and SQLite), so a rerun on unchanged data issues no write at all.
+
+Only the 18 régions are loaded, 13 in metropolitan France and 5 overseas (zones `metro` and
+`drom`): the collectivités d'outre-mer (zone `com`) have their own
+employment and training competences and no Carif-Oref in the national network. Communes
+that leave the COG (mergers) are kept, because structures may still point at them.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models, transaction
+
+from maillage.models import ActeMetier, Commune, Public, Reseau, Territoire, Thematique
+
+from .vocabulaires import ACTES_METIER, PUBLICS, RESEAUX, THEMATIQUES, Entree
+
+Progress = Callable[[str], None]
+
+NPM_INSTALL_COMMAND = "npm install @etalab/decoupage-administratif@6"
+COG_FILES = ("regions.json", "departements.json", "communes.json")
+KEPT_ZONES = {"metro", "drom"}
+BATCH_SIZE = 2000
+
+
+class ReferentielSourceError(Exception):
+    """The COG source folder is missing or does not hold what the loader expects."""
+
+
+@dataclass
+class LoadSummary:
+    counts: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+
+
+@dataclass
+class CogData:
+    regions: list[dict]
+    departements: list[dict]
+    communes: list[dict]
+
+
+def cog_default_dir() -> Path:
+    return Path(
+        getattr(
+            settings,
+            "COG_DATA_DIR",
+            settings.BASE_DIR / "node_modules" / "@etalab" / "decoupage-administratif" / "data",
+        )
+    )
+
+
+def cog_read(source: Path) -> CogData:
+    """Read and filter the three COG files of `@etalab/decoupage-administratif`."""
+    missing = [name for name in COG_FILES if not (source / name).is_file()]
+    if missing:
+        raise ReferentielSourceError(
+            f"Données du code officiel géographique introuvables dans « {source} » "
+            f"(fichiers manquants : {', '.join(missing)}). Installez-les avec "
+            f"« {NPM_INSTALL_COMMAND} » à la racine du projet, ou indiquez le dossier "
+            "avec --source."
+        )
+    try:
+        raw = {name: json.loads((source / name).read_text(encoding="utf-8")) for name in COG_FILES}
+        regions = [
+            {"code": r["code"], "nom": r["nom"]}
+            for r in raw["regions.json"]
+            if r.get("zone", "metro") in KEPT_ZONES
+        ]
+        region_codes = {r["code"] for r in regions}
+        departements = [
+            {"code": d["code"], "nom": d["nom"], "region": d["region"]}
+            for d in raw["departements.json"]
+            if d["region"] in region_codes
+        ]
+        departement_codes = {d["code"] for d in departements}
+        communes = [
+            {
+                "code": c["code"],
+                "nom": c["nom"],
+                "departement": c["departement"],
+                "codes_postaux": list(c.get("codesPostaux", [])),
+                "population": c.get("population"),
+            }
+            for c in raw["communes.json"]
+            if c.get("type") == "commune-actuelle" and c["departement"] in departement_codes
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ReferentielSourceError(
+            f"Les fichiers du code officiel géographique dans « {source} » sont illisibles "
+            f"ou incomplets ({error.__class__.__name__} : {error})."
+        ) from error
+    return CogData(regions=regions, departements=departements, communes=communes)
+
+
+def _upsert(
+    model: type[models.Model],
+    rows: Iterable[tuple[str, tuple]],
+    *,
+    existing: dict[str, tuple],
+    build: Callable[[str, tuple], models.Model],
+    unique_fields: Sequence[str],
+    update_fields: Sequence[str],
+    label: str,
+    progress: Progress,
+) -> tuple[int, int]:
+    """Write the new and changed rows in batches; return (created, updated).
+
+    Rows are compared as plain tuples (key, values) against `existing`, so an unchanged
+    row costs neither a model instance nor a query.
+    """
+    created = updated = 0
+    pending: list[models.Model] = []
+    for key, values in rows:
+        current = existing.get(key)
+        if current is None:
+            created += 1
+        elif current != values:
+            updated += 1
+        else:
+            continue
+        pending.append(build(key, values))
+    for start in range(0, len(pending), BATCH_SIZE):
+        model.objects.bulk_create(
+            pending[start : start + BATCH_SIZE],
+            update_conflicts=True,
+            unique_fields=unique_fields,
+            update_fields=update_fields,
+        )
+        progress(f"{label} : {min(start + BATCH_SIZE, len(pending))}/{len(pending)} écrites")
+    return created, updated
+
+
+def _territoires_upsert(
+    niveau: str, rows: list[tuple[str, tuple]], label: str, progress: Progress
+) -> tuple[int, int]:
+    """Upsert territories of one level; rows are (code, (nom, parent_id))."""
+    existing = {
+        code: (nom, parent_id)
+        for code, nom, parent_id in Territoire.objects.filter(niveau=niveau).values_list(
+            "code", "nom", "parent_id"
+        )
+    }
+    return _upsert(
+        Territoire,
+        rows,
+        existing=existing,
+        build=lambda code, values: Territoire(
+            niveau=niveau, code=code, nom=values[0], parent_id=values[1]
+        ),
+        unique_fields=["niveau", "code"],
+        update_fields=["nom", "parent"],
+        label=label,
+        progress=progress,
+    )
+
+
+def _territoire_ids(niveau: str) -> dict[str, int]:
+    return dict(Territoire.objects.filter(niveau=niveau).values_list("code", "id"))
+
+
+@transaction.atomic
+def cog_load(*, source: Path, progress: Progress) -> LoadSummary:
+    """Create or update the régions, départements and communes read from `source`."""
+    data = cog_read(source)
+    progress(
+        f"Lecture de {source} : {len(data.regions)} régions, "
+        f"{len(data.departements)} départements, {len(data.communes)} communes"
+    )
+    summary = LoadSummary(
+        counts={
+            "regions": len(data.regions),
+            "departements": len(data.departements),
+            "communes": len(data.communes),
+        }
+    )
+    region = Territoire.Niveau.REGION
+    departement = Territoire.Niveau.DEPARTEMENT
+
+    created, updated = _territoires_upsert(
+        region, [(r["code"], (r["nom"], None)) for r in data.regions], "Régions", progress
+    )
+    summary.created += created
+    summary.updated += updated
+
+    region_ids = _territoire_ids(region)
+    created, updated = _territoires_upsert(
+        departement,
+        [(d["code"], (d["nom"], region_ids[d["region"]])) for d in data.departements],
+        "Départements",
+        progress,
+    )
+    summary.created += created
+    summary.updated += updated
+
+    departement_ids = _territoire_ids(departement)
+    existing = {
+        code: (nom, departement_id, codes_postaux, population)
+        for code, nom, departement_id, codes_postaux, population in Commune.objects.values_list(
+            "code_insee", "nom", "departement_id", "codes_postaux", "population"
+        ).iterator(chunk_size=BATCH_SIZE)
+    }
+    created, updated = _upsert(
+        Commune,
+        (
+            (
+                c["code"],
+                (c["nom"], departement_ids[c["departement"]], c["codes_postaux"], c["population"]),
+            )
+            for c in data.communes
+        ),
+        existing=existing,
+        build=lambda code, values: Commune(
+            code_insee=code,
+            nom=values[0],
+            departement_id=values[1],
+            codes_postaux=values[2],
+            population=values[3],
+        ),
+        unique_fields=["code_insee"],
+        update_fields=["nom", "departement", "codes_postaux", "population"],
+        label="Communes",
+        progress=progress,
+    )
+    summary.created += created
+    summary.updated += updated
+    progress(f"Géographie : {summary.created} créations, {summary.updated} mises à jour")
+    return summary
+
+
+def _vocabulaire_load(
+    model: type[Reseau | Thematique | Public | ActeMetier], entrees: Sequence[Entree]
+) -> tuple[int, int]:
+    """Match each entry by slug, else by name (a row an editor created by hand)."""
+    fields = ["nom", "sigle"] if model is Reseau else ["nom"]
+    rows = list(model.objects.all())
+    by_slug = {row.slug: row for row in rows}
+    by_nom = {row.nom: row for row in rows}
+    created = updated = 0
+    for entree in entrees:
+        wanted = {"slug": entree.slug, "nom": entree.nom}
+        if model is Reseau:
+            wanted["sigle"] = entree.sigle
+        row = by_slug.get(entree.slug) or by_nom.get(entree.nom)
+        if row is None:
+            model.objects.create(**wanted)
+            created += 1
+        elif any(getattr(row, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(row, name, value)
+            row.save(update_fields=["slug", *fields])
+            updated += 1
+    return created, updated
+
+
+@transaction.atomic
+def vocabulaires_load(*, progress: Progress) -> LoadSummary:
+    """Create or update the réseaux, thématiques, publics and actes métier."""
+    summary = LoadSummary()
+    for key, model, entrees in (
+        ("reseaux", Reseau, RESEAUX),
+        ("thematiques", Thematique, THEMATIQUES),
+        ("publics", Public, PUBLICS),
+        ("actes_metier", ActeMetier, ACTES_METIER),
+    ):
+        created, updated = _vocabulaire_load(model, entrees)
+        summary.counts[key] = len(entrees)
+        summary.created += created
+        summary.updated += updated
+        label = str(model._meta.verbose_name_plural).capitalize()
+        progress(f"{label} : {created} créations, {updated} mises à jour")
+    return summary
+
+
+def referentiel_load(*, source: Path, progress: Progress) -> dict[str, int]:
+    """Load the geography then the vocabularies; return the counts for the JSON summary."""
+    geographie = cog_load(source=source, progress=progress)
+    vocabulaires = vocabulaires_load(progress=progress)
+    return {
+        **geographie.counts,
+        **vocabulaires.counts,
+        "created": geographie.created + vocabulaires.created,
+        "updated": geographie.updated + vocabulaires.updated,
+    }
