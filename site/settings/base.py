@@ -62,8 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "maillage.middleware.StaffMfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "maillage.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -132,7 +132,7 @@ if OPENSEARCH_URL:
         "default": {
             "BACKEND": "wagtail.search.backends.opensearch2",
             "URLS": [OPENSEARCH_URL],
-            "INDEX": f"{SEARCH_INDEX_PREFIX}_wagtail",
+            "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}_",
             "TIMEOUT": 10,
             "OPTIONS": {},
             "INDEX_SETTINGS": {},

@@ -1,0 +1,283 @@
+"""Shared fixtures: real-service checks, isolated cache and index names, users, reference data."""
+
+import copy
+import os
+import time
+import urllib.request
+import uuid
+from types import SimpleNamespace
+
+import pytest
+
+SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "OPENSEARCH_URL")
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def services_required() -> bool:
+    """In CI (and in `make test`) a missing service is an error, never a silent skip."""
+    ci = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+    return ci or os.environ.get("MAILLAGE_REQUIRE_SERVICES", "").strip() == "1"
+
+
+def _probe_database(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=3) as connection:
+        connection.execute("SELECT 1")
+
+
+def _probe_redis(url: str) -> None:
+    import redis
+
+    with redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=3) as client:
+        client.ping()
+
+
+def _probe_opensearch(url: str) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"URL non HTTP : {url!r}")
+    with urllib.request.urlopen(url.rstrip("/") + "/_cluster/health", timeout=5) as response:  # noqa: S310
+        body = response.read().decode()
+    if '"status":"red"' in body.replace(" ", ""):
+        raise RuntimeError(f"cluster rouge : {body}")
+
+
+_PROBES = {
+    "DATABASE_URL": _probe_database,
+    "REDIS_URL": _probe_redis,
+    "OPENSEARCH_URL": _probe_opensearch,
+}
+
+
+def pytest_report_header(config):
+    state = {name: ("défini" if os.environ.get(name) else "absent") for name in SERVICE_VARIABLES}
+    mode = "obligatoires" if services_required() else "facultatifs"
+    return f"maillage services ({mode}): " + ", ".join(f"{k}={v}" for k, v in state.items())
+
+
+def pytest_sessionstart(session):
+    """Every configured service must answer; in CI mode every service must be configured."""
+    problems = []
+    for name in SERVICE_VARIABLES:
+        url = os.environ.get(name, "")
+        if not url:
+            if services_required():
+                problems.append(f"{name} n'est pas défini (CI=true ou MAILLAGE_REQUIRE_SERVICES=1)")
+            continue
+        try:
+            _PROBES[name](url)
+        except Exception as exc:  # whatever the failure, the service is unusable
+            problems.append(f"{name}={url} ne répond pas : {type(exc).__name__}: {exc}")
+    if problems:
+        pytest.exit(
+            "Services requis indisponibles :\n  - " + "\n  - ".join(problems),
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("OPENSEARCH_URL"):
+        return
+    skip = pytest.mark.skip(reason="OPENSEARCH_URL n'est pas défini : pas de nœud OpenSearch")
+    for item in items:
+        if item.get_closest_marker("opensearch"):
+            item.add_marker(skip)
+
+
+def _require(name: str) -> str:
+    url = os.environ.get(name, "")
+    if not url:
+        pytest.skip(f"{name} n'est pas défini : ce test a besoin du vrai service")
+    return url
+
+
+@pytest.fixture(scope="session")
+def strict_services() -> bool:
+    """True in CI mode, where a missing service or tool fails instead of skipping."""
+    return services_required()
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The PostgreSQL URL, or a skip (local runs only: CI mode refuses to start without it)."""
+    return _require("DATABASE_URL")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis URL, or a skip (local runs only: CI mode refuses to start without it)."""
+    return _require("REDIS_URL")
+
+
+@pytest.fixture
+def opensearch_url() -> str:
+    """The OpenSearch URL, or a skip (local runs only: CI mode refuses to start without it)."""
+    return _require("OPENSEARCH_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _search_index_prefix():
+    """This run writes to indices of its own, deleted at the end of the session."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    if not settings.OPENSEARCH_URL:
+        yield None
+        return
+    prefix = f"{settings.SEARCH_INDEX_PREFIX}_{RUN_ID}"
+    backends = copy.deepcopy(settings.WAGTAILSEARCH_BACKENDS)
+    backends["default"]["INDEX_PREFIX"] = f"{prefix}_"
+    with override_settings(SEARCH_INDEX_PREFIX=prefix, WAGTAILSEARCH_BACKENDS=backends):
+        yield prefix
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch([settings.OPENSEARCH_URL], timeout=10)
+    for index in client.indices.get(index=f"{prefix}*", ignore_unavailable=True):
+        client.indices.delete(index=index, ignore_unavailable=True)
+    client.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """An empty cache per test (rate limits, used TOTP codes), without flushing shared Redis."""
+    caches = copy.deepcopy(settings.CACHES)
+    prefix = f"maillage_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    caches["default"]["KEY_PREFIX"] = prefix
+    settings.CACHES = caches
+    # Read now: a test may point REDIS_URL elsewhere to simulate an outage.
+    redis_url = settings.REDIS_URL
+    yield
+    if redis_url:
+        import redis
+
+        with redis.Redis.from_url(redis_url) as client:
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+            if keys:
+                client.delete(*keys)
+    else:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture
+def referentiel(db):
+    """One region, one département, two real communes, two networks and a theme."""
+    from maillage.factories import (
+        CommuneFactory,
+        ReseauFactory,
+        TerritoireFactory,
+        ThematiqueFactory,
+    )
+
+    region = TerritoireFactory(code="84", nom="Auvergne-Rhône-Alpes")
+    departement = TerritoireFactory(departement=True, code="69", nom="Rhône", parent=region)
+    return SimpleNamespace(
+        region=region,
+        departement=departement,
+        commune=CommuneFactory(code_insee="69123", nom="Lyon", departement=departement),
+        autre_commune=CommuneFactory(
+            code_insee="69266", nom="Villeurbanne", departement=departement
+        ),
+        reseau=ReseauFactory(nom="Mission locale", slug="mission-locale", sigle="ML"),
+        autre_reseau=ReseauFactory(
+            nom="Centre d'information et d'orientation", slug="cio", sigle="CIO"
+        ),
+        thematique=ThematiqueFactory(nom="Accueil et analyse de la demande", slug="accueil"),
+    )
+
+
+@pytest.fixture
+def password() -> str:
+    """The password of every account made by the user factory."""
+    from maillage.factories import TEST_PASSWORD
+
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def verified_user(referentiel):
+    """A member with a verified e-mail address and a profile attached to a structure."""
+    from maillage.factories import ProfilFactory, StructureFactory, UserFactory
+
+    user = UserFactory(
+        username="camille.martin",
+        email="camille.martin@exemple.fr",
+        first_name="Camille",
+        last_name="Martin",
+    )
+    ProfilFactory(
+        user=user,
+        structure=StructureFactory(
+            nom="Mission locale de Lyon", reseau=referentiel.reseau, commune=referentiel.commune
+        ),
+    )
+    return user
+
+
+@pytest.fixture
+def member_client(client, verified_user):
+    client.force_login(verified_user)
+    return client
+
+
+def _staff(username: str):
+    from django.contrib.auth.models import Permission
+
+    from maillage.factories import UserFactory
+
+    user = UserFactory(username=username, is_staff=True, first_name="Alex", last_name="Admin")
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    return user
+
+
+@pytest.fixture
+def staff_user(db):
+    """A staff account that has not set up two-factor authentication yet."""
+    return _staff("staff.sans.totp")
+
+
+@pytest.fixture
+def staff_user_totp(db):
+    """A staff account with an active TOTP authenticator; its secret is on `.totp_secret`."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = _staff("staff.totp")
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+    return user
+
+
+@pytest.fixture
+def totp_code():
+    """The code an authenticator app shows now for a secret."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    def code(secret: str) -> str:
+        return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+    return code
+
+
+@pytest.fixture
+def home_page(db):
+    """The site's home page (made by a data migration; rebuilt after a transactional flush)."""
+    from wagtail.models import Locale, Page, Site
+
+    from maillage.factories import HomePageFactory
+    from maillage.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    Locale.objects.get_or_create(language_code="fr")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = HomePageFactory(parent=root, slug="accueil")
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "root_page": home, "site_name": "Maillage"},
+    )
+    return home
