@@ -3,6 +3,8 @@
 from django.conf import settings
 from ninja import NinjaAPI, Schema
 
+from formations.api import router as sessions_router
+
 api = NinjaAPI(
     title="API Maillage",
     version="1.0.0",
@@ -30,3 +32,6 @@ def api_root(request):
         "openapi": request.build_absolute_uri("/api/openapi.json"),
         "docs": request.build_absolute_uri("/api/docs"),
     }
+
+
+api.add_router("/sessions/", sessions_router)

@@ -46,7 +46,7 @@ class HomePage(Page):
         index.SearchField("introduction"),
     ]
     max_count = 1
-    subpage_types = ["maillage.StandardPage"]
+    subpage_types = ["maillage.StandardPage", "formations.CatalogueIndexPage"]
 
     class Meta:
         verbose_name = _("page d'accueil")

@@ -1,0 +1,100 @@
+"""Read-only JSON API of open sessions, for partner sites (mounted at /api/sessions/)."""
+
+import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from .models import CatalogueIndexPage
+from .selectors import session_list_catalogue
+
+router = Router(tags=["formations"])
+
+
+class FiltresSessions(Schema):
+    region: str | None = Field(None, description="code INSEE de la région", max_length=3)
+    departement: str | None = Field(None, description="code du département", max_length=3)
+    thematique: str | None = Field(None, description="identifiant (slug) de la thématique")
+    modalite: int | None = Field(
+        None, ge=0, le=2, description="0 présentiel, 1 mixte, 2 distanciel"
+    )
+    mois: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="AAAA-MM")
+    places_restantes: bool = Field(False, description="seulement les sessions non complètes")
+
+
+class FormationOut(Schema):
+    id: int
+    titre: str
+    numero: str | None
+    modalite: int
+    url: str | None
+
+
+class SessionOut(Schema):
+    id: int
+    numero: str
+    formation: FormationOut
+    date_debut: datetime.date | None
+    date_fin: datetime.date | None
+    adresse: str
+    code_postal: str
+    ville: str
+    code_insee: str | None
+    departement: str | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+    a_distance: bool
+    capacite: int
+    places_restantes: int
+    url_calendrier: str | None
+
+
+def _sortie(request: HttpRequest, session, catalogue) -> dict:
+    formation = session.formation
+    calendrier = None
+    if catalogue is not None:
+        route = catalogue.reverse_subpage("session_ics", args=[session.pk])
+        calendrier = request.build_absolute_uri((catalogue.get_url(request) or "/") + route)
+    url = formation.get_url(request)
+    return {
+        **{f: getattr(session, f) for f in ("id", "numero", "date_debut", "date_fin", "adresse")},
+        **{f: getattr(session, f) for f in ("code_postal", "ville", "latitude", "longitude")},
+        "formation": {
+            "id": formation.pk,
+            "titre": formation.title,
+            "numero": formation.numero,
+            "modalite": formation.modalite,
+            "url": request.build_absolute_uri(url) if url else None,
+        },
+        "code_insee": session.commune_id,
+        "departement": session.commune.departement.code if session.commune else None,
+        "a_distance": bool(session.lien_distanciel) or formation.modalite == 2,
+        "capacite": session.capacite,
+        "places_restantes": max(session.places_restantes, 0),
+        "url_calendrier": calendrier,
+    }
+
+
+class SessionsPagination(PageNumberPagination):
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        resultat = super().paginate_queryset(queryset, pagination, request, **params)
+        catalogue = CatalogueIndexPage.objects.live().first()
+        resultat["items"] = [_sortie(request, s, catalogue) for s in resultat["items"]]
+        return resultat
+
+
+@router.get(
+    "/",
+    response=list[SessionOut],
+    summary="Sessions ouvertes du catalogue",
+    description="Sessions ouvertes et à venir des formations publiées, filtrables, paginées.",
+)
+@paginate(SessionsPagination, page_size=20)
+def sessions_ouvertes(request: HttpRequest, filtres: Query[FiltresSessions]):
+    donnees = filtres.dict()
+    mois = donnees.pop("mois")
+    if mois:
+        donnees["mois"] = datetime.date.fromisoformat(f"{mois}-01")
+    return session_list_catalogue(user=None, **donnees)

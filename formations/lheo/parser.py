@@ -1,0 +1,305 @@
+"""Streaming, hardened reader of LHEO 2.3 / 2.2 feeds into plain data records."""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from lxml import etree
+
+NAMESPACE_23 = "http://lheo.gouv.fr/2.3"
+NAMESPACES = (NAMESPACE_23, "http://www.lheo.org/2.2")
+CHUNK_SIZE = 64 * 1024
+# A feed whose root element has not started after this many bytes is not an LHEO feed.
+MAX_PROLOG_BYTES = 1024 * 1024
+DATE_INCONNUE = "00000000"
+DATE_PERMANENTE = "99999999"
+
+# Children of <formation>, <action> and <session> that Maillage maps to its own fields;
+# every other child is kept as received (see `Noeud`).
+FORMATION_MAPPES = frozenset(
+    {
+        "domaine-formation",
+        "intitule-formation",
+        "objectif-formation",
+        "resultats-attendus",
+        "contenu-formation",
+        "action",
+    }
+)
+SESSION_MAPPES = frozenset({"periode", "etat-recrutement"})
+CODES = ("code-FORMACODE", "code-NSF", "code-ROME")
+
+
+class LheoError(Exception):
+    """The feed as a whole is unusable (not XML, hostile, wrong root); nothing is imported."""
+
+
+# A kept element as JSON: {"tag": local name, "attrib": {...}, "text": "...", "enfants": [...]}.
+Noeud = dict
+
+
+@dataclass
+class SessionLheo:
+    numero: str
+    debut: datetime.date | None
+    fin: datetime.date | None
+    etat: str | None
+    attrib: dict
+    autres: list[Noeud]
+
+
+@dataclass
+class ActionLheo:
+    numero: str
+    noeud: Noeud
+    sessions: list[SessionLheo]
+
+
+@dataclass
+class FormationLheo:
+    numero: str
+    attrib: dict
+    intitule: str
+    objectif: str
+    resultats: str
+    contenu: str
+    codes: dict[str, list[str]]
+    attributs_codes: dict[str, dict]
+    domaine_autres: list[Noeud]
+    autres: list[Noeud]
+    actions: list[ActionLheo]
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def noeud(element) -> Noeud:
+    """An element and its subtree as JSON-friendly data, namespace-free."""
+    resultat: Noeud = {"tag": local(element.tag)}
+    if element.attrib:
+        resultat["attrib"] = dict(element.attrib)
+    texte = element.text
+    if texte is not None and texte.strip():
+        resultat["text"] = texte
+    enfants = [noeud(enfant) for enfant in element if isinstance(enfant.tag, str)]
+    if enfants:
+        resultat["enfants"] = enfants
+    return resultat
+
+
+def trouver(noeuds: list[Noeud], *chemin: str) -> Noeud | None:
+    """The first kept node along `chemin` (local names), or None."""
+    courant = noeuds
+    trouve = None
+    for tag in chemin:
+        trouve = next((n for n in courant if n["tag"] == tag), None)
+        if trouve is None:
+            return None
+        courant = trouve.get("enfants", [])
+    return trouve
+
+
+def texte(noeuds: list[Noeud], *chemin: str) -> str:
+    trouve = trouver(noeuds, *chemin)
+    return (trouve or {}).get("text", "").strip()
+
+
+def parse_date(valeur: str, quoi: str) -> datetime.date | None:
+    """LHEO YYYYMMDD; 00000000 (unknown) and 99999999 (permanent) give None."""
+    valeur = valeur.strip()
+    if valeur in (DATE_INCONNUE, DATE_PERMANENTE, ""):
+        return None
+    try:
+        return datetime.datetime.strptime(valeur, "%Y%m%d").date()  # noqa: DTZ007 - a date
+    except ValueError:
+        raise ValueError(f"{quoi} : date invalide « {valeur} » (format attendu AAAAMMJJ)") from None
+
+
+def _texte_enfant(element, tag: str) -> str:
+    for enfant in element:
+        if isinstance(enfant.tag, str) and local(enfant.tag) == tag:
+            return (enfant.text or "").strip()
+    return ""
+
+
+def _lire_session(element) -> SessionLheo:
+    numero = element.get("numero", "")
+    periode = next(
+        (e for e in element if isinstance(e.tag, str) and local(e.tag) == "periode"), None
+    )
+    quoi = f"session {numero or '(sans numéro)'} (ligne {element.sourceline})"
+    if periode is None:
+        raise ValueError(f"{quoi} : élément <periode> manquant")
+    debut = parse_date(_texte_enfant(periode, "debut"), quoi)
+    fin = parse_date(_texte_enfant(periode, "fin"), quoi)
+    if debut and fin and fin < debut:
+        raise ValueError(f"{quoi} : la fin ({fin:%d/%m/%Y}) précède le début ({debut:%d/%m/%Y})")
+    etat = _texte_enfant(element, "etat-recrutement") or None
+    if etat not in (None, "1", "2", "3"):
+        raise ValueError(f"{quoi} : état de recrutement inconnu « {etat} »")
+    autres = [
+        noeud(e) for e in element if isinstance(e.tag, str) and local(e.tag) not in SESSION_MAPPES
+    ]
+    return SessionLheo(
+        numero=numero,
+        debut=debut,
+        fin=fin,
+        etat=etat,
+        attrib=dict(element.attrib),
+        autres=autres,
+    )
+
+
+def _lire_action(element) -> ActionLheo:
+    sessions = []
+    autres = []
+    for enfant in element:
+        if not isinstance(enfant.tag, str):
+            continue
+        if local(enfant.tag) == "session":
+            sessions.append(_lire_session(enfant))
+        else:
+            autres.append(noeud(enfant))
+    action: Noeud = {"tag": "action", "attrib": dict(element.attrib), "enfants": autres}
+    return ActionLheo(numero=element.get("numero", ""), noeud=action, sessions=sessions)
+
+
+def lire_formation(element) -> FormationLheo:
+    """Map one <formation> element; raises ValueError with a French message if invalid."""
+    numero = element.get("numero", "").strip()
+    ligne = element.sourceline
+    if not numero:
+        raise ValueError(f"formation (ligne {ligne}) : attribut « numero » manquant")
+    codes: dict[str, list[str]] = {tag: [] for tag in CODES}
+    attributs_codes: dict[str, dict] = {}
+    domaine_autres: list[Noeud] = []
+    textes: dict[str, str] = {}
+    autres: list[Noeud] = []
+    actions: list[ActionLheo] = []
+    for enfant in element:
+        if not isinstance(enfant.tag, str):
+            continue
+        tag = local(enfant.tag)
+        if tag == "domaine-formation":
+            for code in enfant:
+                if not isinstance(code.tag, str):
+                    continue
+                code_tag = local(code.tag)
+                if code_tag in CODES:
+                    valeur = (code.text or "").strip()
+                    codes[code_tag].append(valeur)
+                    if code.attrib:
+                        attributs_codes[f"{code_tag}:{valeur}"] = dict(code.attrib)
+                else:
+                    domaine_autres.append(noeud(code))
+        elif tag == "action":
+            actions.append(_lire_action(enfant))
+        elif tag in FORMATION_MAPPES:
+            textes[tag] = (enfant.text or "").strip()
+        else:
+            autres.append(noeud(enfant))
+    intitule = textes.get("intitule-formation", "")
+    if not intitule:
+        raise ValueError(f"formation {numero} (ligne {ligne}) : intitulé manquant")
+    if not actions or not any(action.sessions for action in actions):
+        raise ValueError(f"formation {numero} (ligne {ligne}) : aucune action avec une session")
+    return FormationLheo(
+        numero=numero,
+        attrib=dict(element.attrib),
+        intitule=intitule,
+        objectif=textes.get("objectif-formation", ""),
+        resultats=textes.get("resultats-attendus", ""),
+        contenu=textes.get("contenu-formation", ""),
+        codes=codes,
+        attributs_codes=attributs_codes,
+        domaine_autres=domaine_autres,
+        autres=autres,
+        actions=actions,
+    )
+
+
+def _nouveau_parser():
+    # No DTD loading, no entity resolution, no network, libxml2's size limits kept on.
+    return etree.XMLPullParser(
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def iter_formations(
+    source: BinaryIO,
+    *,
+    erreurs: list[str],
+    progression: Callable[[int], None] | None = None,
+) -> Iterator[FormationLheo]:
+    """Yield each valid <formation> of `source`, keeping memory flat; record invalid ones
+    in `erreurs`. Raise LheoError when the document itself is refused."""
+    parser = _nouveau_parser()
+    lus = 0
+    racine_vue = False
+    profondeur = 0
+    try:
+        while True:
+            bloc = source.read(CHUNK_SIZE)
+            if not bloc:
+                break
+            lus += len(bloc)
+            parser.feed(bloc)
+            for evenement, element in parser.read_events():
+                if evenement == "start":
+                    profondeur += 1
+                    if not racine_vue:
+                        racine_vue = True
+                        _verifier_racine(element)
+                    continue
+                profondeur -= 1
+                if local(element.tag) != "formation" or profondeur != 2:
+                    continue
+                try:
+                    formation = lire_formation(element)
+                except ValueError as exc:
+                    erreurs.append(str(exc))
+                    formation = None
+                # Drop what has been read so that memory stays flat on large feeds.
+                element.clear(keep_tail=False)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+                if formation is not None:
+                    yield formation
+            if not racine_vue and lus > MAX_PROLOG_BYTES:
+                raise LheoError(
+                    "Aucun élément racine dans le premier mégaoctet : ce n'est pas un flux LHEO."
+                )
+            if progression is not None:
+                progression(lus)
+        if not lus:
+            raise LheoError("Le fichier est vide.")
+        parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise LheoError(f"Le fichier n'est pas un XML bien formé : {exc}") from None
+    if not racine_vue:
+        raise LheoError("Le fichier est vide ou ne contient aucun élément XML.")
+
+
+def _verifier_racine(element) -> None:
+    docinfo = element.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise LheoError(
+            "Le fichier contient une déclaration DOCTYPE (DTD, entités) : refusée par sécurité. "
+            "Un flux LHEO n'en a pas besoin."
+        )
+    tag = element.tag
+    namespace = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+    if local(tag) != "lheo" or namespace not in NAMESPACES:
+        attendu = " ou ".join(NAMESPACES)
+        raise LheoError(
+            f"L'élément racine doit être <lheo> dans l'espace de noms {attendu} ; "
+            f"trouvé <{local(tag)}> (espace de noms « {namespace or 'aucun'} »)."
+        )

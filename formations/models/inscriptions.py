@@ -1,0 +1,73 @@
+"""Enrolments of professionals in sessions, with the waiting list."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .sessions import Session
+
+
+class Inscription(models.Model):
+    """A user's enrolment in a session; at most one per (session, user)."""
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE_VALIDATION = "pending", _("En attente de validation")
+        CONFIRMEE = "confirmed", _("Confirmée")
+        LISTE_ATTENTE = "waitlisted", _("Sur liste d'attente")
+        ANNULEE = "cancelled", _("Annulée")
+        PRESENT = "attended", _("Présent")
+        ABSENT = "absent", _("Absent")
+
+    # States that hold one of the session's places.
+    ETATS_OCCUPANT_UNE_PLACE = (
+        Etat.EN_ATTENTE_VALIDATION,
+        Etat.CONFIRMEE,
+        Etat.PRESENT,
+        Etat.ABSENT,
+    )
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="inscriptions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="inscriptions_formation",
+    )
+    etat = models.CharField(_("état"), max_length=10, choices=Etat.choices)
+    position = models.PositiveIntegerField(_("rang sur la liste d'attente"), null=True, blank=True)
+    rappel_envoye_le = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    cree_le = models.DateTimeField(_("créée le"), auto_now_add=True)
+    modifie_le = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["cree_le", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="formations_inscription_session_user_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["session", "etat", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.session} ({self.get_etat_display()})"
+
+
+class JetonCalendrier(models.Model):
+    """The secret of a user's private calendar feed; only its SHA-256 is stored."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jeton_calendrier"
+    )
+    empreinte = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien d'agenda privé")
+        verbose_name_plural = _("liens d'agenda privés")
+
+    def __str__(self) -> str:
+        return str(self.user)

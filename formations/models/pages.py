@@ -1,0 +1,262 @@
+"""Catalogue pages: national index, regional Carif-Oref, yearly programme and formation."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from maillage.models import Public, Reseau, Territoire, Thematique
+
+TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class CatalogueIndexPage(RoutablePageMixin, Page):
+    """The national entry point of the catalogue: the filtered list of open sessions."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["maillage.HomePage"]
+    subpage_types = ["formations.RegionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("catalogue des formations")
+
+    @path("")
+    def catalogue(self, request):
+        from ..views import catalogue
+
+        return catalogue(request, self)
+
+    @path("sessions/<int:pk>/calendrier/", name="session_ics")
+    def session_ics(self, request, pk: int):
+        from ..views import session_ics
+
+        return session_ics(request, pk)
+
+    @path("agenda/<str:jeton>/", name="agenda_prive")
+    def agenda_prive(self, request, jeton: str):
+        from ..views import agenda_prive
+
+        return agenda_prive(request, jeton)
+
+    @path("agenda-lien/", name="agenda_lien")
+    def agenda_lien(self, request):
+        from ..views import agenda_lien
+
+        return agenda_lien(request, self)
+
+    @path("sessions/<int:pk>/emargement/<int:creneau_pk>/", name="emargement")
+    def emargement(self, request, pk: int, creneau_pk: int):
+        from ..views import emargement
+
+        return emargement(request, pk, creneau_pk)
+
+    @path("sessions/<int:pk>/attestation/", name="attestation_telecharger")
+    def attestation_telecharger(self, request, pk: int):
+        from ..views import attestation_telecharger
+
+        return attestation_telecharger(request, self, pk)
+
+    @path("attestations/<str:code>/", name="attestation_verifier")
+    def attestation_verifier(self, request, code: str):
+        from ..views import attestation_verifier
+
+        return attestation_verifier(request, code)
+
+    @path("sessions/<int:pk>/evaluation/<str:type_>/", name="evaluation")
+    def evaluation(self, request, pk: int, type_: str):
+        from ..views import evaluation
+
+        return evaluation(request, self, pk, type_)
+
+    @path("programmes/<int:pk>/indicateurs/", name="programme_indicateurs")
+    def programme_indicateurs(self, request, pk: int):
+        from ..views import programme_indicateurs
+
+        return programme_indicateurs(request, pk)
+
+    @path("sessions/<int:pk>/inscription/", name="session_inscription")
+    def session_inscription(self, request, pk: int):
+        from ..views import session_inscription
+
+        return session_inscription(request, self, pk)
+
+    @path("sessions/<int:pk>/annulation/", name="session_annulation")
+    def session_annulation(self, request, pk: int):
+        from ..views import session_annulation
+
+        return session_annulation(request, self, pk)
+
+
+class RegionPage(Page):
+    """A Carif-Oref and the professionalisation offer of its région."""
+
+    territoire = models.ForeignKey(
+        Territoire,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        related_name="pages_catalogue",
+        limit_choices_to={"niveau": Territoire.Niveau.REGION},
+    )
+    nom_carif_oref = models.CharField(_("nom du Carif-Oref"), max_length=150)
+    introduction = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("territoire"),
+        FieldPanel("nom_carif_oref"),
+        FieldPanel("introduction"),
+    ]
+    parent_page_types = ["formations.CatalogueIndexPage"]
+    subpage_types = ["formations.ProgrammePage"]
+
+    class Meta:
+        verbose_name = _("page région")
+        verbose_name_plural = _("pages région")
+
+
+class ProgrammePage(Page):
+    """The yearly SPRO professionalisation programme of a région."""
+
+    annee = models.PositiveSmallIntegerField(
+        _("année"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    introduction = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("annee"), FieldPanel("introduction")]
+    parent_page_types = ["formations.RegionPage"]
+    subpage_types = ["formations.FormationPage"]
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+
+class FormationPage(Page):
+    """A training offer; its dated occurrences are `Session` rows."""
+
+    class Modalite(models.IntegerChoices):
+        PRESENTIEL = 0, _("Présentiel")
+        MIXTE = 1, _("Mixte (présentiel et distanciel)")
+        DISTANCIEL = 2, _("Entièrement à distance")
+
+    numero = models.CharField(
+        _("numéro LHEO"), max_length=100, unique=True, null=True, blank=True, db_index=True
+    )
+    objectifs = RichTextField(_("objectifs"), blank=True, features=TEXT_FEATURES)
+    resultats_attendus = RichTextField(_("résultats attendus"), blank=True, features=TEXT_FEATURES)
+    contenu = RichTextField(_("contenu"), blank=True, features=TEXT_FEATURES)
+    publics = ParentalManyToManyField(Public, verbose_name=_("publics"), blank=True)
+    reseaux_cibles = ParentalManyToManyField(Reseau, verbose_name=_("réseaux ciblés"), blank=True)
+    fonctions_cibles = models.CharField(_("fonctions ciblées"), max_length=255, blank=True)
+    prerequis = models.TextField(_("prérequis"), blank=True)
+    modalite = models.PositiveSmallIntegerField(
+        _("modalité"), choices=Modalite.choices, default=Modalite.PRESENTIEL
+    )
+    duree_heures = models.DecimalField(
+        _("durée en heures"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    duree_jours = models.DecimalField(
+        _("durée en jours"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    thematiques = ParentalManyToManyField(Thematique, verbose_name=_("thématiques"), blank=True)
+    codes_formacode = models.JSONField(_("codes Formacode"), default=list, blank=True)
+    codes_rome = models.JSONField(_("codes ROME"), default=list, blank=True)
+    codes_nsf = models.JSONField(_("codes NSF"), default=list, blank=True)
+    organisme = models.CharField(_("organisme de formation"), max_length=250, blank=True)
+    organisme_siret = models.CharField(_("SIRET de l'organisme"), max_length=14, blank=True)
+    formateurs = models.CharField(_("formateurs ou intervenants"), max_length=255, blank=True)
+    label_spro = models.BooleanField(_("label SPRO"), default=False)
+    label_cep = models.BooleanField(_("label CEP"), default=False)
+    gratuit = models.BooleanField(_("gratuit"), default=True)
+    prix = models.DecimalField(
+        _("prix TTC (€)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    contact_nom = models.CharField(_("contact : nom"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact : e-mail"), blank=True)
+    contact_telephone = models.CharField(_("contact : téléphone"), max_length=25, blank=True)
+    # LHEO elements Maillage does not model (extras, certification, organisme details…),
+    # kept as received so that an export gives back what an import read.
+    extras = models.JSONField(_("données LHEO complémentaires"), default=dict, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("objectifs"),
+        FieldPanel("resultats_attendus"),
+        FieldPanel("contenu"),
+        MultiFieldPanel(
+            [
+                FieldPanel("publics"),
+                FieldPanel("reseaux_cibles"),
+                FieldPanel("fonctions_cibles"),
+                FieldPanel("prerequis"),
+            ],
+            heading=_("Public"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("modalite"),
+                FieldPanel("duree_heures"),
+                FieldPanel("duree_jours"),
+                FieldPanel("thematiques"),
+                FieldPanel("codes_formacode"),
+                FieldPanel("codes_rome"),
+                FieldPanel("codes_nsf"),
+            ],
+            heading=_("Organisation et codes"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisme"),
+                FieldPanel("organisme_siret"),
+                FieldPanel("formateurs"),
+                FieldPanel("label_spro"),
+                FieldPanel("label_cep"),
+                FieldPanel("gratuit"),
+                FieldPanel("prix"),
+            ],
+            heading=_("Organisme, labels et prix"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_nom"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_telephone"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("numero"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("objectifs"),
+        index.SearchField("contenu"),
+        index.SearchField("organisme"),
+        index.FilterField("modalite"),
+        index.FilterField("numero"),
+    ]
+    parent_page_types = ["formations.ProgrammePage"]
+    subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import session_list_catalogue
+        from ..views import avec_liens
+
+        contexte = super().get_context(request, *args, **kwargs)
+        sessions = list(session_list_catalogue(user=request.user, formation=self))
+        catalogue = CatalogueIndexPage.objects.ancestor_of(self).first()
+        if catalogue is not None:
+            avec_liens(catalogue, sessions, request)
+        contexte["sessions"] = sessions
+        return contexte
+
+    class Meta:
+        verbose_name = _("formation")
+        verbose_name_plural = _("formations")

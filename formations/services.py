@@ -1,0 +1,347 @@
+"""Writes of the formations app: enrolment, waiting list, reminders, sessions, regional groups."""
+
+import datetime
+import hashlib
+import secrets
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import GroupPagePermission
+
+from .models import (
+    Attestation,
+    Emargement,
+    Evaluation,
+    Inscription,
+    JetonCalendrier,
+    RegionPage,
+    Session,
+    SessionDate,
+)
+from .tasks import envoyer_notification_inscription
+
+Etat = Inscription.Etat
+ETATS_ACTIFS = (*Inscription.ETATS_OCCUPANT_UNE_PLACE, Etat.LISTE_ATTENTE)
+PUBLICATION = ("add", "change", "publish", "lock", "unlock")
+
+
+def _notifier_apres_commit(inscription_ids: list[int], modele: str) -> None:
+    """Schedule one e-mail per enrolment once the surrounding transaction has committed."""
+
+    def envoyer() -> None:
+        for inscription_id in inscription_ids:
+            envoyer_notification_inscription.enqueue(inscription_id, modele)
+
+    if inscription_ids:
+        transaction.on_commit(envoyer)
+
+
+def _places_occupees(session: Session) -> int:
+    return session.inscriptions.filter(etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE).count()
+
+
+def _prochaine_position(session: Session) -> int:
+    derniere = session.inscriptions.filter(etat=Etat.LISTE_ATTENTE).aggregate(m=Max("position"))
+    return (derniere["m"] or 0) + 1
+
+
+def _etat_avec_place(session: Session) -> str:
+    return Etat.EN_ATTENTE_VALIDATION if session.valide_par_responsable else Etat.CONFIRMEE
+
+
+def inscription_create(*, session: Session, user) -> Inscription:
+    """Enrol `user`: a place while some remain, else the waiting list. Idempotent."""
+    with transaction.atomic():
+        # The session row lock serialises every enrolment into this session.
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        inscription = Inscription.objects.filter(session=session, user=user).first()
+        if inscription is not None and inscription.etat in ETATS_ACTIFS:
+            return inscription
+        if not session.inscriptions_ouvertes():
+            raise ValidationError(_("Les inscriptions à cette session ne sont pas ouvertes."))
+        if _places_occupees(session) < session.capacite:
+            etat, position = _etat_avec_place(session), None
+        else:
+            etat, position = Etat.LISTE_ATTENTE, _prochaine_position(session)
+        if inscription is None:
+            inscription = Inscription(session=session, user=user)
+        inscription.etat = etat
+        inscription.position = position
+        inscription.save()
+        modele = {
+            Etat.CONFIRMEE: "confirmation",
+            Etat.EN_ATTENTE_VALIDATION: "en_attente_validation",
+            Etat.LISTE_ATTENTE: "liste_attente",
+        }[etat]
+        _notifier_apres_commit([inscription.pk], modele)
+    return inscription
+
+
+def _promouvoir(session: Session, places_liberees: int) -> list[int]:
+    """Give freed places to the first of the waiting list (FIFO); return promoted ids."""
+    if session.etat == Session.Etat.ANNULEE or places_liberees <= 0:
+        return []
+    libres = session.capacite - _places_occupees(session)
+    suivants = list(
+        session.inscriptions.select_for_update()
+        .filter(etat=Etat.LISTE_ATTENTE)
+        .order_by("position", "cree_le", "pk")[: max(min(libres, places_liberees), 0)]
+    )
+    for inscription in suivants:
+        inscription.etat = _etat_avec_place(session)
+        inscription.position = None
+        inscription.save(update_fields=["etat", "position", "modifie_le"])
+    return [inscription.pk for inscription in suivants]
+
+
+def inscription_cancel(*, inscription: Inscription, user) -> Inscription:
+    """Cancel an enrolment (by its holder or a trainer) and promote the waiting list."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=inscription.session_id)
+        inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
+        est_formateur = session.formateurs.filter(pk=user.pk).exists()
+        if inscription.user_id != user.pk and not (est_formateur or user.is_staff):
+            raise PermissionDenied(_("Vous ne pouvez pas annuler cette inscription."))
+        if inscription.etat not in ETATS_ACTIFS:
+            return inscription
+        liberait_une_place = inscription.etat in Inscription.ETATS_OCCUPANT_UNE_PLACE
+        inscription.etat = Etat.ANNULEE
+        inscription.position = None
+        inscription.save(update_fields=["etat", "position", "modifie_le"])
+        _notifier_apres_commit([inscription.pk], "annulation_inscription")
+        promus = _promouvoir(session, 1 if liberait_une_place else 0)
+        _notifier_apres_commit(promus, "promotion")
+    return inscription
+
+
+def inscription_validate(*, inscription: Inscription, user) -> Inscription:
+    """A trainer or staff member confirms an enrolment awaiting validation."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=inscription.session_id)
+        if not (user.is_staff or session.formateurs.filter(pk=user.pk).exists()):
+            raise PermissionDenied(_("Vous ne pouvez pas valider cette inscription."))
+        inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
+        if inscription.etat != Etat.EN_ATTENTE_VALIDATION:
+            return inscription
+        inscription.etat = Etat.CONFIRMEE
+        inscription.save(update_fields=["etat", "modifie_le"])
+        _notifier_apres_commit([inscription.pk], "confirmation")
+    return inscription
+
+
+def _changer_etat_session(session: Session, etat: str, modele: str, annuler: bool) -> Session:
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.etat == etat:
+            return session
+        session.etat = etat
+        session.save(update_fields=["etat", "modifie_le"])
+        concernees = session.inscriptions.select_for_update().filter(etat__in=ETATS_ACTIFS)
+        ids = list(concernees.values_list("pk", flat=True))
+        if annuler:
+            concernees.update(etat=Etat.ANNULEE, position=None)
+        _notifier_apres_commit(ids, modele)
+    return session
+
+
+def session_cancel(*, session: Session) -> Session:
+    """Cancel a session: every active enrolment is cancelled and its holder told."""
+    return _changer_etat_session(session, Session.Etat.ANNULEE, "session_annulee", annuler=True)
+
+
+def session_close(*, session: Session) -> Session:
+    """Close the enrolment window and tell everyone enrolled or waiting."""
+    return _changer_etat_session(session, Session.Etat.FERMEE, "session_fermee", annuler=False)
+
+
+RAPPEL_JOURS_AVANT = 2
+
+
+def inscription_send_reminders(*, jour: datetime.date | None = None) -> int:
+    """Remind confirmed participants of sessions starting in two days; each one only once.
+
+    Safe to run from several workers at once (rows locked with SKIP LOCKED)."""
+    debut = (jour or timezone.localdate()) + datetime.timedelta(days=RAPPEL_JOURS_AVANT)
+    with transaction.atomic():
+        inscriptions = list(
+            Inscription.objects.select_for_update(skip_locked=True)
+            .filter(
+                etat=Etat.CONFIRMEE,
+                rappel_envoye_le__isnull=True,
+                session__date_debut=debut,
+                session__etat__in=[Session.Etat.OUVERTE, Session.Etat.FERMEE],
+            )
+            .values_list("pk", flat=True)
+        )
+        Inscription.objects.filter(pk__in=inscriptions).update(rappel_envoye_le=timezone.now())
+        _notifier_apres_commit(inscriptions, "rappel")
+    return len(inscriptions)
+
+
+def region_groups_ensure(*, region: RegionPage) -> tuple[Group, Group]:
+    """The two admin groups of a région: editors (draft, submit for review) and moderators
+    (publish). Their page permissions cover only the région's subtree. Idempotent."""
+    code = region.territoire.code
+    acces_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    groupes = []
+    for prefixe, types in (("Rédaction", ("add", "change")), ("Publication", PUBLICATION)):
+        groupe, _cree = Group.objects.get_or_create(name=f"{prefixe} — région {code}")
+        groupe.permissions.add(acces_admin)
+        for permission_type in types:
+            permission = Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=f"{permission_type}_page"
+            )
+            GroupPagePermission.objects.get_or_create(
+                group=groupe, page=region, permission=permission
+            )
+        groupes.append(groupe)
+    return groupes[0], groupes[1]
+
+
+def empreinte_jeton(jeton: str) -> str:
+    return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+def calendar_token_create(*, user) -> str:
+    """A new secret for the user's private calendar feed; the previous link stops working."""
+    jeton = secrets.token_urlsafe(32)
+    JetonCalendrier.objects.update_or_create(
+        user=user, defaults={"empreinte": empreinte_jeton(jeton)}
+    )
+    return jeton
+
+
+def calendar_token_revoke(*, user) -> None:
+    JetonCalendrier.objects.filter(user=user).delete()
+
+
+ETATS_EMARGEABLES = (Etat.CONFIRMEE, Etat.PRESENT, Etat.ABSENT)
+
+
+def emargement_record(*, creneau: SessionDate, presents: set[int], user) -> int:
+    """Record the attendance sheet of one slot: enrolments in `presents` attended, the other
+    confirmed ones did not. Only the session's trainers (or staff) may. Returns rows saved."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=creneau.session_id)
+        if not (user.is_staff or session.formateurs.filter(pk=user.pk).exists()):
+            raise PermissionDenied(_("Seuls les formateurs de la session peuvent émarger."))
+        inscriptions = list(session.inscriptions.filter(etat__in=ETATS_EMARGEABLES))
+        inconnues = presents - {i.pk for i in inscriptions}
+        if inconnues:
+            raise ValidationError(_("Ces personnes ne sont pas inscrites à la session."))
+        for inscription in inscriptions:
+            Emargement.objects.update_or_create(
+                inscription=inscription,
+                creneau=creneau,
+                defaults={"present": inscription.pk in presents, "saisi_par": user},
+            )
+        # A participant who attended at least one slot is "attended", otherwise "absent".
+        presentes = set(
+            Emargement.objects.filter(inscription__session=session, present=True).values_list(
+                "inscription_id", flat=True
+            )
+        )
+        for inscription in inscriptions:
+            etat = Etat.PRESENT if inscription.pk in presentes else Etat.ABSENT
+            if inscription.etat != etat:
+                inscription.etat = etat
+                inscription.save(update_fields=["etat", "modifie_le"])
+    return len(inscriptions)
+
+
+def inscription_heures_presence(*, inscription: Inscription) -> float:
+    """Hours actually attended, from the attendance sheets (for the attestation)."""
+    creneaux = SessionDate.objects.filter(
+        emargements__inscription=inscription, emargements__present=True
+    )
+    return sum(creneau.duree_heures for creneau in creneaux)
+
+
+def attestation_issue(*, inscription: Inscription, user) -> Attestation:
+    """The attestation of a participant who attended; hours refreshed from the sheets."""
+    if inscription.user_id != user.pk and not user.is_staff:
+        raise PermissionDenied(_("Cette attestation ne vous concerne pas."))
+    if inscription.etat != Etat.PRESENT:
+        raise ValidationError(_("Une attestation n'est délivrée qu'après une présence émargée."))
+    heures = Decimal(str(inscription_heures_presence(inscription=inscription)))
+    attestation = Attestation.objects.filter(inscription=inscription).first()
+    if attestation is None:
+        attestation = Attestation(inscription=inscription, code=_nouveau_code())
+    attestation.heures = heures
+    attestation.save()
+    return attestation
+
+
+def _nouveau_code() -> str:
+    # 12 characters from an alphabet without look-alikes (0/O, 1/I/L): about 60 bits.
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+# Days after the end of a session when each questionnaire is requested (a window, so that a
+# day without the scheduled command does not skip anyone).
+DELAIS_EVALUATION = {
+    Evaluation.Type.SATISFACTION: (1, 7),
+    Evaluation.Type.SUIVI: (42, 49),
+}
+
+
+def evaluation_request_send(*, jour: datetime.date | None = None) -> dict[str, int]:
+    """Ask participants who attended for each questionnaire once, at its due time."""
+    jour = jour or timezone.localdate()
+    envoyes = {}
+    with transaction.atomic():
+        for type_, (mini, maxi) in DELAIS_EVALUATION.items():
+            a_demander = list(
+                Inscription.objects.select_for_update(skip_locked=True)
+                .filter(
+                    etat=Etat.PRESENT,
+                    session__date_fin__lte=jour - datetime.timedelta(days=mini),
+                    session__date_fin__gte=jour - datetime.timedelta(days=maxi),
+                )
+                .exclude(evaluations__type=type_)
+                .values_list("pk", flat=True)
+            )
+            Evaluation.objects.bulk_create(
+                [
+                    Evaluation(inscription_id=pk, type=type_, demandee_le=timezone.now())
+                    for pk in a_demander
+                ]
+            )
+            _notifier_apres_commit(a_demander, f"evaluation_{type_}")
+            envoyes[type_] = len(a_demander)
+    return envoyes
+
+
+def evaluation_submit(
+    *,
+    inscription: Inscription,
+    user,
+    type: str,
+    note_globale: int,
+    note_utilite: int,
+    usage: str = "",
+    commentaire: str = "",
+) -> Evaluation:
+    """Record (or correct) a participant's answer to a questionnaire."""
+    if inscription.user_id != user.pk:
+        raise PermissionDenied(_("Ce questionnaire ne vous concerne pas."))
+    if inscription.etat != Etat.PRESENT:
+        raise ValidationError(_("Seules les personnes présentes à la session peuvent l'évaluer."))
+    evaluation = Evaluation.objects.filter(inscription=inscription, type=type).first()
+    evaluation = evaluation or Evaluation(inscription=inscription, type=type)
+    evaluation.note_globale = note_globale
+    evaluation.note_utilite = note_utilite
+    evaluation.usage = usage
+    evaluation.commentaire = commentaire
+    evaluation.repondu_le = timezone.now()
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation

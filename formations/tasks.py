@@ -1,0 +1,66 @@
+"""Background work of the formations app: e-mails sent after an enrolment changes."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+SUJETS = {
+    "confirmation": "Votre inscription est confirmée : {titre}",
+    "en_attente_validation": "Votre demande d'inscription est enregistrée : {titre}",
+    "liste_attente": "Vous êtes sur la liste d'attente : {titre}",
+    "promotion": "Une place s'est libérée, votre inscription est confirmée : {titre}",
+    "annulation_inscription": "Votre inscription est annulée : {titre}",
+    "session_annulee": "Session annulée : {titre}",
+    "session_fermee": "Inscriptions closes : {titre}",
+    "rappel": "Rappel : votre session commence dans deux jours : {titre}",
+    "evaluation_satisfaction": "Votre avis sur la session : {titre}",
+    "evaluation_suivi": "Quelques semaines après : que retenez-vous de {titre} ?",
+}
+
+
+@task()
+def envoyer_notification_inscription(inscription_id: int, modele: str) -> bool:
+    """Send the French e-mail `modele` (plain text and HTML) about one enrolment."""
+    from .models import Inscription
+
+    inscription = (
+        Inscription.objects.select_related("user", "session__formation")
+        .filter(pk=inscription_id)
+        .first()
+    )
+    if inscription is None or not inscription.user.email:
+        return False
+    with translation.override("fr"):
+        contexte = {
+            "inscription": inscription,
+            "session": inscription.session,
+            "formation": inscription.session.formation,
+            "user": inscription.user,
+            "site_url": settings.SITE_URL,
+        }
+        if modele.startswith("evaluation_"):
+            contexte["lien"] = _lien_evaluation(inscription, modele.removeprefix("evaluation_"))
+        sujet = SUJETS[modele].format(titre=inscription.session.formation.title)
+        texte = render_to_string(f"formations/emails/{modele}.txt", contexte)
+        html = render_to_string("formations/emails/base.html", {**contexte, "texte": texte})
+    message = EmailMultiAlternatives(
+        subject=f"[Maillage] {sujet}",
+        body=texte,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[inscription.user.email],
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
+
+
+def _lien_evaluation(inscription, type_: str) -> str:
+    from .models import CatalogueIndexPage
+
+    catalogue = CatalogueIndexPage.objects.live().first()
+    if catalogue is None:
+        return settings.SITE_URL
+    route = catalogue.reverse_subpage("evaluation", args=[inscription.session_id, type_])
+    return f"{settings.SITE_URL}{catalogue.url or '/'}{route}"

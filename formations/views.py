@@ -1,0 +1,226 @@
+"""Views routed by CatalogueIndexPage: list, calendar files, private feed, enrolment."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from . import indicateurs, selectors, services
+from .attestations import attestation_pdf
+from .calendrier import calendrier_ics
+from .forms import CatalogueFiltreForm, EvaluationForm
+from .models import Evaluation, Inscription, ProgrammePage, Session, SessionDate
+
+PAR_PAGE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def avec_liens(catalogue_page, sessions, request) -> None:
+    """Attach each session's calendar and enrolment URLs (routes of the catalogue page)."""
+    base = catalogue_page.get_url(request) or "/"
+    for session in sessions:
+        for nom in ("session_ics", "session_inscription", "session_annulation"):
+            route = catalogue_page.reverse_subpage(nom, args=[session.pk])
+            setattr(session, f"url_{nom.removeprefix('session_')}", base + route)
+
+
+def catalogue(request, page):
+    formulaire = CatalogueFiltreForm(request.GET or None)
+    sessions = selectors.session_list_catalogue(user=request.user, **formulaire.filtres())
+    pagination = Paginator(sessions, PAR_PAGE).get_page(request.GET.get("page"))
+    avec_liens(page, pagination.object_list, request)
+    contexte = page.get_context(request)
+    facettes = selectors.session_facets(sessions=sessions)
+    contexte.update({"formulaire": formulaire, "sessions": pagination, "facettes": facettes})
+    return TemplateResponse(request, "formations/catalogue_index_page.html", contexte)
+
+
+def session_ics(request, pk: int):
+    session = selectors.session_get_public(pk=pk)
+    if session is None:
+        raise Http404
+    reponse = HttpResponse(calendrier_ics([session]), content_type="text/calendar; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return reponse
+
+
+def agenda_prive(request, jeton: str):
+    sessions = selectors.session_list_for_calendar_token(empreinte=services.empreinte_jeton(jeton))
+    if sessions is None:
+        raise Http404
+    reponse = HttpResponse(calendrier_ics(sessions), content_type="text/calendar; charset=utf-8")
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+def agenda_lien(request, page):
+    """POST: create (or replace) the private feed link; with `revoquer`, delete it."""
+    if refus := _post_connecte(request):
+        return refus
+    if request.POST.get("revoquer"):
+        services.calendar_token_revoke(user=request.user)
+        messages.success(request, _("Votre lien d'agenda privé est désactivé."))
+    else:
+        jeton = services.calendar_token_create(user=request.user)
+        route = page.reverse_subpage("agenda_prive", args=[jeton])
+        lien = request.build_absolute_uri((page.get_url(request) or "/") + route)
+        messages.success(
+            request,
+            _(
+                "Votre lien d'agenda privé (à ne pas partager ; l'ancien ne fonctionne plus) : "
+                "%(lien)s"
+            )
+            % {"lien": lien},
+        )
+    suivant = request.POST.get("suivant", "")
+    if not url_has_allowed_host_and_scheme(
+        suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        suivant = page.url
+    return redirect(suivant)
+
+
+def _post_connecte(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def session_inscription(request, page, pk: int):
+    if refus := _post_connecte(request):
+        return refus
+    session = get_object_or_404(Session, pk=pk, formation__live=True)
+    try:
+        inscription = services.inscription_create(session=session, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Inscription : %(etat)s.") % {"etat": inscription.get_etat_display()}
+        )
+    return redirect(page.url)
+
+
+def session_annulation(request, page, pk: int):
+    if refus := _post_connecte(request):
+        return refus
+    inscription = get_object_or_404(Inscription, session_id=pk, user=request.user)
+    services.inscription_cancel(inscription=inscription, user=request.user)
+    messages.success(request, _("Votre inscription est annulée."))
+    return redirect(page.url)
+
+
+def emargement(request, pk: int, creneau_pk: int):
+    """The attendance sheet of one slot, filled by a trainer (on a phone)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    creneau = get_object_or_404(
+        SessionDate.objects.select_related("session__formation"), pk=creneau_pk, session_id=pk
+    )
+    session = creneau.session
+    if not (request.user.is_staff or session.formateurs.filter(pk=request.user.pk).exists()):
+        raise PermissionDenied
+    if request.method == "POST":
+        presents = {int(v) for v in request.POST.getlist("presents") if v.isdigit()}
+        try:
+            services.emargement_record(creneau=creneau, presents=presents, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("La feuille d'émargement est enregistrée."))
+            return redirect(request.get_full_path())
+    participants = selectors.emargement_sheet(creneau=creneau)
+    return TemplateResponse(
+        request,
+        "formations/emargement.html",
+        {"session": session, "creneau": creneau, "participants": participants},
+    )
+
+
+def attestation_telecharger(request, page, pk: int):
+    """The participant's attestation of attendance for a session, as a PDF."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    inscription = get_object_or_404(Inscription, session_id=pk, user=request.user)
+    try:
+        attestation = services.attestation_issue(inscription=inscription, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(page.url)
+    route = page.reverse_subpage("attestation_verifier", args=[attestation.code])
+    url = request.build_absolute_uri((page.get_url(request) or "/") + route)
+    reponse = HttpResponse(attestation_pdf(attestation, url), content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="attestation-{attestation.code}.pdf"'
+    return reponse
+
+
+def attestation_verifier(request, code: str):
+    """Public check of an attestation by its code."""
+    attestation = selectors.attestation_get(code=code)
+    if attestation is None:
+        raise Http404
+    return TemplateResponse(
+        request, "formations/attestation_verification.html", {"attestation": attestation}
+    )
+
+
+def evaluation(request, page, pk: int, type_: str):
+    """The participant's questionnaire (satisfaction or follow-up) for a session."""
+    if type_ not in Evaluation.Type.values:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    inscription = get_object_or_404(
+        Inscription.objects.select_related("session__formation"), session_id=pk, user=request.user
+    )
+    existante = inscription.evaluations.filter(type=type_).first()
+    formulaire = EvaluationForm(request.POST or None, instance=existante)
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            services.evaluation_submit(
+                inscription=inscription, user=request.user, type=type_, **formulaire.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Merci, votre réponse est enregistrée."))
+            return redirect(page.url)
+    return TemplateResponse(
+        request,
+        "formations/evaluation.html",
+        {"formulaire": formulaire, "inscription": inscription, "type": type_},
+    )
+
+
+def programme_indicateurs(request, pk: int):
+    """Fill rate, waiting lists, attendance and satisfaction of a programme (HTML/CSV/XLSX),
+    for those who may edit it (the région's editors)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    programme = get_object_or_404(ProgrammePage, pk=pk)
+    if not programme.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    sessions = selectors.programme_indicators(programme=programme)
+    format_ = request.GET.get("format")
+    if format_ == "csv":
+        reponse = HttpResponse(indicateurs.en_csv(sessions), content_type="text/csv; charset=utf-8")
+        reponse["Content-Disposition"] = f'attachment; filename="programme-{pk}.csv"'
+        return reponse
+    if format_ == "xlsx":
+        reponse = HttpResponse(indicateurs.en_xlsx(sessions), content_type=XLSX)
+        reponse["Content-Disposition"] = f'attachment; filename="programme-{pk}.xlsx"'
+        return reponse
+    entetes, valeurs = indicateurs.lignes(sessions)
+    resultats = selectors.evaluation_results(programme=programme)
+    return TemplateResponse(
+        request,
+        "formations/programme_indicateurs.html",
+        {"programme": programme, "entetes": entetes, "valeurs": valeurs, "resultats": resultats},
+    )
