@@ -4,6 +4,7 @@ from django.conf import settings
 from ninja import NinjaAPI, Schema
 
 from formations.api import router as sessions_router
+from ressources.api import router as recherche_router
 
 api = NinjaAPI(
     title="API Maillage",
@@ -35,3 +36,4 @@ def api_root(request):
 
 
 api.add_router("/sessions/", sessions_router)
+api.add_router("/recherche/", recherche_router)

@@ -46,7 +46,12 @@ class HomePage(Page):
         index.SearchField("introduction"),
     ]
     max_count = 1
-    subpage_types = ["maillage.StandardPage", "formations.CatalogueIndexPage"]
+    subpage_types = [
+        "maillage.StandardPage",
+        "formations.CatalogueIndexPage",
+        "ressources.CasIndexPage",
+        "ressources.OutilIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("page d'accueil")

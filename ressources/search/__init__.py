@@ -1,0 +1,1 @@
+"""Unified search: document registry, OpenSearch index, database fallback, sync and queries."""

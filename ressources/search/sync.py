@@ -1,0 +1,190 @@
+"""Keeping the stores in line with the database: outbox, per-object sync, replay, rebuild, check."""
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from opensearchpy import helpers
+from opensearchpy.exceptions import ConnectionError as OSConnectionError
+from opensearchpy.exceptions import NotFoundError, TransportError
+
+from ..models import SearchDocument, SearchOutbox
+from . import opensearch, registry, store
+
+Progress = Callable[[int, int], None]
+
+
+def schedule(model_label: str, pk) -> None:
+    """Record in the current transaction that (model, pk) must be synced, then sync after commit."""
+    SearchOutbox.objects.bulk_create(
+        [SearchOutbox(model_label=model_label, object_pk=str(pk), modifie_le=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["model_label", "object_pk"],
+        update_fields=["modifie_le"],
+    )
+    transaction.on_commit(functools.partial(_enqueue, model_label, str(pk)))
+
+
+def _enqueue(model_label: str, object_pk: str) -> None:
+    from ..tasks import search_document_sync
+
+    search_document_sync.enqueue(model_label, object_pk)
+
+
+def _document(model_label: str, object_pk: str) -> tuple[str, dict | None]:
+    indexable = registry.get_indexable(model_label)
+    doc_id = f"{model_label}:{object_pk}"
+    if indexable is None:
+        return doc_id, None
+    document = indexable.build(object_pk)
+    if document is not None:
+        document["fingerprint"] = store.fingerprint(document)
+    return doc_id, document
+
+
+def apply(model_label: str, object_pk: str) -> None:
+    """Write or remove one document in both stores; SearchUnavailable if OpenSearch fails."""
+    doc_id, document = _document(model_label, object_pk)
+    if document is None:
+        store.delete(doc_id)
+    else:
+        store.upsert(document)
+    if opensearch.enabled():
+        if document is None:
+            opensearch.write([], [doc_id])
+        else:
+            opensearch.write([document], [])
+
+
+def process(model_label: str, object_pk: str) -> bool:
+    """Sync one outbox entry; it is kept, with the error, when OpenSearch does not take it."""
+    row = SearchOutbox.objects.filter(model_label=model_label, object_pk=object_pk).first()
+    if row is None:
+        return True
+    try:
+        apply(model_label, object_pk)
+    except opensearch.SearchUnavailable as exc:
+        SearchOutbox.objects.filter(pk=row.pk).update(
+            tentatives=F("tentatives") + 1, derniere_erreur=str(exc)[:2000]
+        )
+        return False
+    # A change committed while we worked has moved `modifie_le`: its entry stays for later.
+    SearchOutbox.objects.filter(pk=row.pk, modifie_le=row.modifie_le).delete()
+    return True
+
+
+def replay(limit: int | None = None) -> dict:
+    """Sync the waiting entries, oldest first; stop at the first failure (OpenSearch is down)."""
+    replayed = failed = 0
+    rows = SearchOutbox.objects.order_by("modifie_le").values_list("model_label", "object_pk")
+    for model_label, object_pk in rows[:limit] if limit else rows:
+        if process(model_label, object_pk):
+            replayed += 1
+        else:
+            failed += 1
+            break
+    return {"replayed": replayed, "failed": failed, "pending": SearchOutbox.objects.count()}
+
+
+def _with_fingerprints() -> Iterator[dict]:
+    for document in registry.iter_documents():
+        document["fingerprint"] = store.fingerprint(document)
+        yield document
+
+
+def rebuild(progress: Progress | None = None) -> dict:
+    """Rebuild the database store and, with OpenSearch, a new index swapped in atomically."""
+    total = registry.count_candidates()
+    started = timezone.now()
+    database_count = store.replace_all(_with_fingerprints())
+    summary = {"documents": database_count, "backend": "database", "index": None}
+    if opensearch.enabled():
+        summary.update(_rebuild_opensearch(total, progress), backend="opensearch")
+    # Entries older than the rebuild are covered by it.
+    summary["outbox_cleared"] = SearchOutbox.objects.filter(modifie_le__lt=started).delete()[0]
+    summary["outbox_pending"] = SearchOutbox.objects.count()
+    return summary
+
+
+def _rebuild_opensearch(total: int, progress: Progress | None) -> dict:
+    client = opensearch.client()
+    name = opensearch.new_index_name()
+    alias = opensearch.alias_name()
+    try:
+        opensearch.create_index(name)
+        client.indices.put_settings(index=name, body={"index": {"refresh_interval": "-1"}})
+        actions = (
+            {"_index": name, "_id": d["id"], "_source": opensearch.source(d)}
+            for d in _with_fingerprints()
+        )
+        count = 0
+        for ok, item in helpers.streaming_bulk(
+            client, actions, chunk_size=500, max_retries=2, raise_on_error=False
+        ):
+            if not ok:
+                raise opensearch.SearchUnavailable(f"document refusé : {item}")
+            count += 1
+            if progress and (count % 100 == 0 or count == total):
+                progress(count, total)
+        client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
+        client.indices.refresh(index=name)
+        previous = opensearch.alias_targets()
+        client.indices.update_aliases(
+            body={
+                "actions": [
+                    *({"remove": {"index": old, "alias": alias}} for old in previous),
+                    {"add": {"index": name, "alias": alias}},
+                ]
+            }
+        )
+    except (OSConnectionError, TransportError, opensearch.SearchUnavailable) as exc:
+        with contextlib.suppress(OSConnectionError, TransportError):
+            client.indices.delete(index=name, ignore_unavailable=True)
+        raise opensearch.SearchUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    stale = [
+        index
+        for index in client.indices.get(index=opensearch.index_pattern(), allow_no_indices=True)
+        if index != name
+    ]
+    for index in stale:
+        client.indices.delete(index=index, ignore_unavailable=True)
+    return {"indexed": count, "index": name, "alias": alias, "deleted_indices": len(stale)}
+
+
+def check() -> dict:
+    """Compare what should be searchable with what the active store holds."""
+    expected = {d["id"]: d["fingerprint"] for d in _with_fingerprints()}
+    if opensearch.enabled():
+        backend = "opensearch"
+        try:
+            hits = helpers.scan(
+                opensearch.client(),
+                index=opensearch.alias_name(),
+                _source=["fingerprint"],
+                query={"query": {"match_all": {}}},
+            )
+            actual = {hit["_id"]: hit["_source"].get("fingerprint") for hit in hits}
+        except NotFoundError:
+            actual = {}
+        except (OSConnectionError, TransportError) as exc:
+            raise opensearch.SearchUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    else:
+        backend = "database"
+        actual = dict(SearchDocument.objects.values_list("doc_id", "fingerprint"))
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    stale = sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k])
+    return {
+        "backend": backend,
+        "expected": len(expected),
+        "indexed": len(actual),
+        "missing": len(missing),
+        "stale": len(stale),
+        "extra": len(extra),
+        "outbox_pending": SearchOutbox.objects.count(),
+        "ok": not (missing or stale or extra),
+        "examples": {"missing": missing[:5], "stale": stale[:5], "extra": extra[:5]},
+    }
