@@ -1,7 +1,21 @@
 """Django application configuration for communautes."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommunautesConfig(AppConfig):
     name = "communautes"
+    verbose_name = _("Communautés")
+
+    def ready(self) -> None:
+        from maillage.demo import DEMO_PROVIDERS
+        from maillage.selectors import DASHBOARD_PROVIDERS
+
+        from .demo import communautes_provide
+        from .selectors import dashboard_section
+
+        if dashboard_section not in DASHBOARD_PROVIDERS:
+            DASHBOARD_PROVIDERS.append(dashboard_section)
+        if communautes_provide not in DEMO_PROVIDERS:
+            DEMO_PROVIDERS.append(communautes_provide)

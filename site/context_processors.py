@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def navigation(request):
-    items = [(_("Accueil"), "/")]
+    items = [
+        (_("Accueil"), "/"),
+        (_("Communautés"), reverse("communautes:list")),
+        (_("Recherche"), reverse("recherche")),
+    ]
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         items.append((_("Mon tableau de bord"), reverse("dashboard")))
     return {"nav_items": items}

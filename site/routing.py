@@ -1,3 +1,5 @@
 """WebSocket routes of every app, gathered for the ASGI router."""
 
-websocket_urlpatterns: list = []
+from communautes.routing import websocket_urlpatterns as communautes_ws
+
+websocket_urlpatterns = [*communautes_ws]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("profil/", views.profil_edit, name="profil_edit"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("api/", api.urls),
+    path("communautes/", include("communautes.urls")),
     path("", include("ressources.urls")),
 ]
 

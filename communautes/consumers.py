@@ -1,0 +1,172 @@
+"""The live stream of a community page: replay from the log, then events as they commit."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from . import selectors, services
+from .live import group_name
+from .models import Adhesion, Communaute
+from .presence import presence_leave, presence_touch, presence_user_ids
+
+# Close codes (4000–4999 are the application's): not signed in, not (or no longer) a member.
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+# Past this many missed events, the client reloads the page instead of replaying them.
+REPLAY_LIMIT = 500
+
+
+def _stream_communaute_id(user, slug: str) -> int | None:
+    """The community id when the user is an active member of it, else None."""
+    return (
+        Communaute.objects.filter(
+            slug=slug, adhesions__user=user, adhesions__etat=Adhesion.Etat.ACTIVE
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _catch_up(user, communaute_id: int, after_id: int, up_to_id: int | None):
+    """Membership re-check, then the logged events in (after_id, up_to_id]."""
+    if not selectors.is_active_member(user=user, communaute_id=communaute_id):
+        return False, []
+    events = selectors.flux_since(
+        communaute_id=communaute_id, after_id=after_id, up_to_id=up_to_id, limit=REPLAY_LIMIT + 1
+    )
+    return True, events
+
+
+def _salon_post(user, communaute_id: int, texte: str) -> None:
+    communaute = Communaute.objects.get(pk=communaute_id)
+    services.message_salon_create(auteur=user, communaute=communaute, texte=texte)
+
+
+class CommunauteConsumer(AsyncJsonWebsocketConsumer):
+    """`ws/communautes/<slug>/`: members only, every forwarded event re-checked."""
+
+    communaute_id: int | None = None
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        communaute_id = await database_sync_to_async(_stream_communaute_id)(self.user, slug)
+        if communaute_id is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.communaute_id = communaute_id
+        self.group = group_name(communaute_id)
+        # Join the group before reading the cursor, so no event falls between the two.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.last_event_id = await database_sync_to_async(selectors.flux_last_id)(
+            communaute_id=communaute_id
+        )
+        await self.accept()
+        await self._presence_touch()
+        await self._presence_broadcast()
+
+    async def disconnect(self, code):
+        await self._detach()
+
+    async def receive_json(self, content, **kwargs):
+        if self.communaute_id is None:
+            return
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "resume":
+            await self._resume(content.get("last_event_id"))
+        elif kind == "salon":
+            await self._salon(content.get("texte"))
+        elif kind == "ping":
+            await self._presence_touch()
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_json({"type": "error", "message": "type de message inconnu"})
+
+    async def _resume(self, last_event_id) -> None:
+        if isinstance(last_event_id, bool) or not isinstance(last_event_id, int):
+            await self.send_json({"type": "error", "message": "last_event_id doit être un entier"})
+            return
+        last_event_id = max(last_event_id, 0)
+        await self._forward(after_id=last_event_id, up_to_id=None)
+
+    async def _salon(self, texte) -> None:
+        """Post to the chat room through the service; the message returns as a logged event."""
+        if not isinstance(texte, str):
+            await self.send_json({"type": "error", "message": "texte manquant"})
+            return
+        try:
+            await database_sync_to_async(_salon_post)(self.user, self.communaute_id, texte)
+        except (PermissionDenied, ValidationError) as exc:
+            messages = getattr(exc, "messages", None) or [str(exc)]
+            await self.send_json({"type": "error", "message": " ".join(messages)})
+
+    async def _forward(self, *, after_id: int, up_to_id: int | None) -> None:
+        member, events = await database_sync_to_async(_catch_up)(
+            self.user, self.communaute_id, after_id, up_to_id
+        )
+        if not member:
+            await self._end()
+            return
+        if len(events) > REPLAY_LIMIT:
+            self.last_event_id = await database_sync_to_async(selectors.flux_last_id)(
+                communaute_id=self.communaute_id
+            )
+            await self.send_json({"type": "resync", "last_event_id": self.last_event_id})
+            return
+        for event in events:
+            await self.send_json(event)
+        if events:
+            self.last_event_id = max(self.last_event_id, events[-1]["id"])
+        elif up_to_id is None:
+            self.last_event_id = max(self.last_event_id, after_id)
+
+    # Channel-layer handlers.
+
+    async def flux_evenement(self, message):
+        """A committed event: forward it, and any earlier one this stream has not seen yet."""
+        if self.communaute_id is None or message["id"] <= self.last_event_id:
+            return
+        await self._forward(after_id=self.last_event_id, up_to_id=message["id"])
+
+    async def membre_retire(self, message):
+        if self.communaute_id is not None and message["user_id"] == self.user.pk:
+            await self._end()
+
+    async def presence_changed(self, message):
+        if self.communaute_id is not None:
+            await self.send_json({"type": "presence", "membres": message["membres"]})
+
+    # Helpers.
+
+    async def _end(self) -> None:
+        await self.send_json(
+            {"type": "fin", "message": "Vous n'êtes plus membre de cette communauté."}
+        )
+        await self._detach()
+        await self.close(code=CLOSE_FORBIDDEN)
+
+    async def _detach(self) -> None:
+        if self.communaute_id is None:
+            return
+        communaute_id, self.communaute_id = self.communaute_id, None
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await presence_leave(
+            communaute_id=communaute_id, user_id=self.user.pk, channel_name=self.channel_name
+        )
+        await self._presence_broadcast(communaute_id)
+
+    async def _presence_touch(self) -> None:
+        await presence_touch(
+            communaute_id=self.communaute_id, user_id=self.user.pk, channel_name=self.channel_name
+        )
+
+    async def _presence_broadcast(self, communaute_id: int | None = None) -> None:
+        communaute_id = communaute_id or self.communaute_id
+        user_ids = await presence_user_ids(communaute_id=communaute_id)
+        membres = await database_sync_to_async(selectors.display_names)(user_ids=user_ids)
+        await self.channel_layer.group_send(
+            group_name(communaute_id), {"type": "presence.changed", "membres": membres}
+        )

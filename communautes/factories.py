@@ -1,0 +1,112 @@
+"""Test data factories for every model of the communautes app."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from .models import (
+    Adhesion,
+    Communaute,
+    FluxEvenement,
+    ModerationAction,
+    Publication,
+    Reaction,
+    Reponse,
+    Signalement,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"membre-communaute{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+
+
+class CommunauteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Communaute
+        django_get_or_create = ("slug",)
+
+    nom = factory.Sequence(lambda n: f"Communauté {n}")
+    slug = factory.Sequence(lambda n: f"communaute-{n}")
+    description = "Un espace d'échange entre professionnels."
+    nature = Communaute.Nature.THEMATIQUE
+    visibilite = Communaute.Visibilite.PUBLIQUE
+    mode_adhesion = Communaute.ModeAdhesion.OUVERTE
+
+
+class AdhesionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Adhesion
+
+    user = factory.SubFactory(UserFactory)
+    communaute = factory.SubFactory(CommunauteFactory)
+    role = Adhesion.Role.MEMBRE
+    etat = Adhesion.Etat.ACTIVE
+
+
+class AnimateurFactory(AdhesionFactory):
+    role = Adhesion.Role.ANIMATEUR
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publication
+
+    communaute = factory.SubFactory(CommunauteFactory)
+    auteur = factory.SubFactory(UserFactory)
+    nature = Publication.Nature.DISCUSSION
+    titre = factory.Sequence(lambda n: f"Sujet {n}")
+    corps = "<p>Comment accueillez-vous les jeunes sans rendez-vous ?</p>"
+
+
+class ReponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reponse
+
+    publication = factory.SubFactory(PublicationFactory)
+    auteur = factory.SubFactory(UserFactory)
+    corps = "<p>Nous avons une permanence le mardi matin.</p>"
+
+
+class ReactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reaction
+
+    user = factory.SubFactory(UserFactory)
+    publication = factory.SubFactory(PublicationFactory)
+    nature = Reaction.Nature.UTILE
+
+
+class SignalementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signalement
+
+    publication = factory.SubFactory(PublicationFactory)
+    communaute = factory.SelfAttribute("publication.communaute")
+    auteur = factory.SubFactory(UserFactory)
+    motif = Signalement.Motif.SPAM
+
+
+class ModerationActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModerationAction
+
+    communaute = factory.SubFactory(CommunauteFactory)
+    moderateur = factory.SubFactory(UserFactory)
+    action = ModerationAction.Action.MASQUER
+    cible = "Sujet masqué"
+    motif = "Hors charte"
+
+
+class FluxEvenementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FluxEvenement
+
+    communaute = factory.SubFactory(CommunauteFactory)
+    nature = FluxEvenement.Nature.PUBLICATION
+    payload = factory.LazyFunction(dict)

@@ -1,0 +1,97 @@
+"""Forms of the community pages; they only parse input, the services hold the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Publication, Reaction, Signalement
+
+
+class AdhesionForm(forms.Form):
+    charte_acceptee = forms.BooleanField(
+        label=_("J'ai lu la charte de la communauté et je m'engage à la respecter"),
+        required=False,
+    )
+
+
+class PublicationForm(forms.Form):
+    nature = forms.ChoiceField(label=_("Type de publication"), choices=Publication.Nature.choices)
+    titre = forms.CharField(label=_("Titre"), max_length=200)
+    corps = forms.CharField(
+        label=_("Message"),
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Mise en forme possible : gras, italique, listes, liens. Ne citez jamais le nom "
+            "d'une personne que vous accompagnez."
+        ),
+    )
+    tags = forms.CharField(
+        label=_("Mots-clés"),
+        required=False,
+        max_length=500,
+        help_text=_("Séparés par des virgules, par exemple : CEP, jeunes, fiche de liaison."),
+    )
+
+    def __init__(self, *args, peut_annoncer: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not peut_annoncer:
+            self.fields["nature"].choices = [
+                c for c in Publication.Nature.choices if c[0] != Publication.Nature.ANNONCE
+            ]
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+
+class PublicationEditForm(forms.Form):
+    titre = PublicationForm.base_fields["titre"]
+    corps = PublicationForm.base_fields["corps"]
+
+
+class ReponseForm(forms.Form):
+    corps = forms.CharField(
+        label=_("Votre réponse"), max_length=50000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ReactionForm(forms.Form):
+    nature = forms.ChoiceField(choices=Reaction.Nature.choices)
+
+
+class SignalementForm(forms.Form):
+    motif = forms.ChoiceField(label=_("Motif du signalement"), choices=Signalement.Motif.choices)
+    commentaire = forms.CharField(
+        label=_("Précisions (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("masquer", _("Masquer")),
+            ("restaurer", _("Restaurer")),
+            ("supprimer", _("Supprimer")),
+        ]
+    )
+    motif = forms.CharField(label=_("Motif"), required=False, max_length=500)
+
+
+class BanForm(forms.Form):
+    adhesion = forms.IntegerField(widget=forms.HiddenInput)
+    motif = forms.CharField(label=_("Motif de l'exclusion"), max_length=500)
+    jours = forms.IntegerField(
+        label=_("Durée en jours (vide : définitive)"), required=False, min_value=1, max_value=3650
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail du professionnel à inviter"))
+
+
+class MessageSalonForm(forms.Form):
+    texte = forms.CharField(
+        label=_("Votre message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,347 @@
+"""Reads of the communities; every read of restricted content takes the user it reads for."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
+
+from .models import (
+    Adhesion,
+    Communaute,
+    FluxEvenement,
+    MessageSalon,
+    ModerationAction,
+    Publication,
+    Reaction,
+    Reponse,
+    Signalement,
+)
+
+# Memberships that let a user see that a private (unlisted) community exists.
+ETATS_CONNAISSANT_PRIVEE = (Adhesion.Etat.ACTIVE, Adhesion.Etat.INVITEE)
+
+
+def communautes_moderees(*, user) -> QuerySet:
+    """The communities the user manages (all of them for administrators)."""
+    if not user.is_authenticated:
+        return Communaute.objects.none()
+    if user.is_superuser:
+        return Communaute.objects.order_by("nom")
+    return Communaute.objects.filter(
+        adhesions__user=user,
+        adhesions__etat=Adhesion.Etat.ACTIVE,
+        adhesions__role=Adhesion.Role.ANIMATEUR,
+    ).order_by("nom")
+
+
+def adhesion_for(*, user, communaute: Communaute) -> Adhesion | None:
+    if not user.is_authenticated:
+        return None
+    return Adhesion.objects.filter(user=user, communaute=communaute).first()
+
+
+def is_active_member(*, user, communaute_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and Adhesion.objects.filter(
+            user=user, communaute_id=communaute_id, etat=Adhesion.Etat.ACTIVE
+        ).exists()
+    )
+
+
+def can_moderate(*, user, communaute: Communaute) -> bool:
+    """Managers (animateurs) of the community and platform administrators."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Adhesion.objects.filter(
+        user=user,
+        communaute=communaute,
+        etat=Adhesion.Etat.ACTIVE,
+        role=Adhesion.Role.ANIMATEUR,
+    ).exists()
+
+
+def can_view(*, user, communaute: Communaute) -> bool:
+    """Whether the user may read the publications of the community."""
+    if communaute.visibilite == Communaute.Visibilite.PUBLIQUE:
+        return True
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return is_active_member(user=user, communaute_id=communaute.pk)
+
+
+def can_see_about(*, user, communaute: Communaute) -> bool:
+    """Whether the user may know the community exists (its name, about and charter)."""
+    if communaute.visibilite != Communaute.Visibilite.PRIVEE:
+        return True
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or Adhesion.objects.filter(
+            user=user, communaute=communaute, etat__in=ETATS_CONNAISSANT_PRIVEE
+        ).exists()
+    )
+
+
+def _with_member_count(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(
+        nb_membres=Count("adhesions", filter=Q(adhesions__etat=Adhesion.Etat.ACTIVE))
+    )
+
+
+def communaute_list_visible(*, user) -> QuerySet:
+    """Listed communities: public and members-only ones, private ones only for their members."""
+    queryset = Communaute.objects.select_related("territoire")
+    if not (user.is_authenticated and user.is_superuser):
+        condition = ~Q(visibilite=Communaute.Visibilite.PRIVEE)
+        if user.is_authenticated:
+            condition |= Q(
+                Exists(
+                    Adhesion.objects.filter(
+                        communaute=OuterRef("pk"), user=user, etat__in=ETATS_CONNAISSANT_PRIVEE
+                    )
+                )
+            )
+        queryset = queryset.filter(condition)
+    return _with_member_count(queryset).order_by("nom")
+
+
+def communaute_get_for(*, user, slug: str) -> Communaute:
+    """The community the user may know of; Communaute.DoesNotExist otherwise (a 404)."""
+    communaute = _with_member_count(Communaute.objects.select_related("territoire")).get(slug=slug)
+    if not can_see_about(user=user, communaute=communaute):
+        raise Communaute.DoesNotExist
+    return communaute
+
+
+def communautes_of(*, user) -> QuerySet:
+    """The communities the user is an active member of."""
+    if not user.is_authenticated:
+        return Communaute.objects.none()
+    return _with_member_count(
+        Communaute.objects.filter(adhesions__user=user, adhesions__etat=Adhesion.Etat.ACTIVE)
+    ).order_by("nom")
+
+
+def communautes_suggerees(*, user, limit: int = 6) -> list[Communaute]:
+    """Territorial communities of the member's structure, thematic ones of the profile."""
+    from maillage.models import Profil
+
+    profil = (
+        Profil.objects.select_related("structure__commune__departement").filter(user=user).first()
+    )
+    if profil is None:
+        return []
+    condition = Q()
+    if profil.structure_id:
+        departement = profil.structure.commune.departement
+        territoires = [departement.pk] + ([departement.parent_id] if departement.parent_id else [])
+        condition |= Q(nature=Communaute.Nature.TERRITORIALE, territoire__in=territoires)
+    condition |= Q(nature=Communaute.Nature.THEMATIQUE, thematiques__in=profil.thematiques.all())
+    deja = Adhesion.objects.filter(
+        user=user, etat__in=[Adhesion.Etat.ACTIVE, Adhesion.Etat.BANNIE]
+    ).values("communaute_id")
+    return list(
+        _with_member_count(
+            Communaute.objects.filter(condition)
+            .exclude(visibilite=Communaute.Visibilite.PRIVEE)
+            .exclude(pk__in=deja)
+            .distinct()
+        ).order_by("-nb_membres", "nom")[:limit]
+    )
+
+
+class Tri:
+    RECENTES = "recentes"
+    SANS_REPONSE = "sans-reponse"
+    EPINGLEES = "epinglees"
+    CHOICES = (RECENTES, SANS_REPONSE, EPINGLEES)
+
+
+def publication_list(
+    *, communaute: Communaute, user, tri: str = Tri.RECENTES, limit: int = 50
+) -> list[Publication]:
+    """A page of publications in three queries whatever its length; empty if not allowed."""
+    if not can_view(user=user, communaute=communaute):
+        return []
+    queryset = (
+        Publication.objects.filter(communaute=communaute)
+        .select_related("auteur", "communaute")
+        .prefetch_related("tags")
+        .annotate(nb_reponses=Count("reponses", filter=Q(reponses__masquee=False)))
+    )
+    if not can_moderate(user=user, communaute=communaute):
+        queryset = queryset.filter(masquee=False)
+    if tri == Tri.SANS_REPONSE:
+        queryset = queryset.filter(
+            nature=Publication.Nature.QUESTION, reponse_acceptee__isnull=True, nb_reponses=0
+        ).order_by("cree_le", "pk")
+    elif tri == Tri.EPINGLEES:
+        queryset = queryset.filter(epinglee=True).order_by("-cree_le", "-pk")
+    else:
+        queryset = queryset.order_by("-epinglee", "-cree_le", "-pk")
+    return list(queryset[:limit])
+
+
+@dataclass
+class ReactionSummary:
+    """Reaction counts of one publication or reply, and those of the reading user."""
+
+    counts: dict = field(default_factory=dict)
+    mine: set = field(default_factory=set)
+
+
+def publication_get_for(*, user, communaute: Communaute, pk: int) -> Publication:
+    """A publication with its replies and reactions in a fixed number of queries.
+
+    Raises Publication.DoesNotExist when the user may not read it.
+    """
+    if not can_view(user=user, communaute=communaute):
+        raise Publication.DoesNotExist
+    moderateur = can_moderate(user=user, communaute=communaute)
+    reponses = Reponse.objects.select_related("auteur").order_by("cree_le", "pk")
+    publications = Publication.objects.filter(communaute=communaute)
+    if not moderateur:
+        publications = publications.filter(masquee=False)
+        reponses = reponses.filter(masquee=False)
+    publication = (
+        publications.select_related("auteur", "communaute")
+        .prefetch_related("tags", Prefetch("reponses", queryset=reponses))
+        .get(pk=pk)
+    )
+    summaries: dict[tuple[str, int], ReactionSummary] = defaultdict(ReactionSummary)
+    rows = (
+        Reaction.objects.filter(Q(publication=publication) | Q(reponse__publication=publication))
+        .values("publication_id", "reponse_id", "nature")
+        .annotate(
+            n=Count("pk"),
+            mine=Count("pk", filter=Q(user_id=user.pk) if user.is_authenticated else Q(pk=None)),
+        )
+    )
+    for row in rows:
+        key = ("p", row["publication_id"]) if row["publication_id"] else ("r", row["reponse_id"])
+        summaries[key].counts[row["nature"]] = row["n"]
+        if row["mine"]:
+            summaries[key].mine.add(row["nature"])
+    publication.reaction_summary = summaries[("p", publication.pk)]
+    for reponse in publication.reponses.all():
+        reponse.reaction_summary = summaries[("r", reponse.pk)]
+    publication.peut_moderer = moderateur
+    return publication
+
+
+def membres_list(*, user, communaute: Communaute, limit: int = 200) -> list[Adhesion]:
+    if not can_view(user=user, communaute=communaute):
+        return []
+    return list(
+        Adhesion.objects.filter(communaute=communaute, etat=Adhesion.Etat.ACTIVE)
+        .select_related("user")
+        .order_by("-role", "user__last_name", "user__first_name")[:limit]
+    )
+
+
+def user_by_email(*, email: str):
+    """The account with this (verified or not) e-mail address, for an invitation."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def adhesions_en_attente(*, user, communaute: Communaute) -> list[Adhesion]:
+    if not can_moderate(user=user, communaute=communaute):
+        return []
+    return list(
+        Adhesion.objects.filter(communaute=communaute, etat=Adhesion.Etat.DEMANDEE)
+        .select_related("user")
+        .order_by("cree_le")
+    )
+
+
+def signalement_queue(*, user, communaute: Communaute) -> list[Signalement]:
+    """Open reports of a community, for its managers and administrators."""
+    if not can_moderate(user=user, communaute=communaute):
+        return []
+    return list(
+        Signalement.objects.filter(communaute=communaute, etat=Signalement.Etat.OUVERT)
+        .select_related("auteur", "publication", "reponse__publication")
+        .order_by("cree_le", "pk")
+    )
+
+
+def salon_historique(*, user, communaute: Communaute, limit: int = 50) -> list[MessageSalon]:
+    """The latest chat messages, oldest first; the chat room is for active members only."""
+    if not (
+        user.is_authenticated
+        and (user.is_superuser or is_active_member(user=user, communaute_id=communaute.pk))
+    ):
+        return []
+    latest = (
+        MessageSalon.objects.filter(communaute=communaute)
+        .select_related("auteur")
+        .order_by("-cree_le", "-pk")[:limit]
+    )
+    return list(reversed(latest))
+
+
+def moderation_journal(*, user, communaute: Communaute, limit: int = 50) -> list:
+    """The latest entries of the audit log, for managers and administrators."""
+    if not can_moderate(user=user, communaute=communaute):
+        return []
+    return list(
+        ModerationAction.objects.filter(communaute=communaute)
+        .select_related("moderateur")
+        .order_by("-cree_le", "-pk")[:limit]
+    )
+
+
+def flux_since(*, communaute_id: int, after_id: int, up_to_id: int | None = None, limit: int):
+    """Logged events of a community after a cursor, oldest first."""
+    queryset = FluxEvenement.objects.filter(communaute_id=communaute_id, id__gt=after_id)
+    if up_to_id is not None:
+        queryset = queryset.filter(id__lte=up_to_id)
+    return [event.as_message() for event in queryset.order_by("id")[:limit]]
+
+
+def flux_last_id(*, communaute_id: int) -> int:
+    last = (
+        FluxEvenement.objects.filter(communaute_id=communaute_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return last or 0
+
+
+def display_names(*, user_ids: list[int]) -> list[dict]:
+    """Public names of members (never their e-mail address), for presence."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=user_ids).order_by("first_name", "last_name")
+    return [{"id": u.pk, "nom": display_name(u)} for u in users]
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or gettext("Membre")
+
+
+def dashboard_section(user):
+    """The "my communities" block of the personal dashboard."""
+    from django.urls import reverse
+
+    from maillage.selectors import DashboardSection
+
+    return DashboardSection(
+        key="communautes",
+        title=gettext("Mes communautés"),
+        items=list(communautes_of(user=user)[:10]),
+        empty_message=gettext(
+            "Vous n'avez pas encore rejoint de communauté : découvrez celles de votre "
+            "territoire et de vos thématiques."
+        ),
+        action_label=gettext("Toutes les communautés"),
+        action_url=reverse("communautes:list"),
+    )

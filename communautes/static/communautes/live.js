@@ -1,0 +1,214 @@
+// Live updates of a community page: connect, catch up from the last event seen, insert new items.
+// The page works without this script; it only adds what others post while it is open.
+(function () {
+  "use strict";
+
+  var anchor = document.querySelector("[data-live-url]");
+  if (!anchor || !("WebSocket" in window)) {
+    return;
+  }
+  var lastEventId = parseInt(anchor.getAttribute("data-last-event-id"), 10) || 0;
+  var status = document.querySelector("[data-live-status]");
+  var delay = 1000;
+  var finished = false;
+  var socket;
+  var pingTimer;
+
+  function announce(text) {
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function removeEmpty(list) {
+    var empty = list.querySelector("[data-live-empty]");
+    if (empty) {
+      empty.remove();
+    }
+  }
+
+  function addPublication(p) {
+    var list = document.querySelector("[data-live-insert]");
+    if (!list || document.getElementById("publication-" + p.id)) {
+      return;
+    }
+    removeEmpty(list);
+    var item = element("li", "publication-item publication-item--new");
+    item.id = "publication-" + p.id;
+    var title = element("h3", "publication-item__title");
+    var link = element("a", "", p.titre);
+    link.href = p.url;
+    title.appendChild(link);
+    item.appendChild(title);
+    var meta = element("p", "publication-item__meta");
+    meta.appendChild(element("span", "tag", p.nature_label));
+    meta.appendChild(document.createTextNode(" " + p.auteur.nom));
+    item.appendChild(meta);
+    if (p.extrait) {
+      item.appendChild(element("p", "", p.extrait));
+    }
+    list.insertBefore(item, list.firstChild);
+    announce("Nouvelle publication : " + p.titre);
+  }
+
+  function addReponse(r) {
+    var list = document.querySelector('[data-live-reponses="' + r.publication_id + '"]');
+    if (!list || document.getElementById("reponse-" + r.id)) {
+      return;
+    }
+    removeEmpty(list);
+    var item = element("li", "reponse reponse--new");
+    item.id = "reponse-" + r.id;
+    var meta = element("p", "reponse__meta");
+    meta.appendChild(element("strong", "", r.auteur.nom));
+    item.appendChild(meta);
+    var body = element("div", "reponse__corps");
+    // The server stored this HTML after sanitizing it (nh3 allow-list).
+    body.innerHTML = r.corps;
+    item.appendChild(body);
+    list.appendChild(item);
+    announce("Nouvelle réponse de " + r.auteur.nom);
+  }
+
+  function updatePublication(m) {
+    var article = document.querySelector('[data-publication-id="' + m.publication_id + '"]');
+    if (!article || !article.querySelector("[data-live-corps]")) {
+      return;
+    }
+    article.querySelector("[data-live-titre]").textContent = m.titre;
+    // Sanitized by the server before it was stored (nh3 allow-list).
+    article.querySelector("[data-live-corps]").innerHTML = m.corps;
+    announce("La publication a été modifiée.");
+  }
+
+  function updateReactions(r) {
+    var key = r.reponse_id ? "r" + r.reponse_id : "p" + r.publication_id;
+    var box = document.querySelector('[data-live-reactions="' + key + '"]');
+    if (!box) {
+      return;
+    }
+    box.querySelectorAll("[data-count]").forEach(function (span) {
+      span.textContent = String(r.counts[span.getAttribute("data-count")] || 0);
+    });
+  }
+
+  function moderate(m) {
+    if (m.action === "restaurer") {
+      return;
+    }
+    var id = m.reponse_id ? "reponse-" + m.reponse_id : "publication-" + m.publication_id;
+    var node = document.getElementById(id);
+    if (node) {
+      node.remove();
+    }
+  }
+
+  function addMessage(m) {
+    var list = document.querySelector("[data-live-salon]");
+    if (!list || document.getElementById("message-" + m.id)) {
+      return;
+    }
+    removeEmpty(list);
+    var item = element("li", "salon__message");
+    item.id = "message-" + m.id;
+    item.appendChild(element("strong", "", m.auteur.nom));
+    item.appendChild(element("p", "", m.texte));
+    list.appendChild(item);
+    announce("Message de " + m.auteur.nom + " : " + m.texte);
+  }
+
+  function showPresence(membres) {
+    var list = document.querySelector("[data-live-presence]");
+    if (!list) {
+      return;
+    }
+    list.textContent = "";
+    membres.forEach(function (membre) {
+      list.appendChild(element("li", "", membre.nom));
+    });
+  }
+
+  function handle(message) {
+    if (message.type === "event") {
+      if (message.id <= lastEventId) {
+        return;
+      }
+      lastEventId = message.id;
+      var data = message.data;
+      if (data.publication) {
+        addPublication(data.publication);
+      } else if (data.reponse) {
+        addReponse(data.reponse);
+      } else if (data.modification) {
+        updatePublication(data.modification);
+      } else if (data.reaction) {
+        updateReactions(data.reaction);
+      } else if (data.action) {
+        moderate(data);
+      } else if (data.message) {
+        addMessage(data.message);
+      }
+    } else if (message.type === "presence") {
+      showPresence(message.membres);
+    } else if (message.type === "resync") {
+      window.location.reload();
+    } else if (message.type === "error") {
+      announce(message.message);
+    } else if (message.type === "fin") {
+      finished = true;
+      announce(message.message);
+    }
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + anchor.getAttribute("data-live-url"));
+    socket.addEventListener("open", function () {
+      delay = 1000;
+      socket.send(JSON.stringify({ type: "resume", last_event_id: lastEventId }));
+      pingTimer = window.setInterval(function () {
+        socket.send(JSON.stringify({ type: "ping" }));
+      }, 60000);
+    });
+    socket.addEventListener("message", function (event) {
+      handle(JSON.parse(event.data));
+    });
+    socket.addEventListener("close", function (event) {
+      window.clearInterval(pingTimer);
+      // 4401/4403: not signed in or no longer a member; reconnecting would be refused.
+      if (finished || event.code === 4401 || event.code === 4403) {
+        return;
+      }
+      window.setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+
+  // The chat form posts over the socket when it is open, and as a normal form otherwise.
+  var salonForm = document.querySelector("[data-live-salon-form]");
+  if (salonForm) {
+    salonForm.addEventListener("submit", function (event) {
+      var field = salonForm.querySelector("textarea");
+      if (!socket || socket.readyState !== WebSocket.OPEN || !field.value.trim()) {
+        return;
+      }
+      event.preventDefault();
+      socket.send(JSON.stringify({ type: "salon", texte: field.value }));
+      field.value = "";
+      field.focus();
+    });
+  }
+
+  connect();
+})();

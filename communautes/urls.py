@@ -1,0 +1,53 @@
+"""URLs of the community pages, mounted under /communautes/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "communautes"
+
+urlpatterns = [
+    path("", views.communaute_list, name="list"),
+    path("<slug:slug>/", views.communaute_detail, name="detail"),
+    path("<slug:slug>/rejoindre/", views.communaute_join, name="join"),
+    path("<slug:slug>/quitter/", views.communaute_leave, name="leave"),
+    path("<slug:slug>/publier/", views.publication_create, name="publication_create"),
+    path("<slug:slug>/moderation/", views.moderation, name="moderation"),
+    path("<slug:slug>/membres/", views.membres, name="membres"),
+    path("<slug:slug>/salon/", views.salon, name="salon"),
+    path("<slug:slug>/publications/<int:pk>/", views.publication_detail, name="publication"),
+    path(
+        "<slug:slug>/publications/<int:pk>/modifier/",
+        views.publication_update,
+        name="publication_update",
+    ),
+    path(
+        "<slug:slug>/publications/<int:pk>/repondre/", views.reponse_create, name="reponse_create"
+    ),
+    path("<slug:slug>/publications/<int:pk>/reagir/", views.reaction_toggle, name="reaction"),
+    path(
+        "<slug:slug>/publications/<int:pk>/signaler/",
+        views.signalement_create,
+        name="signalement",
+    ),
+    path(
+        "<slug:slug>/publications/<int:pk>/moderer/",
+        views.publication_moderate,
+        name="publication_moderate",
+    ),
+    path(
+        "<slug:slug>/publications/<int:pk>/deplacer/",
+        views.publication_move,
+        name="publication_move",
+    ),
+    path(
+        "<slug:slug>/publications/<int:pk>/options/",
+        views.publication_flags,
+        name="publication_flags",
+    ),
+    path(
+        "<slug:slug>/publications/<int:pk>/accepter/<int:reponse_pk>/",
+        views.reponse_accept,
+        name="reponse_accept",
+    ),
+]

@@ -1,0 +1,477 @@
+"""Community pages: thin views that parse input, call services and selectors, and render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import (
+    AdhesionForm,
+    BanForm,
+    InvitationForm,
+    MessageSalonForm,
+    ModerationForm,
+    PublicationEditForm,
+    PublicationForm,
+    ReactionForm,
+    ReponseForm,
+    SignalementForm,
+)
+from .models import Adhesion, Communaute, Publication, Reponse, Signalement
+
+
+def _communaute(request: HttpRequest, slug: str) -> Communaute:
+    try:
+        return selectors.communaute_get_for(user=request.user, slug=slug)
+    except Communaute.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _publication(request: HttpRequest, communaute: Communaute, pk: int) -> Publication:
+    try:
+        return selectors.publication_get_for(user=request.user, communaute=communaute, pk=pk)
+    except Publication.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _refused(request: HttpRequest, exc: Exception) -> None:
+    """Show why a service refused: its French messages, one alert each."""
+    for message in getattr(exc, "messages", None) or [str(exc)]:
+        messages.error(request, message)
+
+
+def communaute_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "communautes/communaute_list.html",
+        {
+            "communautes": selectors.communaute_list_visible(user=user),
+            "mes_communautes": selectors.communautes_of(user=user),
+            "suggestions": (
+                selectors.communautes_suggerees(user=user) if user.is_authenticated else []
+            ),
+        },
+    )
+
+
+def communaute_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    tri = request.GET.get("tri", selectors.Tri.RECENTES)
+    if tri not in selectors.Tri.CHOICES:
+        tri = selectors.Tri.RECENTES
+    adhesion = selectors.adhesion_for(user=request.user, communaute=communaute)
+    membre = adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE
+    return render(
+        request,
+        "communautes/communaute_detail.html",
+        {
+            "communaute": communaute,
+            "adhesion": adhesion,
+            "membre": membre,
+            "peut_lire": selectors.can_view(user=request.user, communaute=communaute),
+            "peut_moderer": selectors.can_moderate(user=request.user, communaute=communaute),
+            "publications": selectors.publication_list(
+                communaute=communaute, user=request.user, tri=tri
+            ),
+            "tri": tri,
+            "adhesion_form": AdhesionForm(),
+            "last_event_id": (
+                selectors.flux_last_id(communaute_id=communaute.pk) if membre else None
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def communaute_join(request: HttpRequest, slug: str) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    form = AdhesionForm(request.POST)
+    form.is_valid()
+    try:
+        adhesion = services.communaute_join(
+            user=request.user,
+            communaute=communaute,
+            charte_acceptee=form.cleaned_data.get("charte_acceptee", False),
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        _refused(request, exc)
+    else:
+        if adhesion.etat == Adhesion.Etat.ACTIVE:
+            messages.success(request, _("Bienvenue dans la communauté !"))
+        else:
+            messages.success(
+                request, _("Votre demande a été envoyée aux animateurs de la communauté.")
+            )
+    return redirect(communaute)
+
+
+@login_required
+@require_POST
+def communaute_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    services.communaute_leave(user=request.user, communaute=communaute)
+    messages.success(request, _("Vous avez quitté la communauté."))
+    return redirect("communautes:list")
+
+
+def membres(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who belongs to the community; managers exclude members and invite colleagues here."""
+    communaute = _communaute(request, slug)
+    if not selectors.can_view(user=request.user, communaute=communaute):
+        raise Http404
+    peut_moderer = selectors.can_moderate(user=request.user, communaute=communaute)
+    ban_form, invitation_form = BanForm(), InvitationForm()
+    if request.method == "POST":
+        if not peut_moderer:
+            raise PermissionDenied
+        if "email" in request.POST:
+            invitation_form = InvitationForm(request.POST)
+            if invitation_form.is_valid():
+                invite = selectors.user_by_email(email=invitation_form.cleaned_data["email"])
+                if invite is None:
+                    invitation_form.add_error("email", _("Aucun compte n'utilise cette adresse."))
+                else:
+                    services.communaute_invite(by=request.user, communaute=communaute, user=invite)
+                    messages.success(request, _("Invitation enregistrée."))
+                    return redirect("communautes:membres", slug=communaute.slug)
+        else:
+            ban_form = BanForm(request.POST)
+            if ban_form.is_valid():
+                adhesion = get_object_or_404(
+                    Adhesion, pk=ban_form.cleaned_data["adhesion"], communaute=communaute
+                )
+                jours = ban_form.cleaned_data["jours"]
+                try:
+                    services.adhesion_ban(
+                        by=request.user,
+                        adhesion=adhesion,
+                        motif=ban_form.cleaned_data["motif"],
+                        jusqu_au=timezone.now() + datetime.timedelta(days=jours) if jours else None,
+                    )
+                except ValidationError as exc:
+                    _refused(request, exc)
+                else:
+                    messages.success(request, _("Le membre a été exclu."))
+                return redirect("communautes:membres", slug=communaute.slug)
+            messages.error(request, _("Indiquez le motif de l'exclusion."))
+    return render(
+        request,
+        "communautes/membres.html",
+        {
+            "communaute": communaute,
+            "membres": selectors.membres_list(user=request.user, communaute=communaute),
+            "peut_moderer": peut_moderer,
+            "ban_form": ban_form,
+            "invitation_form": invitation_form,
+        },
+    )
+
+
+@login_required
+def salon(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chat room: its history and a form that also works without JavaScript."""
+    communaute = _communaute(request, slug)
+    adhesion = selectors.adhesion_for(user=request.user, communaute=communaute)
+    if adhesion is None or adhesion.etat != Adhesion.Etat.ACTIVE:
+        messages.error(request, _("Le salon est réservé aux membres de la communauté."))
+        return redirect(communaute)
+    form = MessageSalonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_salon_create(
+                auteur=request.user, communaute=communaute, texte=form.cleaned_data["texte"]
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            _refused(request, exc)
+        return redirect("communautes:salon", slug=communaute.slug)
+    return render(
+        request,
+        "communautes/salon.html",
+        {
+            "communaute": communaute,
+            "messages_salon": selectors.salon_historique(user=request.user, communaute=communaute),
+            "form": MessageSalonForm(),
+            "last_event_id": selectors.flux_last_id(communaute_id=communaute.pk),
+        },
+    )
+
+
+@login_required
+def publication_create(request: HttpRequest, slug: str) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    adhesion = selectors.adhesion_for(user=request.user, communaute=communaute)
+    if adhesion is None or adhesion.etat != Adhesion.Etat.ACTIVE:
+        messages.error(request, _("Rejoignez la communauté pour y publier."))
+        return redirect(communaute)
+    form = PublicationForm(request.POST or None, peut_annoncer=adhesion.est_animateur)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication = services.publication_create(
+                auteur=request.user, communaute=communaute, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Votre publication est en ligne."))
+            return redirect(publication)
+    return render(
+        request,
+        "communautes/publication_form.html",
+        {"communaute": communaute, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    adhesion = selectors.adhesion_for(user=request.user, communaute=communaute)
+    membre = adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE
+    return render(
+        request,
+        "communautes/publication_detail.html",
+        {
+            "communaute": communaute,
+            "publication": publication,
+            "membre": membre,
+            "peut_moderer": publication.peut_moderer,
+            "destinations": (
+                selectors.communautes_moderees(user=request.user).exclude(pk=communaute.pk)
+                if publication.peut_moderer
+                else []
+            ),
+            "reponse_form": ReponseForm(),
+            "signalement_form": SignalementForm(),
+            "moderation_form": ModerationForm(),
+            "natures_reaction": ReactionForm.base_fields["nature"].choices,
+            "last_event_id": (
+                selectors.flux_last_id(communaute_id=communaute.pk) if membre else None
+            ),
+        },
+    )
+
+
+@login_required
+def publication_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    if publication.auteur_id != request.user.pk and not publication.peut_moderer:
+        raise PermissionDenied
+    form = PublicationEditForm(
+        request.POST or None, initial={"titre": publication.titre, "corps": publication.corps}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_update(
+                user=request.user, publication=publication, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Publication modifiée."))
+            return redirect(publication)
+    return render(
+        request,
+        "communautes/publication_form.html",
+        {"communaute": communaute, "form": form, "publication": publication},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def reponse_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    form = ReponseForm(request.POST)
+    if form.is_valid():
+        try:
+            reponse = services.reponse_create(
+                auteur=request.user, publication=publication, corps=form.cleaned_data["corps"]
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Votre réponse est publiée."))
+            return redirect(f"{publication.get_absolute_url()}#reponse-{reponse.pk}")
+    else:
+        messages.error(request, _("Votre réponse est vide."))
+    return redirect(publication)
+
+
+def _target(request: HttpRequest, publication: Publication) -> dict:
+    """The publication itself, or one of its replies when the form names one."""
+    reponse_id = request.POST.get("reponse")
+    if not reponse_id:
+        return {"publication": publication}
+    if not reponse_id.isdigit():
+        raise Http404
+    return {"reponse": get_object_or_404(Reponse, pk=reponse_id, publication=publication)}
+
+
+@login_required
+@require_POST
+def reaction_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    form = ReactionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reaction_toggle(
+                user=request.user,
+                nature=form.cleaned_data["nature"],
+                **_target(request, publication),
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            _refused(request, exc)
+    return redirect(publication)
+
+
+@login_required
+@require_POST
+def reponse_accept(request: HttpRequest, slug: str, pk: int, reponse_pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    reponse = get_object_or_404(Reponse, pk=reponse_pk, publication=publication)
+    try:
+        services.reponse_accept(user=request.user, reponse=reponse)
+    except (PermissionDenied, ValidationError) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Réponse marquée comme acceptée."))
+    return redirect(publication)
+
+
+@login_required
+@require_POST
+def signalement_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    form = SignalementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.signalement_create(
+                auteur=request.user,
+                motif=form.cleaned_data["motif"],
+                commentaire=form.cleaned_data["commentaire"],
+                **_target(request, publication),
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Merci : votre signalement a été transmis aux animateurs."))
+    else:
+        messages.error(request, _("Choisissez le motif du signalement."))
+    return redirect(publication)
+
+
+@login_required
+@require_POST
+def publication_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        target = _target(request, publication)
+        services.publication_moderate(by=request.user, **form.cleaned_data, **target)
+    except (PermissionDenied, ValidationError) as exc:
+        _refused(request, exc)
+        return redirect(publication)
+    messages.success(request, _("Action de modération enregistrée."))
+    if form.cleaned_data["action"] == "supprimer" and "publication" in target:
+        return redirect(communaute)
+    return redirect(publication)
+
+
+@login_required
+@require_POST
+def publication_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    vers = selectors.communautes_moderees(user=request.user).filter(pk=request.POST.get("vers"))
+    if not request.POST.get("vers", "").isdigit() or not vers:
+        raise Http404
+    try:
+        services.publication_move(
+            by=request.user,
+            publication=publication,
+            vers=vers[0],
+            motif=request.POST.get("motif", ""),
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        _refused(request, exc)
+        return redirect(publication)
+    messages.success(request, _("Publication déplacée."))
+    publication.refresh_from_db()
+    return redirect(publication)
+
+
+@login_required
+@require_POST
+def publication_flags(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    communaute = _communaute(request, slug)
+    publication = _publication(request, communaute, pk)
+    flag = request.POST.get("flag")
+    if flag not in ("epinglee", "verrouillee"):
+        raise Http404
+    try:
+        services.publication_set_flags(
+            by=request.user, publication=publication, **{flag: request.POST.get("valeur") == "1"}
+        )
+    except PermissionDenied as exc:
+        _refused(request, exc)
+    return redirect(publication)
+
+
+@login_required
+def moderation(request: HttpRequest, slug: str) -> HttpResponse:
+    """The manager's desk: membership requests, open reports, the audit log."""
+    communaute = _communaute(request, slug)
+    if not selectors.can_moderate(user=request.user, communaute=communaute):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if "adhesion" in request.POST:
+                adhesion = get_object_or_404(
+                    Adhesion, pk=request.POST["adhesion"], communaute=communaute
+                )
+                services.adhesion_approve(by=request.user, adhesion=adhesion)
+            elif "fermee" in request.POST:
+                services.communaute_close(
+                    by=request.user, communaute=communaute, fermee=request.POST["fermee"] == "1"
+                )
+            elif "signalement" in request.POST:
+                signalement = get_object_or_404(
+                    Signalement, pk=request.POST["signalement"], communaute=communaute
+                )
+                services.signalement_reject(by=request.user, signalement=signalement)
+        except (PermissionDenied, ValidationError) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("C'est fait."))
+        return redirect("communautes:moderation", slug=communaute.slug)
+    return render(
+        request,
+        "communautes/moderation.html",
+        {
+            "communaute": communaute,
+            "demandes": selectors.adhesions_en_attente(user=request.user, communaute=communaute),
+            "signalements": selectors.signalement_queue(user=request.user, communaute=communaute),
+            "journal": selectors.moderation_journal(user=request.user, communaute=communaute),
+        },
+    )

@@ -1,0 +1,253 @@
+"""The live stream through the real channel layer: delivery, catch-up, access control."""
+
+import pytest
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from communautes import routing, services
+from communautes.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+from communautes.factories import AdhesionFactory, CommunauteFactory, UserFactory
+from communautes.models import Adhesion, Communaute
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TIMEOUT = 5
+
+
+def application():
+    return AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns))
+
+
+@database_sync_to_async
+def session_cookie(user) -> list[tuple[bytes, bytes]]:
+    client = Client()
+    client.force_login(user)
+    return [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+
+
+async def open_stream(user, slug: str) -> tuple[WebsocketCommunicator, bool, int | None]:
+    headers = await session_cookie(user) if user is not None else []
+    communicator = WebsocketCommunicator(application(), f"/ws/communautes/{slug}/", headers=headers)
+    connected, code = await communicator.connect(timeout=TIMEOUT)
+    return communicator, connected, code
+
+
+async def next_message(communicator: WebsocketCommunicator, kind: str = "event") -> dict:
+    """The next message of a kind, skipping presence updates and other kinds."""
+    while True:
+        message = await communicator.receive_json_from(timeout=TIMEOUT)
+        if message["type"] == kind:
+            return message
+
+
+async def assert_no_event(communicator: WebsocketCommunicator) -> None:
+    """Nothing but presence updates arrives within a short while."""
+    while not await communicator.receive_nothing(timeout=0.5):
+        message = await communicator.receive_json_from(timeout=TIMEOUT)
+        assert message["type"] == "presence", message
+
+
+@database_sync_to_async
+def community(**kwargs):
+    """A community with a manager and two members."""
+    communaute = CommunauteFactory(**kwargs)
+    membres = [AdhesionFactory(communaute=communaute).user for _ in range(2)]
+    return communaute, membres
+
+
+publish = database_sync_to_async(services.publication_create)
+
+
+async def test_two_members_receive_a_publication_created_through_the_service():
+    communaute, (alice, bruno) = await community()
+    stream_a, ok_a, _ = await open_stream(alice, communaute.slug)
+    stream_b, ok_b, _ = await open_stream(bruno, communaute.slug)
+    assert ok_a and ok_b
+    publication = await publish(
+        auteur=alice, communaute=communaute, titre="Fiche de liaison", corps="<p>Un modèle ?</p>"
+    )
+    for stream in (stream_a, stream_b):
+        message = await next_message(stream)
+        assert message["nature"] == "publication"
+        assert message["data"]["publication"]["id"] == publication.pk
+        assert message["data"]["publication"]["titre"] == "Fiche de liaison"
+        assert message["data"]["publication"]["extrait"] == "Un modèle ?"
+    await stream_a.disconnect()
+    await stream_b.disconnect()
+
+
+async def test_a_reconnecting_client_receives_every_missed_event_in_order():
+    communaute, (alice, bruno) = await community()
+    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    assert connected
+    first = await publish(auteur=alice, communaute=communaute, titre="Avant", corps="<p>1</p>")
+    seen = (await next_message(stream))["id"]
+    await stream.disconnect()
+
+    missed = [
+        await publish(auteur=alice, communaute=communaute, titre=f"Pendant {n}", corps="<p>x</p>")
+        for n in range(3)
+    ]
+    reponse = await database_sync_to_async(services.reponse_create)(
+        auteur=alice, publication=first, corps="<p>Réponse manquée</p>"
+    )
+
+    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    assert connected
+    await stream.send_json_to({"type": "resume", "last_event_id": seen})
+    received = [await next_message(stream) for _ in range(4)]
+    assert [m["data"].get("publication", {}).get("id") for m in received[:3]] == [
+        p.pk for p in missed
+    ]
+    assert received[3]["data"]["reponse"]["id"] == reponse.pk
+    assert [m["id"] for m in received] == sorted(m["id"] for m in received)
+    assert received[0]["id"] > seen
+    # Then the stream goes on live, without repeating what it replayed.
+    after = await publish(auteur=alice, communaute=communaute, titre="Après", corps="<p>y</p>")
+    live = await next_message(stream)
+    assert live["data"]["publication"]["id"] == after.pk
+    await assert_no_event(stream)
+    await stream.disconnect()
+
+
+async def test_resume_with_a_bad_cursor_is_answered_with_an_error():
+    communaute, (alice, _bruno) = await community()
+    stream, connected, _ = await open_stream(alice, communaute.slug)
+    assert connected
+    await stream.send_json_to({"type": "resume", "last_event_id": "0 OR 1=1"})
+    error = await next_message(stream, "error")
+    assert "entier" in error["message"]
+    await stream.disconnect()
+
+
+async def test_anonymous_users_and_non_members_are_refused():
+    communaute, _ = await community()
+    _stream, connected, code = await open_stream(None, communaute.slug)
+    assert not connected and code == CLOSE_UNAUTHENTICATED
+    outsider = await database_sync_to_async(UserFactory)()
+    _stream, connected, code = await open_stream(outsider, communaute.slug)
+    assert not connected and code == CLOSE_FORBIDDEN
+    _stream, connected, code = await open_stream(outsider, "does-not-exist")
+    assert not connected and code == CLOSE_FORBIDDEN
+
+
+async def test_pending_and_invited_users_are_refused():
+    communaute, _ = await community(mode_adhesion=Communaute.ModeAdhesion.SUR_DEMANDE)
+    for etat in (Adhesion.Etat.DEMANDEE, Adhesion.Etat.INVITEE, Adhesion.Etat.PARTIE):
+        adhesion = await database_sync_to_async(AdhesionFactory)(communaute=communaute, etat=etat)
+        _stream, connected, code = await open_stream(adhesion.user, communaute.slug)
+        assert not connected and code == CLOSE_FORBIDDEN
+
+
+async def test_leaving_closes_the_stream():
+    communaute, (alice, bruno) = await community()
+    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    assert connected
+    await database_sync_to_async(services.communaute_leave)(user=bruno, communaute=communaute)
+    fin = await next_message(stream, "fin")
+    assert "plus membre" in fin["message"]
+    closed = await stream.receive_output(timeout=TIMEOUT)
+    assert closed == {"type": "websocket.close", "code": CLOSE_FORBIDDEN}
+    await stream.disconnect()
+
+
+async def test_a_ban_closes_the_stream_and_other_members_stay_connected():
+    communaute, (alice, bruno) = await community()
+    animateur = await database_sync_to_async(AdhesionFactory)(
+        communaute=communaute, role=Adhesion.Role.ANIMATEUR
+    )
+    stream_a, _, _ = await open_stream(alice, communaute.slug)
+    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    adhesion = await database_sync_to_async(Adhesion.objects.get)(user=bruno, communaute=communaute)
+    await database_sync_to_async(services.adhesion_ban)(
+        by=animateur.user, adhesion=adhesion, motif="Propos injurieux"
+    )
+    await next_message(stream_b, "fin")
+    assert (await stream_b.receive_output(timeout=TIMEOUT))["type"] == "websocket.close"
+    await publish(auteur=alice, communaute=communaute, titre="Toujours là", corps="<p>ok</p>")
+    assert (await next_message(stream_a))["data"]["publication"]["titre"] == "Toujours là"
+    await stream_a.disconnect()
+    await stream_b.disconnect()
+
+
+async def test_every_forwarded_event_rechecks_membership():
+    """A membership ended without the closing broadcast still stops the flow at the next event."""
+    communaute, (alice, bruno) = await community()
+    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    assert connected
+    await database_sync_to_async(Adhesion.objects.filter(user=bruno, communaute=communaute).update)(
+        etat=Adhesion.Etat.BANNIE
+    )
+    await publish(auteur=alice, communaute=communaute, titre="Secret", corps="<p>s</p>")
+    while True:
+        message = await stream.receive_json_from(timeout=TIMEOUT)
+        assert message["type"] != "event", "an event reached a banned member"
+        if message["type"] == "fin":
+            break
+    assert (await stream.receive_output(timeout=TIMEOUT))["type"] == "websocket.close"
+    await stream.disconnect()
+
+
+async def test_private_community_events_never_reach_non_members():
+    privee, (alice, _bruno) = await community(visibilite=Communaute.Visibilite.PRIVEE)
+    publique, _ = await community()
+    outsider = await database_sync_to_async(UserFactory)()
+    await database_sync_to_async(AdhesionFactory)(communaute=publique, user=outsider)
+    _refused, connected, code = await open_stream(outsider, privee.slug)
+    assert not connected and code == CLOSE_FORBIDDEN
+    stream, connected, _ = await open_stream(outsider, publique.slug)
+    assert connected
+    await publish(auteur=alice, communaute=privee, titre="Confidentiel", corps="<p>c</p>")
+    # Even asking for the whole history of its own stream never yields the private event.
+    await stream.send_json_to({"type": "resume", "last_event_id": 0})
+    await assert_no_event(stream)
+    await stream.disconnect()
+
+
+async def test_presence_lists_who_is_here():
+    from communautes.presence import presence_key
+
+    communaute, (alice, bruno) = await community()
+    import redis.asyncio as redis
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        async with redis.from_url(settings.REDIS_URL) as client:
+            await client.delete(presence_key(communaute.pk))
+    stream_a, _, _ = await open_stream(alice, communaute.slug)
+    first = await next_message(stream_a, "presence")
+    assert [m["id"] for m in first["membres"]] == [alice.pk]
+    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    both = await next_message(stream_a, "presence")
+    assert {m["id"] for m in both["membres"]} == {alice.pk, bruno.pk}
+    assert all("@" not in m["nom"] for m in both["membres"])
+    await stream_b.disconnect()
+    alone = await next_message(stream_a, "presence")
+    assert [m["id"] for m in alone["membres"]] == [alice.pk]
+    await stream_a.send_json_to({"type": "ping"})
+    assert await next_message(stream_a, "pong")
+    await stream_a.disconnect()
+
+
+async def test_chat_messages_sent_over_the_socket_are_stored_then_broadcast():
+    from communautes.models import MessageSalon
+
+    communaute, (alice, bruno) = await community()
+    stream_a, _, _ = await open_stream(alice, communaute.slug)
+    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    await stream_a.send_json_to({"type": "salon", "texte": "Qui vient jeudi ?"})
+    for stream in (stream_a, stream_b):
+        event = await next_message(stream)
+        assert event["nature"] == "salon"
+        assert event["data"]["message"]["texte"] == "Qui vient jeudi ?"
+        assert event["data"]["message"]["auteur"]["id"] == alice.pk
+    stored = await database_sync_to_async(MessageSalon.objects.get)(communaute=communaute)
+    assert stored.texte == "Qui vient jeudi ?"
+    await stream_a.send_json_to({"type": "salon", "texte": "   "})
+    error = await next_message(stream_a, "error")
+    assert "vide" in error["message"]
+    await stream_a.disconnect()
+    await stream_b.disconnect()

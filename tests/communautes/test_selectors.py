@@ -1,0 +1,190 @@
+"""Reads of the communities: who sees what, and bounded query counts."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from communautes import selectors
+from communautes.factories import (
+    AdhesionFactory,
+    CommunauteFactory,
+    PublicationFactory,
+    ReactionFactory,
+    ReponseFactory,
+    UserFactory,
+)
+from communautes.models import Adhesion, Communaute, Publication
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trois():
+    """A public, a members-only and a private community, each with one member."""
+    communautes = {}
+    for visibilite in Communaute.Visibilite.values:
+        communaute = CommunauteFactory(visibilite=visibilite, slug=f"c-{visibilite}")
+        communautes[visibilite] = (communaute, AdhesionFactory(communaute=communaute).user)
+    return communautes
+
+
+def test_private_communities_are_listed_only_for_their_members(trois):
+    privee, membre_prive = trois["privee"]
+    _publique, membre_public = trois["publique"]
+    for user in (AnonymousUser(), membre_public, UserFactory()):
+        slugs = set(selectors.communaute_list_visible(user=user).values_list("slug", flat=True))
+        assert slugs == {"c-publique", "c-membres"}
+    slugs = set(selectors.communaute_list_visible(user=membre_prive).values_list("slug", flat=True))
+    assert slugs == {"c-publique", "c-membres", "c-privee"}
+    with pytest.raises(Communaute.DoesNotExist):
+        selectors.communaute_get_for(user=membre_public, slug="c-privee")
+    assert selectors.communaute_get_for(user=membre_prive, slug="c-privee") == privee
+
+
+def test_invited_user_sees_the_private_community_but_not_its_content(trois):
+    privee, _ = trois["privee"]
+    invite = AdhesionFactory(communaute=privee, etat=Adhesion.Etat.INVITEE).user
+    assert selectors.communaute_get_for(user=invite, slug="c-privee") == privee
+    assert not selectors.can_view(user=invite, communaute=privee)
+
+
+def test_former_and_banned_members_lose_access(trois):
+    membres, membre = trois["membres"]
+    assert selectors.can_view(user=membre, communaute=membres)
+    for etat in (Adhesion.Etat.PARTIE, Adhesion.Etat.BANNIE, Adhesion.Etat.DEMANDEE):
+        Adhesion.objects.filter(user=membre).update(etat=etat)
+        assert not selectors.can_view(user=membre, communaute=membres)
+
+
+def test_can_view_by_visibility(trois):
+    outsider = UserFactory()
+    assert selectors.can_view(user=AnonymousUser(), communaute=trois["publique"][0])
+    assert not selectors.can_view(user=outsider, communaute=trois["membres"][0])
+    assert not selectors.can_view(user=outsider, communaute=trois["privee"][0])
+    admin = UserFactory(is_superuser=True)
+    assert selectors.can_view(user=admin, communaute=trois["privee"][0])
+
+
+def test_member_count_counts_active_members_only(communaute, gens):
+    AdhesionFactory(communaute=communaute, etat=Adhesion.Etat.DEMANDEE)
+    AdhesionFactory(communaute=communaute, etat=Adhesion.Etat.PARTIE)
+    listed = selectors.communaute_list_visible(user=gens.exterieur).get(pk=communaute.pk)
+    assert listed.nb_membres == 3
+
+
+def test_publication_list_hides_members_only_content_from_outsiders(trois):
+    membres, membre = trois["membres"]
+    PublicationFactory(communaute=membres, auteur=membre)
+    assert selectors.publication_list(communaute=membres, user=UserFactory()) == []
+    assert len(selectors.publication_list(communaute=membres, user=membre)) == 1
+
+
+def test_publication_list_orders_and_filters(communaute, gens):
+    ancienne = PublicationFactory(communaute=communaute, titre="ancienne")
+    epinglee = PublicationFactory(communaute=communaute, titre="épinglée", epinglee=True)
+    question = PublicationFactory(
+        communaute=communaute, titre="question", nature=Publication.Nature.QUESTION
+    )
+    repondue = PublicationFactory(
+        communaute=communaute, titre="répondue", nature=Publication.Nature.QUESTION
+    )
+    ReponseFactory(publication=repondue)
+    masquee = PublicationFactory(communaute=communaute, titre="masquée", masquee=True)
+    titres = [p.titre for p in selectors.publication_list(communaute=communaute, user=gens.membre)]
+    assert titres == ["épinglée", "répondue", "question", "ancienne"]
+    sans_reponse = selectors.publication_list(
+        communaute=communaute, user=gens.membre, tri=selectors.Tri.SANS_REPONSE
+    )
+    assert sans_reponse == [question]
+    assert selectors.publication_list(
+        communaute=communaute, user=gens.membre, tri=selectors.Tri.EPINGLEES
+    ) == [epinglee]
+    moderation = selectors.publication_list(communaute=communaute, user=gens.animateur)
+    assert masquee in moderation
+    assert ancienne in moderation
+
+
+def _publications(communaute, n):
+    for i in range(n):
+        publication = PublicationFactory(communaute=communaute)
+        publication.tags.add(f"tag{i}", "commun")
+        ReponseFactory(publication=publication)
+
+
+def test_publication_list_costs_a_fixed_number_of_queries(
+    communaute, gens, django_assert_max_num_queries
+):
+    _publications(communaute, 3)
+    with django_assert_max_num_queries(5):
+        page = selectors.publication_list(communaute=communaute, user=gens.membre)
+        assert [p.tags.all()[0].name for p in page]
+        assert [p.auteur.get_full_name() for p in page]
+    _publications(communaute, 30)
+    with django_assert_max_num_queries(5):
+        page = selectors.publication_list(communaute=communaute, user=gens.membre)
+        assert len(page) == 33
+        assert all(p.nb_reponses == 1 for p in page)
+        assert [p.tags.all()[0].name for p in page]
+        assert [p.auteur.get_full_name() for p in page]
+
+
+def test_publication_detail_costs_a_fixed_number_of_queries(
+    communaute, gens, django_assert_max_num_queries
+):
+    publication = PublicationFactory(communaute=communaute)
+    for _ in range(40):
+        reponse = ReponseFactory(publication=publication)
+        ReactionFactory(publication=None, reponse=reponse, user=gens.membre)
+    ReactionFactory(publication=publication, user=gens.autre_membre)
+    with django_assert_max_num_queries(8):
+        detail = selectors.publication_get_for(
+            user=gens.membre, communaute=communaute, pk=publication.pk
+        )
+        reponses = list(detail.reponses.all())
+        assert len(reponses) == 40
+        assert all(r.reaction_summary.counts == {"utile": 1} for r in reponses)
+        assert all(r.reaction_summary.mine == {"utile"} for r in reponses)
+        assert [r.auteur.get_full_name() for r in reponses]
+        assert detail.reaction_summary.counts == {"utile": 1}
+        assert detail.reaction_summary.mine == set()
+
+
+def test_hidden_publication_is_not_found_by_members(communaute, gens):
+    masquee = PublicationFactory(communaute=communaute, masquee=True)
+    with pytest.raises(Publication.DoesNotExist):
+        selectors.publication_get_for(user=gens.membre, communaute=communaute, pk=masquee.pk)
+    assert selectors.publication_get_for(user=gens.animateur, communaute=communaute, pk=masquee.pk)
+
+
+def test_suggestions_follow_structure_territory_and_profile_themes():
+    from maillage.models import Commune, Profil, Reseau, Structure, Territoire, Thematique
+
+    region = Territoire.objects.create(niveau="region", code="94", nom="Corse")
+    departement = Territoire.objects.create(
+        niveau="departement", code="2A", nom="Corse-du-Sud", parent=region
+    )
+    commune = Commune.objects.create(code_insee="2A004", nom="Ajaccio", departement=departement)
+    reseau = Reseau.objects.create(nom="Réseau de test communautés", slug="reseau-test-com")
+    theme = Thematique.objects.create(nom="Thème de test communautés", slug="theme-test-com")
+    user = UserFactory()
+    structure = Structure.objects.create(nom="ML Ajaccio", reseau=reseau, commune=commune)
+    profil, _ = Profil.objects.update_or_create(user=user, defaults={"structure": structure})
+    profil.thematiques.add(theme)
+    rhone = CommunauteFactory(
+        nature=Communaute.Nature.TERRITORIALE, territoire=departement, slug="rhone"
+    )
+    corse = CommunauteFactory(
+        nature=Communaute.Nature.TERRITORIALE, territoire=region, slug="corse"
+    )
+    accueil = CommunauteFactory(nature=Communaute.Nature.THEMATIQUE, slug="accueil")
+    accueil.thematiques.add(theme)
+    CommunauteFactory(nature=Communaute.Nature.THEMATIQUE, slug="autre-theme")
+    privee = CommunauteFactory(
+        nature=Communaute.Nature.TERRITORIALE,
+        territoire=departement,
+        visibilite=Communaute.Visibilite.PRIVEE,
+        slug="privee",
+    )
+    AdhesionFactory(communaute=corse, user=user)
+    suggestions = selectors.communautes_suggerees(user=user)
+    assert set(suggestions) == {rhone, accueil}
+    assert privee not in suggestions
