@@ -41,6 +41,15 @@ def _notifier_apres_commit(inscription_ids: list[int], modele: str) -> None:
         transaction.on_commit(envoyer)
 
 
+def _rejoindre_communaute(session: Session, inscriptions: list[Inscription]) -> None:
+    """Confirmed participants join their session's community in the same transaction."""
+    from communautes.services import communaute_session_participant_add
+
+    for inscription in inscriptions:
+        if inscription.etat == Etat.CONFIRMEE:
+            communaute_session_participant_add(session=session, user=inscription.user)
+
+
 def _places_occupees(session: Session) -> int:
     return session.inscriptions.filter(etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE).count()
 
@@ -73,6 +82,7 @@ def inscription_create(*, session: Session, user) -> Inscription:
         inscription.etat = etat
         inscription.position = position
         inscription.save()
+        _rejoindre_communaute(session, [inscription])
         modele = {
             Etat.CONFIRMEE: "confirmation",
             Etat.EN_ATTENTE_VALIDATION: "en_attente_validation",
@@ -96,6 +106,7 @@ def _promouvoir(session: Session, places_liberees: int) -> list[int]:
         inscription.etat = _etat_avec_place(session)
         inscription.position = None
         inscription.save(update_fields=["etat", "position", "modifie_le"])
+    _rejoindre_communaute(session, suivants)
     return [inscription.pk for inscription in suivants]
 
 
@@ -130,6 +141,7 @@ def inscription_validate(*, inscription: Inscription, user) -> Inscription:
             return inscription
         inscription.etat = Etat.CONFIRMEE
         inscription.save(update_fields=["etat", "modifie_le"])
+        _rejoindre_communaute(session, [inscription])
         _notifier_apres_commit([inscription.pk], "confirmation")
     return inscription
 

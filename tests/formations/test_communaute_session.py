@@ -1,0 +1,37 @@
+"""Confirmed participants join the community of their session; others do not."""
+
+import pytest
+
+from communautes.models import Adhesion, Communaute
+from formations import services
+from formations.factories import UserFactory
+from formations.models import Inscription
+
+
+def _membres_actifs(session) -> set[int]:
+    communaute = Communaute.objects.filter(session=session).first()
+    if communaute is None:
+        return set()
+    return set(
+        communaute.adhesions.filter(etat=Adhesion.Etat.ACTIVE).values_list("user_id", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_confirmed_join_waitlisted_do_not(session, users):
+    formateur = UserFactory()
+    session.formateurs.add(formateur)
+    inscriptions = [services.inscription_create(session=session, user=u) for u in users]
+    confirmes = {i.user_id for i in inscriptions if i.etat == Inscription.Etat.CONFIRMEE}
+    assert confirmes == {users[0].pk, users[1].pk}
+    assert _membres_actifs(session) == confirmes | {formateur.pk}
+    communaute = Communaute.objects.get(session=session)
+    assert communaute.adhesions.get(user=formateur).role == Adhesion.Role.ANIMATEUR
+
+
+@pytest.mark.django_db
+def test_promotion_from_waiting_list_joins_the_community(session, users):
+    inscriptions = [services.inscription_create(session=session, user=u) for u in users]
+    assert users[2].pk not in _membres_actifs(session)
+    services.inscription_cancel(inscription=inscriptions[0], user=users[0])
+    assert users[2].pk in _membres_actifs(session)
