@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test demo bench lint format migrate messages services-start services-stop clean
+.PHONY: install run test demo bench lint format messages clean
 
 $(VENV)/.installed: pyproject.toml setup.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,9 @@ demo: install
 test: install
 	bash ops/test.sh
 
+# Every benchmark on PostgreSQL, Redis and OpenSearch (started when missing).
 bench: install
-	$(PY) -m bench
+	bash ops/bench.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
