@@ -1,0 +1,1 @@
+"""From a séance situation to the case library: pseudonymisation, reviews, publication."""

@@ -1,0 +1,26 @@
+"""Models of the practice-analysis groups."""
+
+from .cas import CasPropose
+from .groupes import AcceptationCharte, Charte, Groupe, Membership
+from .seances import (
+    Apprentissage,
+    EvaluationSeance,
+    NoteTravail,
+    PlanAction,
+    QuestionConsultation,
+    Seance,
+)
+
+__all__ = [
+    "AcceptationCharte",
+    "Apprentissage",
+    "CasPropose",
+    "Charte",
+    "EvaluationSeance",
+    "Groupe",
+    "Membership",
+    "NoteTravail",
+    "PlanAction",
+    "QuestionConsultation",
+    "Seance",
+]

@@ -1,0 +1,377 @@
+"""Reads of the practice-analysis groups; every one takes the user and hides what is not theirs."""
+
+import enum
+
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, Max, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    AcceptationCharte,
+    Apprentissage,
+    CasPropose,
+    Charte,
+    EvaluationSeance,
+    Groupe,
+    Membership,
+    NoteTravail,
+    PlanAction,
+    QuestionConsultation,
+    Seance,
+)
+
+# The fewest ratings for which the facilitator sees their mean.
+AVIS_MIN = 3
+
+
+class Acces(enum.Enum):
+    """What a user may do in a group."""
+
+    AUCUN = "aucun"
+    INVITE = "invite"
+    CANDIDAT = "candidat"
+    CHARTE_A_ACCEPTER = "charte"
+    MEMBRE = "membre"
+    ANIMATEUR = "animateur"
+
+
+class CharteNonAcceptee(Exception):
+    """The user is a member but has not accepted the group's current charter."""
+
+    def __init__(self, groupe: Groupe):
+        super().__init__(groupe.slug)
+        self.groupe = groupe
+
+
+def charte_courante(*, groupe: Groupe) -> Charte | None:
+    return groupe.chartes.order_by("-version").first()
+
+
+def acces_for(*, user, groupe: Groupe) -> Acces:
+    """The single place deciding what a user may see of a group."""
+    if not user.is_authenticated:
+        return Acces.AUCUN
+    if groupe.animateur_id == user.pk:
+        return Acces.ANIMATEUR
+    etat = (
+        Membership.objects.filter(groupe=groupe, user=user).values_list("etat", flat=True).first()
+    )
+    if etat == Membership.Etat.INVITE:
+        return Acces.INVITE
+    if etat == Membership.Etat.CANDIDAT:
+        return Acces.CANDIDAT
+    if etat != Membership.Etat.ACTIF:
+        return Acces.AUCUN
+    charte = charte_courante(groupe=groupe)
+    if (
+        charte is not None
+        and not AcceptationCharte.objects.filter(user=user, charte=charte).exists()
+    ):
+        return Acces.CHARTE_A_ACCEPTER
+    return Acces.MEMBRE
+
+
+def _groupe_or_404(slug: str) -> Groupe:
+    groupe = Groupe.objects.select_related("animateur").filter(slug=slug).first()
+    if groupe is None:
+        raise Http404
+    return groupe
+
+
+def participant_ids(*, groupe: Groupe) -> list[int]:
+    """Who may follow the group's séances now: the facilitator and the active members who
+    accepted the current charter (two queries)."""
+    charte = charte_courante(groupe=groupe)
+    membres = Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF)
+    if charte is not None:
+        membres = membres.filter(
+            user__acceptations_charte__charte=charte,
+        )
+    return [groupe.animateur_id, *membres.values_list("user_id", flat=True)]
+
+
+def groupe_for_user(*, user, slug: str) -> tuple[Groupe, Acces]:
+    """A group its member (charter accepted) or facilitator may see; 404 for anyone else.
+
+    A member who has not accepted the current charter gets `CharteNonAcceptee`.
+    """
+    groupe = _groupe_or_404(slug)
+    acces = acces_for(user=user, groupe=groupe)
+    if acces == Acces.CHARTE_A_ACCEPTER:
+        raise CharteNonAcceptee(groupe)
+    if acces not in (Acces.MEMBRE, Acces.ANIMATEUR):
+        raise Http404
+    return groupe, acces
+
+
+def groupe_for_animateur(*, user, slug: str) -> Groupe:
+    """A group whose facilitator is the user; 404 for anyone else, members included."""
+    groupe = _groupe_or_404(slug)
+    if acces_for(user=user, groupe=groupe) != Acces.ANIMATEUR:
+        raise Http404
+    return groupe
+
+
+def charte_for_user(*, user, slug: str) -> tuple[Groupe, Charte | None, Acces, bool]:
+    """The current charter for those who may accept it: invited and active members, facilitator.
+
+    Returns the group, the charter, the access level and whether the user accepted it.
+    """
+    groupe = _groupe_or_404(slug)
+    acces = acces_for(user=user, groupe=groupe)
+    if acces not in (Acces.INVITE, Acces.CHARTE_A_ACCEPTER, Acces.MEMBRE, Acces.ANIMATEUR):
+        raise Http404
+    charte = charte_courante(groupe=groupe)
+    acceptee = (
+        charte is not None and AcceptationCharte.objects.filter(user=user, charte=charte).exists()
+    )
+    return groupe, charte, acces, acceptee
+
+
+def groupe_candidature_for_user(*, user, slug: str) -> Groupe:
+    """A listed group a person may apply to; unlisted groups do not exist for outsiders."""
+    groupe = _groupe_or_404(slug)
+    acces = acces_for(user=user, groupe=groupe)
+    if groupe.non_liste and acces == Acces.AUCUN:
+        raise Http404
+    return groupe
+
+
+def groupes_for_user(*, user) -> list[dict]:
+    """The user's own groups with their status (animateur, membre, charte, invite, candidat).
+
+    Four queries whatever the number of groups.
+    """
+    if not user.is_authenticated:
+        return []
+    memberships = list(
+        Membership.objects.filter(
+            user=user,
+            etat__in=[Membership.Etat.ACTIF, Membership.Etat.INVITE, Membership.Etat.CANDIDAT],
+        ).select_related("groupe")
+    )
+    groupes = {g.pk: (g, Acces.ANIMATEUR) for g in Groupe.objects.filter(animateur=user)}
+    ids = [m.groupe_id for m in memberships]
+    courantes = dict(
+        Charte.objects.filter(groupe_id__in=ids)
+        .values("groupe_id")
+        .annotate(version=Max("version"))
+        .values_list("groupe_id", "version")
+    )
+    acceptees = set(
+        AcceptationCharte.objects.filter(user=user, charte__groupe_id__in=ids).values_list(
+            "charte__groupe_id", "charte__version"
+        )
+    )
+    for m in memberships:
+        if m.groupe_id in groupes:
+            continue
+        if m.etat == Membership.Etat.INVITE:
+            acces = Acces.INVITE
+        elif m.etat == Membership.Etat.CANDIDAT:
+            acces = Acces.CANDIDAT
+        elif m.groupe_id in courantes and (m.groupe_id, courantes[m.groupe_id]) not in acceptees:
+            acces = Acces.CHARTE_A_ACCEPTER
+        else:
+            acces = Acces.MEMBRE
+        groupes[m.groupe_id] = (m.groupe, acces)
+    return [
+        {"groupe": groupe, "acces": acces.value}
+        for groupe, acces in sorted(groupes.values(), key=lambda item: item[0].nom.lower())
+    ]
+
+
+def compte_par_email(*, email: str):
+    """The active account with this e-mail address, for the facilitator's invitation form."""
+    return (
+        get_user_model()
+        .objects.filter(email__iexact=(email or "").strip(), is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def groupes_listes(*, user) -> QuerySet[Groupe]:
+    """Listed groups the user is not part of: only their name, method and description show."""
+    return (
+        Groupe.objects.filter(non_liste=False)
+        .exclude(animateur=user)
+        .exclude(
+            pk__in=Membership.objects.filter(
+                user=user,
+                etat__in=[
+                    Membership.Etat.ACTIF,
+                    Membership.Etat.INVITE,
+                    Membership.Etat.CANDIDAT,
+                ],
+            ).values("groupe_id")
+        )
+        .order_by("nom")
+    )
+
+
+def membres_actifs(*, groupe: Groupe) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF)
+        .select_related("user")
+        .order_by("rejoint_le", "pk")
+    )
+
+
+def memberships_en_attente(*, groupe: Groupe) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(
+            groupe=groupe, etat__in=[Membership.Etat.INVITE, Membership.Etat.CANDIDAT]
+        )
+        .select_related("user")
+        .order_by("cree_le")
+    )
+
+
+def reseaux_mix(*, groupe: Groupe) -> list[dict]:
+    """How many active members come from each réseau (through their structure)."""
+    rows = (
+        Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF)
+        .values("user__profil__structure__reseau__nom")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "user__profil__structure__reseau__nom")
+    )
+    return [
+        {"reseau": row["user__profil__structure__reseau__nom"], "total": row["total"]}
+        for row in rows
+    ]
+
+
+def seances_of(*, groupe: Groupe) -> QuerySet[Seance]:
+    return Seance.objects.filter(groupe=groupe).select_related("client").order_by("date", "pk")
+
+
+def seance_for_user(*, user, pk: int) -> tuple[Seance, Acces]:
+    """A séance of a group the user may see (see `groupe_for_user`); 404 otherwise."""
+    seance = Seance.objects.select_related("groupe", "client", "scribe").filter(pk=pk).first()
+    if seance is None:
+        raise Http404
+    acces = acces_for(user=user, groupe=seance.groupe)
+    if acces == Acces.CHARTE_A_ACCEPTER:
+        raise CharteNonAcceptee(seance.groupe)
+    if acces not in (Acces.MEMBRE, Acces.ANIMATEUR):
+        raise Http404
+    return seance, acces
+
+
+def clients_proposes(*, groupe: Groupe) -> list:
+    """Active members who have not yet been client (or narrator), longest-standing first."""
+    deja = Seance.objects.filter(groupe=groupe, client__isnull=False).values("client_id")
+    return [
+        m.user
+        for m in membres_actifs(groupe=groupe)
+        .exclude(user_id__in=deja)
+        .exclude(user_id=groupe.animateur_id)
+    ]
+
+
+def plan_precedent(*, seance: Seance) -> PlanAction | None:
+    """The action plan of the group's previous séance, for step 0 follow-up."""
+    return (
+        PlanAction.objects.filter(seance__groupe_id=seance.groupe_id)
+        .exclude(seance=seance)
+        .filter(seance__date__lte=seance.date)
+        .select_related("auteur", "seance")
+        .order_by("-seance__date", "-seance_id")
+        .first()
+    )
+
+
+def seance_state(*, seance: Seance) -> dict:
+    """The shared live state of a séance: phase, instructions, timer, roles."""
+    phases = seance.phases
+    phase = seance.phase
+    return {
+        "type": "etat",
+        "seance": seance.pk,
+        "version": seance.version,
+        "etat": seance.etat,
+        "phase": {
+            "index": seance.phase_index,
+            "code": phase.code,
+            "titre": str(phase.titre),
+            "consigne": str(phase.consigne),
+            "duree": phase.duree_secondes + seance.extension,
+        },
+        "phases_total": len(phases),
+        "paused": seance.paused,
+        "remaining_seconds": seance.remaining_seconds(timezone.now()),
+        "client": _nom(seance.client),
+        "scribe": _nom(seance.scribe),
+    }
+
+
+def _nom(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.username
+
+
+def seance_state_for_user(*, user, pk: int) -> dict | None:
+    """The live state for a member (charter accepted) or the facilitator, else None."""
+    try:
+        seance, _acces = seance_for_user(user=user, pk=pk)
+    except (Http404, CharteNonAcceptee):
+        return None
+    return seance_state(seance=seance)
+
+
+def seance_contenu_for_user(*, user, seance: Seance) -> dict:
+    """What a participant sees of a séance besides the live state."""
+    return {
+        "question": QuestionConsultation.objects.filter(seance=seance).first(),
+        "plan": PlanAction.objects.filter(seance=seance).first(),
+        "plan_precedent": plan_precedent(seance=seance),
+        "mon_apprentissage": Apprentissage.objects.filter(seance=seance, auteur=user).first(),
+        "apprentissages": Apprentissage.objects.filter(seance=seance)
+        .select_related("auteur")
+        .order_by("cree_le"),
+        "notes": NoteTravail.objects.filter(seance=seance)
+        .select_related("auteur")
+        .order_by("cree_le"),
+        "mon_evaluation": EvaluationSeance.objects.filter(seance=seance, user=user).first(),
+    }
+
+
+def evaluation_aggregate(*, user, seance: Seance) -> dict | None:
+    """Count and mean usefulness, for the facilitator only; never individual ratings.
+
+    Below `AVIS_MIN` ratings the mean would give away who rated what, so it is withheld.
+    """
+    if seance.groupe.animateur_id != user.pk:
+        return None
+    result = EvaluationSeance.objects.filter(seance=seance).aggregate(
+        total=Count("pk"), moyenne=Avg("utilite")
+    )
+    if result["total"] < AVIS_MIN:
+        result["moyenne"] = None
+    return result
+
+
+def memberships_of(*, groupe: Groupe) -> QuerySet[Membership]:
+    return Membership.objects.filter(groupe=groupe).select_related("user")
+
+
+def cas_for_user(*, user, pk: int) -> tuple[CasPropose, Acces]:
+    """A proposed case, for its client (even after leaving) and the group's participants."""
+    cas = CasPropose.objects.select_related("seance__groupe", "client").filter(pk=pk).first()
+    if cas is None:
+        raise Http404
+    acces = acces_for(user=user, groupe=cas.seance.groupe)
+    if cas.client_id == user.pk:
+        return cas, acces
+    if acces == Acces.CHARTE_A_ACCEPTER:
+        raise CharteNonAcceptee(cas.seance.groupe)
+    if acces not in (Acces.MEMBRE, Acces.ANIMATEUR):
+        raise Http404
+    return cas, acces
+
+
+def cas_of_seance(*, seance: Seance) -> QuerySet[CasPropose]:
+    return CasPropose.objects.filter(seance=seance).order_by("-cree_le")

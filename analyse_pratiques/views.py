@@ -1,0 +1,470 @@
+"""Pages of the practice-analysis groups: parse → selector/service → render (thin)."""
+
+import functools
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .cas import services as cas_services
+from .forms import (
+    CasForm,
+    CharteForm,
+    ChecklistForm,
+    EvaluationForm,
+    InvitationForm,
+    ProlongerForm,
+    RolesForm,
+    SeanceForm,
+    TexteForm,
+)
+from .models import Seance
+from .selectors import Acces, CharteNonAcceptee
+
+PILOTAGE = ("ouvrir", "avancer", "pause", "reprendre", "prolonger", "terminer")
+
+
+def membres_only(view: Callable) -> Callable:
+    """Signed-in users only, never cached; a member with a pending charter is sent to it."""
+
+    @functools.wraps(view)
+    @login_required
+    @never_cache
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except CharteNonAcceptee as exc:
+            return redirect("analyse_pratiques:charte", slug=exc.groupe.slug)
+
+    return wrapper
+
+
+def _run(request: HttpRequest, action: Callable, succes: str | None, cible: str) -> HttpResponse:
+    """Call a service; show its refusal as a message; go back to `cible` either way."""
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if succes:
+            messages.success(request, succes)
+    return redirect(cible)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+# --- groups ------------------------------------------------------------------------------
+
+
+@membres_only
+def mes_groupes(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "analyse_pratiques/mes_groupes.html",
+        {
+            "mes_groupes": selectors.groupes_for_user(user=request.user),
+            "groupes_listes": selectors.groupes_listes(user=request.user),
+        },
+    )
+
+
+@membres_only
+def groupe_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe, acces = selectors.groupe_for_user(user=request.user, slug=slug)
+    return render(
+        request,
+        "analyse_pratiques/groupe.html",
+        {
+            "groupe": groupe,
+            "est_animateur": acces == Acces.ANIMATEUR,
+            "membres": selectors.membres_actifs(groupe=groupe),
+            "reseaux": selectors.reseaux_mix(groupe=groupe),
+            "seances": selectors.seances_of(groupe=groupe),
+            "charte": selectors.charte_courante(groupe=groupe),
+        },
+    )
+
+
+@membres_only
+def charte(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe, charte, acces, acceptee = selectors.charte_for_user(user=request.user, slug=slug)
+    if request.method == "POST":
+        if request.POST.get("accepte") != "oui":
+            messages.error(request, _("Cochez la case pour accepter la charte."))
+            return redirect("analyse_pratiques:charte", slug=groupe.slug)
+        return _run(
+            request,
+            lambda: services.charte_accepter(user=request.user, groupe=groupe),
+            _("Vous avez accepté la charte du groupe."),
+            reverse("analyse_pratiques:groupe", args=[groupe.slug]),
+        )
+    return render(
+        request,
+        "analyse_pratiques/charte.html",
+        {"groupe": groupe, "charte": charte, "acces": acces.value, "acceptee": acceptee},
+    )
+
+
+@membres_only
+@require_POST
+def candidater(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe = selectors.groupe_candidature_for_user(user=request.user, slug=slug)
+    return _run(
+        request,
+        lambda: services.membership_candidater(user=request.user, groupe=groupe),
+        _("Votre candidature est transmise à l'animateur du groupe."),
+        reverse("analyse_pratiques:mes_groupes"),
+    )
+
+
+@membres_only
+@require_POST
+def quitter(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe, _acces = selectors.groupe_for_user(user=request.user, slug=slug)
+    return _run(
+        request,
+        lambda: services.membership_quitter(user=request.user, groupe=groupe),
+        _("Vous avez quitté le groupe."),
+        reverse("analyse_pratiques:mes_groupes"),
+    )
+
+
+# --- facilitator -------------------------------------------------------------------------
+
+
+@membres_only
+def animation(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
+    return render(
+        request,
+        "analyse_pratiques/animation.html",
+        {
+            "groupe": groupe,
+            "membres": selectors.membres_actifs(groupe=groupe),
+            "en_attente": selectors.memberships_en_attente(groupe=groupe),
+            "charte": selectors.charte_courante(groupe=groupe),
+            "invitation_form": InvitationForm(),
+            "charte_form": CharteForm(),
+            "seance_form": SeanceForm(),
+        },
+    )
+
+
+def _animation_url(groupe) -> str:
+    return reverse("analyse_pratiques:animation", args=[groupe.slug])
+
+
+@membres_only
+@require_POST
+def inviter(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_animation_url(groupe))
+    invite = selectors.compte_par_email(email=form.cleaned_data["email"])
+    if invite is None:
+        messages.error(request, _("Aucun compte n'utilise cette adresse e-mail."))
+        return redirect(_animation_url(groupe))
+    return _run(
+        request,
+        lambda: services.membership_inviter(animateur=request.user, groupe=groupe, user=invite),
+        _("L'invitation est envoyée."),
+        _animation_url(groupe),
+    )
+
+
+@membres_only
+@require_POST
+def charte_publier(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
+    form = CharteForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_animation_url(groupe))
+    return _run(
+        request,
+        lambda: services.charte_publier(
+            user=request.user, groupe=groupe, texte=form.cleaned_data["texte"]
+        ),
+        _("La nouvelle version de la charte est publiée : chaque membre devra l'accepter."),
+        _animation_url(groupe),
+    )
+
+
+@membres_only
+@require_POST
+def seance_planifier(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
+    form = SeanceForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_animation_url(groupe))
+    return _run(
+        request,
+        lambda: services.seance_planifier(
+            user=request.user, groupe=groupe, date=form.cleaned_data["date"]
+        ),
+        _("La séance est programmée ; les membres en sont avertis."),
+        _animation_url(groupe),
+    )
+
+
+def _membre_action(request: HttpRequest, slug: str, user_id: int, service, succes: str):
+    groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
+    membership = selectors.memberships_of(groupe=groupe).filter(user_id=user_id).first()
+    if membership is None:
+        raise Http404
+    return _run(
+        request,
+        lambda: service(animateur=request.user, groupe=groupe, user=membership.user),
+        succes,
+        _animation_url(groupe),
+    )
+
+
+@membres_only
+@require_POST
+def membre_approuver(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    return _membre_action(
+        request, slug, user_id, services.membership_approuver, _("La candidature est acceptée.")
+    )
+
+
+@membres_only
+@require_POST
+def membre_retirer(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    return _membre_action(
+        request, slug, user_id, services.membership_retirer, _("La personne est retirée du groupe.")
+    )
+
+
+# --- séances -----------------------------------------------------------------------------
+
+
+def _seance_url(seance: Seance) -> str:
+    return reverse("analyse_pratiques:seance", args=[seance.pk])
+
+
+@membres_only
+def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    seance, acces = selectors.seance_for_user(user=request.user, pk=pk)
+    est_animateur = acces == Acces.ANIMATEUR
+    context = {
+        "seance": seance,
+        "groupe": seance.groupe,
+        "etat": selectors.seance_state(seance=seance),
+        "phases": seance.phases,
+        "est_animateur": est_animateur,
+        "est_client": seance.client_id == request.user.pk,
+        "texte_form": TexteForm(),
+        "evaluation_form": EvaluationForm(),
+        "cas_proposes": selectors.cas_of_seance(seance=seance),
+        **selectors.seance_contenu_for_user(user=request.user, seance=seance),
+    }
+    if est_animateur:
+        membres = [m.user for m in selectors.membres_actifs(groupe=seance.groupe)]
+        context.update(
+            roles_form=RolesForm(
+                membres=membres,
+                initial={"client": seance.client_id, "scribe": seance.scribe_id},
+            ),
+            clients_proposes=selectors.clients_proposes(groupe=seance.groupe),
+            prolonger_form=ProlongerForm(),
+            evaluations=selectors.evaluation_aggregate(user=request.user, seance=seance),
+        )
+    return render(request, "analyse_pratiques/seance.html", context)
+
+
+@membres_only
+def seance_etat(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live state as JSON, for clients that cannot keep a WebSocket open."""
+    seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
+    return JsonResponse(selectors.seance_state(seance=seance))
+
+
+@membres_only
+@require_POST
+def seance_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
+    services.check_animateur(user=request.user, groupe=seance.groupe)
+    membres = [m.user for m in selectors.membres_actifs(groupe=seance.groupe)]
+    form = RolesForm(request.POST, membres=membres)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_seance_url(seance))
+    return _run(
+        request,
+        lambda: services.seance_roles(
+            user=request.user, seance=seance, client=form.user("client"), scribe=form.user("scribe")
+        ),
+        _("Les rôles sont enregistrés."),
+        _seance_url(seance),
+    )
+
+
+@membres_only
+@require_POST
+def seance_pilotage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
+    services.check_animateur(user=request.user, groupe=seance.groupe)
+    kwargs = {"user": request.user, "seance": seance}
+    if action == "prolonger":
+        form = ProlongerForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect(_seance_url(seance))
+        kwargs["secondes"] = form.cleaned_data["minutes"] * 60
+    service = {
+        "ouvrir": services.seance_ouvrir,
+        "avancer": services.seance_avancer,
+        "pause": services.seance_pause,
+        "reprendre": services.seance_reprendre,
+        "prolonger": services.seance_prolonger,
+        "terminer": services.seance_terminer,
+    }[action]
+    return _run(request, lambda: service(**kwargs), None, _seance_url(seance))
+
+
+ECRITS = {
+    "question": (services.question_enregistrer, gettext_lazy("Votre question est enregistrée.")),
+    "plan": (services.plan_action_enregistrer, gettext_lazy("Votre plan d'action est enregistré.")),
+    "apprentissage": (
+        services.apprentissage_enregistrer,
+        gettext_lazy("Votre apprentissage est enregistré."),
+    ),
+    "note": (services.note_ajouter, gettext_lazy("La note est ajoutée.")),
+}
+
+
+@membres_only
+@require_POST
+def seance_ecrit(request: HttpRequest, pk: int, quoi: str) -> HttpResponse:
+    seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
+    form = TexteForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_seance_url(seance))
+    service, succes = ECRITS[quoi]
+    return _run(
+        request,
+        lambda: service(user=request.user, seance=seance, texte=form.cleaned_data["texte"]),
+        str(succes),
+        _seance_url(seance),
+    )
+
+
+@membres_only
+@require_POST
+def seance_evaluer(request: HttpRequest, pk: int) -> HttpResponse:
+    seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
+    form = EvaluationForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_seance_url(seance))
+    return _run(
+        request,
+        lambda: services.evaluation_enregistrer(
+            user=request.user, seance=seance, utilite=form.cleaned_data["utilite"]
+        ),
+        _("Merci, votre avis est enregistré."),
+        _seance_url(seance),
+    )
+
+
+# --- from a situation to the case library ------------------------------------------------
+
+
+def _cas_url(cas) -> str:
+    return reverse("analyse_pratiques:cas", args=[cas.pk])
+
+
+@membres_only
+def cas_proposer(request: HttpRequest, pk: int) -> HttpResponse:
+    seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
+    if seance.client_id != request.user.pk:
+        raise PermissionDenied
+    form = CasForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            cas = cas_services.cas_proposer(
+                user=request.user, seance=seance, consentement=data.pop("consentement"), **data
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Votre proposition est enregistrée comme brouillon."))
+            return redirect(_cas_url(cas))
+    return render(request, "analyse_pratiques/cas_form.html", {"seance": seance, "form": form})
+
+
+@membres_only
+def cas_detail(request: HttpRequest, cas_pk: int) -> HttpResponse:
+    cas, acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    return render(
+        request,
+        "analyse_pratiques/cas.html",
+        {
+            "cas": cas,
+            "est_client": cas.client_id == request.user.pk,
+            "peut_relire": cas.client_id != request.user.pk
+            and acces in (Acces.MEMBRE, Acces.ANIMATEUR),
+            "checklist_form": ChecklistForm(),
+        },
+    )
+
+
+@membres_only
+@require_POST
+def cas_soumettre(request: HttpRequest, cas_pk: int) -> HttpResponse:
+    cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    form = ChecklistForm(request.POST)
+    form.is_valid()
+    return _run(
+        request,
+        lambda: cas_services.cas_soumettre(user=request.user, cas=cas, checklist=form.cleaned_data),
+        _("Votre cas est transmis pour relecture."),
+        _cas_url(cas),
+    )
+
+
+@membres_only
+@require_POST
+def cas_relire(request: HttpRequest, cas_pk: int) -> HttpResponse:
+    cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    return _run(
+        request,
+        lambda: cas_services.cas_relire(
+            user=request.user, cas=cas, approuve=request.POST.get("decision") == "approuver"
+        ),
+        _("Votre relecture est enregistrée."),
+        _cas_url(cas),
+    )
+
+
+@membres_only
+@require_POST
+def cas_retirer(request: HttpRequest, cas_pk: int) -> HttpResponse:
+    cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    return _run(
+        request,
+        lambda: cas_services.cas_retirer_consentement(user=request.user, cas=cas),
+        _("Votre consentement est retiré : le cas n'est plus publié."),
+        _cas_url(cas),
+    )

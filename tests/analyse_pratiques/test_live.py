@@ -1,0 +1,201 @@
+"""The live séance stream: who may connect, late joiners, broadcast after commit, removal."""
+
+import asyncio
+import time
+
+import pytest
+from channels.db import database_sync_to_async
+
+from analyse_pratiques import services
+from analyse_pratiques.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
+from analyse_pratiques.factories import SeanceFactory
+from analyse_pratiques.models import Seance
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@database_sync_to_async
+def _seance_ouverte(groupe) -> Seance:
+    seance = SeanceFactory(groupe=groupe)
+    return services.seance_ouvrir(user=groupe.animateur, seance=seance)
+
+
+@database_sync_to_async
+def _run(service, **kwargs):
+    return service(**kwargs)
+
+
+async def test_anonymous_is_refused(ws_connect, groupe):
+    seance = await _seance_ouverte(groupe)
+    _communicator, connected, code = await ws_connect(seance.pk)
+    assert not connected
+    assert code == CLOSE_UNAUTHENTICATED
+
+
+@pytest.mark.parametrize("qui", ["exterieur", "ancien", "retire", "invite", "non_accepte"])
+async def test_those_who_may_not_see_are_refused(ws_connect, gens, groupe, qui):
+    seance = await _seance_ouverte(groupe)
+    communicator, connected, code = await ws_connect(seance.pk, getattr(gens, qui))
+    assert not connected
+    assert code == CLOSE_FORBIDDEN
+    assert await communicator.receive_nothing(timeout=0.2)
+
+
+async def test_unknown_seance_is_refused(ws_connect, gens):
+    _communicator, connected, code = await ws_connect(999_999, gens.membre)
+    assert not connected
+    assert code == CLOSE_FORBIDDEN
+
+
+async def test_every_participant_follows_the_facilitator(ws_connect, gens, groupe):
+    seance = await _seance_ouverte(groupe)
+    participants = [gens.animateur, *groupe.membres]
+    communicators = []
+    for user in participants:
+        communicator, connected, _code = await ws_connect(seance.pk, user)
+        assert connected
+        state = await communicator.receive_json_from(timeout=2)
+        assert state["type"] == "etat"
+        assert state["phase"]["index"] == 0
+        assert state["phase"]["code"] == "suivi"
+        communicators.append(communicator)
+
+    start = time.monotonic()
+    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    states = await asyncio.gather(*(c.receive_json_from(timeout=1) for c in communicators))
+    assert time.monotonic() - start < 1
+    assert {s["phase"]["index"] for s in states} == {1}
+    assert {s["phase"]["code"] for s in states} == {"expose"}
+
+    await _run(services.seance_pause, user=gens.animateur, seance=seance)
+    states = await asyncio.gather(*(c.receive_json_from(timeout=1) for c in communicators))
+    assert all(s["paused"] for s in states)
+    remaining = states[0]["remaining_seconds"]
+
+    await _run(services.seance_prolonger, user=gens.animateur, seance=seance, secondes=120)
+    states = await asyncio.gather(*(c.receive_json_from(timeout=1) for c in communicators))
+    assert {s["remaining_seconds"] for s in states} == {remaining + 120}
+
+    await _run(services.seance_reprendre, user=gens.animateur, seance=seance)
+    states = await asyncio.gather(*(c.receive_json_from(timeout=1) for c in communicators))
+    assert not any(s["paused"] for s in states)
+    for communicator in communicators:
+        await communicator.disconnect()
+
+
+async def test_late_joiner_lands_on_the_current_phase(ws_connect, gens, groupe):
+    seance = await _seance_ouverte(groupe)
+    for _ in range(3):
+        seance = await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+    assert connected
+    state = await communicator.receive_json_from(timeout=2)
+    assert state["phase"]["index"] == 3
+    assert state["phase"]["code"] == "contrat"
+    assert 0 < state["remaining_seconds"] <= 5 * 60
+    await communicator.disconnect()
+
+
+async def test_removed_member_stream_is_closed(ws_connect, gens, groupe):
+    seance = await _seance_ouverte(groupe)
+    retire, _ok, _code = await ws_connect(seance.pk, gens.membre)
+    reste, _ok, _code = await ws_connect(seance.pk, gens.autre_membre)
+    await retire.receive_json_from(timeout=2)
+    await reste.receive_json_from(timeout=2)
+
+    await _run(
+        services.membership_retirer, animateur=gens.animateur, groupe=groupe, user=gens.membre
+    )
+    fin = await retire.receive_json_from(timeout=1)
+    assert fin["type"] == "fin"
+    assert await retire.receive_output(timeout=1) == {
+        "type": "websocket.close",
+        "code": CLOSE_FORBIDDEN,
+    }
+    # The others keep their stream, and the removed member hears nothing more.
+    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    assert (await reste.receive_json_from(timeout=1))["phase"]["index"] == 1
+    await reste.disconnect()
+
+
+async def test_new_charter_closes_streams_until_accepted(ws_connect, gens, groupe):
+    seance = await _seance_ouverte(groupe)
+    communicator, _ok, _code = await ws_connect(seance.pk, gens.membre)
+    await communicator.receive_json_from(timeout=2)
+    await _run(services.charte_publier, user=gens.animateur, groupe=groupe, texte="Version 2")
+    assert (await communicator.receive_json_from(timeout=1))["type"] == "fin"
+    _c, connected, code = await ws_connect(seance.pk, gens.membre)
+    assert not connected and code == CLOSE_FORBIDDEN
+    await _run(services.charte_accepter, user=gens.membre, groupe=groupe)
+    again, connected, _code = await ws_connect(seance.pk, gens.membre)
+    assert connected
+    assert (await again.receive_json_from(timeout=2))["type"] == "etat"
+    await again.disconnect()
+
+
+async def test_event_for_a_member_removed_without_broadcast_is_not_forwarded(
+    ws_connect, gens, groupe
+):
+    """Each forwarded change re-checks access, even if the removal itself was not announced."""
+    from analyse_pratiques.models import Membership
+
+    seance = await _seance_ouverte(groupe)
+    communicator, _ok, _code = await ws_connect(seance.pk, gens.membre)
+    await communicator.receive_json_from(timeout=2)
+    await database_sync_to_async(Membership.objects.filter(groupe=groupe, user=gens.membre).update)(
+        etat=Membership.Etat.RETIRE
+    )
+    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    message = await communicator.receive_json_from(timeout=1)
+    assert message["type"] == "fin"
+    assert "phase" not in message
+
+
+async def test_phase_sync_delay_with_15_participants(ws_connect, gens, groupe, record_property):
+    """15 connected screens, 50 advances: every screen has the new phase well within a second."""
+    import logging
+    import statistics
+
+    from analyse_pratiques.factories import MembershipFactory
+
+    autres = await database_sync_to_async(
+        lambda: [MembershipFactory(groupe=groupe, accepte=True).user for _ in range(9)]
+    )()
+    seance = await _seance_ouverte(groupe)
+    participants = [gens.animateur, *groupe.membres, *autres]
+    assert len(participants) == 15
+    communicators = []
+    for user in participants:
+        communicator, connected, _code = await ws_connect(seance.pk, user)
+        assert connected
+        await communicator.receive_json_from(timeout=2)
+        communicators.append(communicator)
+
+    phases = len(seance.phases)
+    delays = []
+    for n in range(50):
+        # Run through the phases again and again: re-open a fresh séance when one ends.
+        if seance.phase_index + 1 >= phases:
+            seance = await _run(_rewind, seance=seance)
+        start = time.monotonic()
+        seance = await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+        states = await asyncio.gather(*(c.receive_json_from(timeout=1) for c in communicators))
+        delays.append(time.monotonic() - start)
+        assert {s["phase"]["index"] for s in states} == {seance.phase_index}, n
+    for communicator in communicators:
+        await communicator.disconnect()
+    p50 = statistics.median(delays)
+    p95 = statistics.quantiles(delays, n=20)[18]
+    record_property("phase_sync_p50_ms", round(p50 * 1000, 1))
+    record_property("phase_sync_p95_ms", round(p95 * 1000, 1))
+    logging.getLogger(__name__).warning(
+        "phase sync, 15 screens, 50 advances: p50 %.1f ms, p95 %.1f ms", p50 * 1000, p95 * 1000
+    )
+    assert p95 < 1
+
+
+def _rewind(*, seance: Seance) -> Seance:
+    """Back to the first phase without announcing it (the next advance is what is measured)."""
+    Seance.objects.filter(pk=seance.pk).update(phase_index=0)
+    seance.refresh_from_db()
+    return seance
