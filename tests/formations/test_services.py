@@ -139,8 +139,8 @@ def test_session_close_notifies_and_keeps_enrolments(
     assert "liste d'attente" in attente.body
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_enrolments_never_exceed_capacity():
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_enrolments_never_exceed_capacity(home_page):
     session = SessionFactory(capacite=5)
     users = [UserFactory() for _ in range(30)]
     barrier = threading.Barrier(len(users))
