@@ -13,9 +13,11 @@ class CommunautesConfig(AppConfig):
         from maillage.selectors import DASHBOARD_PROVIDERS
 
         from .demo import communautes_provide
+        from .search import register
         from .selectors import dashboard_section
 
         if dashboard_section not in DASHBOARD_PROVIDERS:
             DASHBOARD_PROVIDERS.append(dashboard_section)
         if communautes_provide not in DEMO_PROVIDERS:
             DEMO_PROVIDERS.append(communautes_provide)
+        register()

@@ -5,3 +5,8 @@ from django.apps import AppConfig
 
 class FormationsConfig(AppConfig):
     name = "formations"
+
+    def ready(self) -> None:
+        from .search import register
+
+        register()
