@@ -266,6 +266,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
         "opensearch": {"level": "WARNING"},
+        "django_tasks": {"level": env.string("TASKS_LOG_LEVEL", "WARNING")},
     },
 }
 
