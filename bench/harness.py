@@ -64,6 +64,8 @@ class Report:
     details: dict = field(default_factory=dict)
     # Set when the figures cannot be trusted (error responses): the run exits non-zero.
     failures: list[str] = field(default_factory=list)
+    # Set when the benchmark cannot run here (a service it needs is absent): not a failure.
+    skipped: str = ""
 
 
 BENCHMARKS: dict[str, Callable[[], Report]] = {}
@@ -433,8 +435,8 @@ async def _load(
 def _format(value: float | None, metric: str) -> str:
     if value is None or math.isnan(value):
         return "—"
-    if metric == "errors":
-        return f"{value:.0f}"
+    if metric == "errors" or isinstance(value, int):
+        return f"{value:,.0f}"
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.2f}"
 
 
@@ -498,7 +500,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
 
-    summary: dict = {"ok": [], "failed": [], "results": []}
+    summary: dict = {"ok": [], "failed": [], "skipped": [], "results": []}
     for name in names:
         started_at = datetime.now(UTC)
         started = time.perf_counter()
@@ -511,6 +513,14 @@ def main(argv: list[str]) -> int:
             payload.update(failed=str(exc), duration_s=round(time.perf_counter() - started, 1))
             summary["failed"].append(name)
         else:
+            if report.skipped:
+                print(f"== {name} ==\nSKIPPED: {report.skipped}\n", flush=True)
+                payload.update(
+                    skipped=report.skipped, duration_s=round(time.perf_counter() - started, 1)
+                )
+                summary["skipped"].append(name)
+                summary["results"].append(relative(write_json(name, payload)))
+                continue
             failures = "".join(f"FAILED: {failure}\n" for failure in report.failures)
             print(render_table(name, report) + "\n" + failures, flush=True)
             payload.update(

@@ -1,0 +1,243 @@
+"""`catalogue`: the catalogue list page with 500 open sessions against a bare Django view."""
+
+import datetime
+import math
+
+from bench import harness
+from bench._formations import catalogue_tree, quiet_logs
+from bench.harness import BenchmarkError, LoadResult, Report, Row, benchmark
+
+FORMATIONS = 50
+SESSIONS = 500
+FIRST_BATCH = 20  # sessions present when the query count is taken a first time
+CONCURRENCY = 16
+REQUESTS = 1000  # per URL, split over the rounds
+ROUNDS = 2
+TIME_LIMIT_S = 8.0
+WARMUP = 50
+WARMUP_TIME_LIMIT_S = 5.0
+BARE = "/bench/bare/"
+USERNAME_PREFIX = "bench-catalogue-"
+COMMUNE = "99998"
+
+
+def _seed_formations(programme) -> tuple[list, object, list, list]:
+    """Formations with thématiques, a commune for their sessions, a few participants."""
+    from django.contrib.auth import get_user_model
+
+    from formations.models import FormationPage
+    from maillage.models import Commune, Territoire, Thematique
+
+    departement, _ = Territoire.objects.get_or_create(
+        niveau=Territoire.Niveau.DEPARTEMENT,
+        code="bench-35",
+        defaults={"nom": "Département d'essai"},
+    )
+    commune, _ = Commune.objects.get_or_create(
+        code_insee=COMMUNE, defaults={"nom": "Commune d'essai", "departement": departement}
+    )
+    thematiques = [
+        Thematique.objects.get_or_create(slug=f"{USERNAME_PREFIX}{n}", defaults={"nom": nom})[0]
+        for n, nom in enumerate(["Accueil (essai)", "VAE (essai)", "CEP (essai)"])
+    ]
+    formations = []
+    for n in range(FORMATIONS):
+        formation = FormationPage(
+            title=f"Accueillir et analyser la demande, module {n}",
+            slug=f"module-{n}",
+            objectifs="<p>Conduire un premier entretien.</p>",
+            modalite=n % 3,
+            duree_heures=14,
+            organisme=f"Organisme {n % 7}",
+        )
+        programme.add_child(instance=formation)
+        formation.thematiques.set([thematiques[n % 3]])
+        formations.append(formation)
+    User = get_user_model()
+    User.objects.filter(username__startswith=USERNAME_PREFIX).delete()
+    User.objects.bulk_create(
+        User(username=f"{USERNAME_PREFIX}{n}", email=f"{USERNAME_PREFIX}{n}@maillage.invalid")
+        for n in range(10)
+    )
+    users = list(User.objects.filter(username__startswith=USERNAME_PREFIX))
+    return formations, commune, users, [*thematiques, commune, departement]
+
+
+def _add_sessions(formations, commune, users, numbers: range) -> None:
+    from django.utils import timezone
+
+    from formations.models import Inscription, Session
+
+    today = timezone.localdate()
+    sessions = Session.objects.bulk_create(
+        Session(
+            formation=formations[n % FORMATIONS],
+            date_debut=today + datetime.timedelta(days=7 + n // 5),
+            date_fin=today + datetime.timedelta(days=8 + n // 5),
+            adresse=f"{n % 90 + 1} rue de la Formation",
+            code_postal="35000",
+            ville="Rennes",
+            commune=commune,
+            capacite=12,
+        )
+        for n in numbers
+    )
+    # A few enrolments so that "places left" counts something.
+    Inscription.objects.bulk_create(
+        Inscription(session=session, user=user, etat=Inscription.Etat.CONFIRMEE)
+        for session in sessions[::4]
+        for user in users[:3]
+    )
+
+
+def _query_count(client, path: str) -> tuple[int, bytes]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # caches (site root paths, content types) are warm afterwards
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise BenchmarkError(f"GET {path} in process: HTTP {response.status_code}")
+    return len(queries), response.content
+
+
+def _measure(server: harness.Server, targets: dict[str, str]) -> dict[str, list[LoadResult]]:
+    for label, path in targets.items():
+        warmup = harness.measure(
+            server,
+            path,
+            requests=WARMUP,
+            concurrency=CONCURRENCY,
+            time_limit_s=WARMUP_TIME_LIMIT_S,
+        )
+        if warmup.error_count:
+            raise BenchmarkError(
+                f"GET {path} ({label}) failed during warm-up: {dict(warmup.errors)}; "
+                f"see {harness.relative(server.log_path)}"
+            )
+    runs: dict[str, list[LoadResult]] = {label: [] for label in targets}
+    for round_number in range(1, ROUNDS + 1):
+        for label, path in targets.items():
+            result = harness.measure(
+                server,
+                path,
+                requests=REQUESTS // ROUNDS,
+                concurrency=CONCURRENCY,
+                time_limit_s=TIME_LIMIT_S,
+            )
+            runs[label].append(result)
+            harness.progress(
+                f"round {round_number}/{ROUNDS} {label}: {result.requests_per_s:.0f} req/s, "
+                f"p95 {result.percentile_ms(95):.1f} ms, "
+                f"{result.server_cpu_ms_per_request or math.nan:.2f} server CPU ms/request"
+            )
+    return runs
+
+
+@benchmark("catalogue")
+def catalogue() -> Report:
+    database = harness.setup_django()
+    quiet_logs()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    failures = []
+    extra_rows: list = []
+    try:
+        with catalogue_tree(cleanup=not database.disposable) as tree:
+            formations, commune, users, extra_rows = _seed_formations(tree.programme)
+            url = tree.index.get_url()
+            last_page = f"{url}?page={math.ceil(SESSIONS / 20)}"
+            _add_sessions(formations, commune, users, range(FIRST_BATCH))
+            queries_small, _ = _query_count(client, url)
+            _add_sessions(formations, commune, users, range(FIRST_BATCH, SESSIONS))
+            queries_first, content = _query_count(client, url)
+            queries_last, _ = _query_count(client, last_page)
+            queries_bare, _ = _query_count(client, BARE)
+            if f"{SESSIONS} sessions".encode() not in content:
+                failures.append(
+                    f"the catalogue does not list {SESSIONS} sessions (other sessions in this "
+                    "database?)"
+                )
+            harness.progress(
+                f"queries: {queries_small} with {FIRST_BATCH} sessions, {queries_first} "
+                f"(page 1) and {queries_last} (last page) with {SESSIONS}, bare {queries_bare}"
+            )
+            with harness.asgi_server(log_name="catalogue") as server:
+                runs = _measure(server, {"bare": BARE, "catalogue": url})
+    finally:
+        if not database.disposable:
+            get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
+            for row in extra_rows:
+                row.delete()
+
+    merged = {label: LoadResult.merge(results) for label, results in runs.items()}
+    page, bare = merged["catalogue"], merged["bare"]
+    name = f"catalogue {url} ({SESSIONS} sessions)"
+    table = [
+        Row(name, "queries, page 1", queries_first, queries_bare),
+        Row(name, f"queries, page 1, {FIRST_BATCH} sessions only", queries_small, queries_bare),
+        Row(name, "queries, last page", queries_last, queries_bare),
+        Row(name, "requests/s", page.requests_per_s, bare.requests_per_s),
+        *(
+            Row(name, f"p{p} ms", page.percentile_ms(p), bare.percentile_ms(p))
+            for p in (50, 95, 99)
+        ),
+        Row(
+            name,
+            "server CPU ms/request",
+            page.server_cpu_ms_per_request,
+            bare.server_cpu_ms_per_request,
+        ),
+        Row(name, "errors", page.error_count, bare.error_count),
+    ]
+    context = {
+        "database": database.description,
+        "server": server.description,
+        "data": (
+            f"{SESSIONS} open sessions of {FORMATIONS} live formations (3 thématiques, one "
+            "commune, 3 enrolments on every 4th session), 20 per page, anonymous visitor"
+        ),
+        "queries": (
+            "counted in process with CaptureQueriesContext on a warm request; the same page "
+            f"with {FIRST_BATCH} then {SESSIONS} sessions must cost the same"
+        ),
+        "load": (
+            f"{CONCURRENCY} concurrent keep-alive connections, {REQUESTS} GET per URL in "
+            f"{ROUNDS} interleaved rounds of at most {TIME_LIMIT_S:.0f} s, after {WARMUP} warm-up"
+        ),
+        "baseline": f"GET {BARE} (HttpResponse('ok') behind the whole middleware stack)",
+        "ratio": "value / baseline (requests/s: below 1 is slower; latency: above 1 is slower)",
+        "machine": "2 cores shared with other work: latencies are noisy; CPU ms/request less so",
+    }
+    if queries_small != queries_first:
+        context["query count"] = (
+            f"NOT constant: {queries_small} queries with {FIRST_BATCH} sessions, "
+            f"{queries_first} with {SESSIONS}"
+        )
+    limited = [
+        f"{label} ({result.succeeded + result.error_count}/{result.planned})"
+        for label, result in merged.items()
+        if result.time_limited
+    ]
+    if limited:
+        context["time budget reached (requests done/planned)"] = ", ".join(limited)
+    failures += [
+        f"{label}: {result.error_count} errors {dict(result.errors)}"
+        for label, result in merged.items()
+        if result.error_count
+    ]
+    details = {
+        "server_log": harness.relative(server.log_path),
+        "queries": {
+            "page_1": queries_first,
+            f"page_1_{FIRST_BATCH}_sessions": queries_small,
+            "last_page": queries_last,
+            "bare": queries_bare,
+        },
+        "merged": {label: result.summary() for label, result in merged.items()},
+        "rounds": {label: [r.summary() for r in results] for label, results in runs.items()},
+    }
+    return Report(context=context, rows=table, details=details, failures=failures)
