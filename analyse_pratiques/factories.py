@@ -15,6 +15,7 @@ from .models import (
     Charte,
     EvaluationSeance,
     Groupe,
+    JetonAgenda,
     Membership,
     NoteTravail,
     PlanAction,
@@ -142,3 +143,13 @@ class CasProposeFactory(DjangoModelFactory):
     titre = "Un jeune qui ne vient plus aux rendez-vous"
     situation = "Un jeune de 19 ans, suivi depuis six mois, ne vient plus."
     consentement_donne_le = factory.LazyFunction(timezone.now)
+
+
+class JetonAgendaFactory(DjangoModelFactory):
+    """A feed secret; the clear token is lost (use `services.jeton_agenda_creer` to get one)."""
+
+    class Meta:
+        model = JetonAgenda
+
+    user = factory.SubFactory(UserFactory)
+    empreinte = factory.Sequence(lambda n: f"{n:064x}")

@@ -1,11 +1,17 @@
 """Reads of the practice-analysis groups; every one takes the user and hides what is not theirs."""
 
 import enum
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Max, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from formations.services import empreinte_jeton
 
 from .models import (
     AcceptationCharte,
@@ -14,6 +20,7 @@ from .models import (
     Charte,
     EvaluationSeance,
     Groupe,
+    JetonAgenda,
     Membership,
     NoteTravail,
     PlanAction,
@@ -375,3 +382,120 @@ def cas_for_user(*, user, pk: int) -> tuple[CasPropose, Acces]:
 
 def cas_of_seance(*, seance: Seance) -> QuerySet[CasPropose]:
     return CasPropose.objects.filter(seance=seance).order_by("-cree_le")
+
+
+# --- agenda and dashboard ----------------------------------------------------------------
+
+PARTICIPANTS = (Acces.MEMBRE.value, Acces.ANIMATEUR.value)
+SEANCES_AU_TABLEAU = 3
+
+
+def seances_for_jeton(*, jeton: str) -> list[Seance] | None:
+    """The séances of the groups the feed's owner takes part in now; None for an unknown token.
+
+    Access is read again at every request (six queries): leaving or being removed from a
+    group, or a charter version not yet accepted, takes that group's séances out of the feed.
+    """
+    if not jeton:
+        return None
+    proprietaire = (
+        JetonAgenda.objects.select_related("user").filter(empreinte=empreinte_jeton(jeton)).first()
+    )
+    if proprietaire is None:
+        return None
+    if not proprietaire.user.is_active:
+        return []
+    groupes = [
+        item["groupe"].pk
+        for item in groupes_for_user(user=proprietaire.user)
+        if item["acces"] in PARTICIPANTS
+    ]
+    return list(
+        Seance.objects.filter(groupe_id__in=groupes).select_related("groupe").order_by("date", "pk")
+    )
+
+
+def jeton_agenda_actif(*, user) -> bool:
+    return JetonAgenda.objects.filter(user=user).exists()
+
+
+@dataclass(frozen=True)
+class LigneTableau:
+    """One line of the dashboard block, rendered as a link."""
+
+    texte: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.texte
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def _ligne_participant(groupe: Groupe, seances: list[Seance]) -> LigneTableau:
+    en_cours = next((s for s in seances if s.etat == Seance.Etat.EN_COURS), None)
+    if en_cours is not None:
+        return LigneTableau(
+            _("%(groupe)s — séance en cours : rejoignez-la") % {"groupe": groupe.nom},
+            reverse("analyse_pratiques:seance", args=[en_cours.pk]),
+        )
+    url = reverse("analyse_pratiques:groupe", args=[groupe.slug])
+    if not seances:
+        return LigneTableau(
+            _("%(groupe)s — aucune séance programmée") % {"groupe": groupe.nom}, url
+        )
+    dates = ", ".join(
+        formats.date_format(timezone.localtime(s.date), "DATETIME_FORMAT")
+        for s in seances[:SEANCES_AU_TABLEAU]
+    )
+    return LigneTableau(
+        _("%(groupe)s — prochaines séances : %(dates)s") % {"groupe": groupe.nom, "dates": dates},
+        url,
+    )
+
+
+def lignes_tableau(*, user) -> list[LigneTableau]:
+    """The user's groups with their next séances (five queries whatever the number).
+
+    Only a participant (member with the current charter accepted, or facilitator) sees
+    séances; an invitation or a new charter shows as a link to the charter; nothing else.
+    """
+    groupes = groupes_for_user(user=user)
+    participant = [item["groupe"].pk for item in groupes if item["acces"] in PARTICIPANTS]
+    a_venir = defaultdict(list)
+    for seance in (
+        Seance.objects.filter(groupe_id__in=participant)
+        .filter(
+            Q(etat=Seance.Etat.EN_COURS) | Q(etat=Seance.Etat.PLANIFIEE, date__gte=timezone.now())
+        )
+        .order_by("date", "pk")
+    ):
+        a_venir[seance.groupe_id].append(seance)
+    lignes = []
+    for item in groupes:
+        groupe, acces = item["groupe"], item["acces"]
+        if acces in PARTICIPANTS:
+            lignes.append(_ligne_participant(groupe, a_venir[groupe.pk]))
+        elif acces in (Acces.INVITE.value, Acces.CHARTE_A_ACCEPTER.value):
+            lignes.append(
+                LigneTableau(
+                    _("%(groupe)s — charte à accepter") % {"groupe": groupe.nom},
+                    reverse("analyse_pratiques:charte", args=[groupe.slug]),
+                )
+            )
+    return lignes
+
+
+def dashboard_section(user):
+    """The "my practice-analysis groups" block of the personal dashboard."""
+    from maillage.selectors import DashboardSection
+
+    return DashboardSection(
+        key="analyse-pratiques",
+        title=_("Mes groupes d'analyse de pratiques"),
+        items=lignes_tableau(user=user),
+        empty_message=_("Vous ne faites partie d'aucun groupe d'analyse de pratiques."),
+        action_label=_("Mes groupes"),
+        action_url=reverse("analyse_pratiques:mes_groupes"),
+    )

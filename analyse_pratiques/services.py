@@ -1,6 +1,7 @@
 """Writes of the practice-analysis groups: check (authorise, validate), write, notify on commit."""
 
 import datetime
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from formations.services import empreinte_jeton
 
 from . import selectors
 from .live import announce_membership, announce_state
@@ -17,6 +20,7 @@ from .models import (
     Charte,
     EvaluationSeance,
     Groupe,
+    JetonAgenda,
     Membership,
     NoteTravail,
     PlanAction,
@@ -468,3 +472,17 @@ def notes_purger(*, now: datetime.datetime | None = None) -> int:
         )
     deleted, _detail = NoteTravail.objects.filter(condition).delete()
     return deleted
+
+
+# --- private agenda ----------------------------------------------------------------------
+
+
+def jeton_agenda_creer(*, user) -> str:
+    """A new secret for the user's feed of séances; the previous link stops working."""
+    jeton = secrets.token_urlsafe(32)
+    JetonAgenda.objects.update_or_create(user=user, defaults={"empreinte": empreinte_jeton(jeton)})
+    return jeton
+
+
+def jeton_agenda_revoquer(*, user) -> None:
+    JetonAgenda.objects.filter(user=user).delete()

@@ -8,6 +8,8 @@ app_name = "analyse_pratiques"
 
 urlpatterns = [
     path("", views.mes_groupes, name="mes_groupes"),
+    path("agenda/lien/", views.agenda_lien, name="agenda_lien"),
+    path("agenda/<str:jeton>/seances.ics", views.agenda, name="agenda"),
     path("groupes/<slug:slug>/", views.groupe_detail, name="groupe"),
     path("groupes/<slug:slug>/charte/", views.charte, name="charte"),
     path("groupes/<slug:slug>/candidater/", views.candidater, name="candidater"),
@@ -28,6 +30,7 @@ urlpatterns = [
     ),
     path("seances/<int:pk>/", views.seance_detail, name="seance"),
     path("seances/<int:pk>/etat/", views.seance_etat, name="seance_etat"),
+    path("seances/<int:pk>/seance.ics", views.seance_ics, name="seance_ics"),
     path("seances/<int:pk>/roles/", views.seance_roles, name="seance_roles"),
     *[
         path(

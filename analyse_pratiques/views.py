@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .agenda import seances_ics
 from .cas import services as cas_services
 from .forms import (
     CasForm,
@@ -78,6 +79,7 @@ def mes_groupes(request: HttpRequest) -> HttpResponse:
         {
             "mes_groupes": selectors.groupes_for_user(user=request.user),
             "groupes_listes": selectors.groupes_listes(user=request.user),
+            "agenda_actif": selectors.jeton_agenda_actif(user=request.user),
         },
     )
 
@@ -384,6 +386,52 @@ def seance_evaluer(request: HttpRequest, pk: int) -> HttpResponse:
         _("Merci, votre avis est enregistré."),
         _seance_url(seance),
     )
+
+
+# --- calendars ---------------------------------------------------------------------------
+
+
+def _ics(contenu: str, nom_fichier: str) -> HttpResponse:
+    reponse = HttpResponse(contenu, content_type="text/calendar; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}"'
+    return reponse
+
+
+@membres_only
+def seance_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
+    return _ics(seances_ics([seance]), f"seance-{seance.pk}.ics")
+
+
+@never_cache
+@require_GET
+def agenda(request: HttpRequest, jeton: str) -> HttpResponse:
+    """The private feed: the secret in the URL stands for the login (calendar apps have none)."""
+    seances = selectors.seances_for_jeton(jeton=jeton)
+    if seances is None:
+        raise Http404
+    return _ics(seances_ics(seances), "seances.ics")
+
+
+@membres_only
+@require_POST
+def agenda_lien(request: HttpRequest) -> HttpResponse:
+    """Create (or replace) the private feed link; with `revoquer`, delete it."""
+    if request.POST.get("revoquer"):
+        services.jeton_agenda_revoquer(user=request.user)
+        messages.success(request, _("Votre lien d'agenda des séances est désactivé."))
+    else:
+        jeton = services.jeton_agenda_creer(user=request.user)
+        lien = request.build_absolute_uri(reverse("analyse_pratiques:agenda", args=[jeton]))
+        messages.success(
+            request,
+            _(
+                "Votre lien d'agenda des séances (à ne pas partager ; l'ancien ne fonctionne "
+                "plus) : %(lien)s"
+            )
+            % {"lien": lien},
+        )
+    return redirect("analyse_pratiques:mes_groupes")
 
 
 # --- from a situation to the case library ------------------------------------------------

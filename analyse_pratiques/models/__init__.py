@@ -1,5 +1,6 @@
 """Models of the practice-analysis groups."""
 
+from .agenda import JetonAgenda
 from .cas import CasPropose
 from .groupes import AcceptationCharte, Charte, Groupe, Membership
 from .seances import (
@@ -18,6 +19,7 @@ __all__ = [
     "Charte",
     "EvaluationSeance",
     "Groupe",
+    "JetonAgenda",
     "Membership",
     "NoteTravail",
     "PlanAction",

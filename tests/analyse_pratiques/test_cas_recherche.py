@@ -1,0 +1,110 @@
+"""A published case reaches the real OpenSearch index; withdrawing consent takes it out of it,
+of /recherche/ and of /api/recherche/ within a minute, through the after-commit sync."""
+
+import copy
+import time
+
+import pytest
+from django.urls import reverse
+
+from analyse_pratiques import services
+from analyse_pratiques.cas import services as cas_services
+from analyse_pratiques.cas.pseudonymisation import CHECKLIST
+from analyse_pratiques.models import CasPropose
+
+# Real commits: the sync runs from `on_commit`, as it does after a request.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.opensearch]
+
+MOT = "kalimbarisation"  # a word no other document holds
+DELAI_S = 60
+
+
+@pytest.fixture
+def index_unifie(settings, home_page):
+    """A fresh unified index under this run's prefix; Wagtail's own page index is not needed."""
+    from ressources.factories import CasIndexPageFactory
+    from ressources.search import opensearch, sync
+
+    backends = copy.deepcopy(settings.WAGTAILSEARCH_BACKENDS)
+    backends["default"]["AUTO_UPDATE"] = False
+    settings.WAGTAILSEARCH_BACKENDS = backends
+    CasIndexPageFactory(parent=home_page)
+    sync.rebuild()
+    assert opensearch.enabled()
+    return opensearch
+
+
+def _dans_l_index(opensearch, page_id: int) -> bool:
+    opensearch.refresh()
+    response = opensearch.client().search(
+        index=opensearch.alias_name(),
+        body={"query": {"ids": {"values": [f"ressources.caspage:{page_id}"]}}},
+    )
+    return bool(response["hits"]["hits"])
+
+
+def _attendre(condition, delai_s: float = DELAI_S) -> float:
+    """Poll until `condition()` holds; how long it took, or a failure after `delai_s`."""
+    debut = time.monotonic()
+    while not condition():
+        assert time.monotonic() - debut < delai_s, f"toujours pas au bout de {delai_s} s"
+        time.sleep(0.5)
+    return time.monotonic() - debut
+
+
+def _titres_page(client) -> str:
+    response = client.get(reverse("recherche"), {"q": MOT})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _titres_api(client) -> list[str]:
+    response = client.get("/api/recherche/", {"q": MOT})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["backend"] == "opensearch"
+    return [r["title"] for r in data["results"]]
+
+
+def _publier(gens, seance) -> CasPropose:
+    """The whole pipeline: proposal with consent, checklist, two reviews."""
+    services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
+    services.seance_ouvrir(user=gens.animateur, seance=seance)
+    seance = services.seance_terminer(user=gens.animateur, seance=seance)
+    cas = cas_services.cas_proposer(
+        user=gens.membre,
+        seance=seance,
+        consentement=True,
+        titre=f"Un décrochage et sa {MOT}",
+        situation=f"Un jeune ne vient plus ; la {MOT} de son parcours est en cause.",
+        enseignements="Aller vers plutôt qu'attendre.",
+    )
+    cas = cas_services.cas_soumettre(
+        user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
+    )
+    cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
+    return cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=True)
+
+
+def test_withdrawn_case_leaves_opensearch_and_both_searches(client, gens, seance, index_unifie):
+    from ressources.models import SearchOutbox
+
+    cas = _publier(gens, seance)
+    assert cas.etat == CasPropose.Etat.PUBLIE
+    titre = cas.titre
+    _attendre(lambda: _dans_l_index(index_unifie, cas.cas_page_id))
+    client.force_login(gens.exterieur)
+    assert titre in _titres_page(client)
+    assert titre in _titres_api(client)
+    client.logout()
+    assert titre in _titres_api(client)
+
+    cas_services.cas_retirer_consentement(user=gens.membre, cas=cas)
+    delai = _attendre(lambda: not _dans_l_index(index_unifie, cas.cas_page_id))
+    assert delai < DELAI_S
+    assert not SearchOutbox.objects.exists()  # nothing left waiting: the sync took it
+    for qui in (None, gens.exterieur, gens.membre):
+        if qui is not None:
+            client.force_login(qui)
+        assert titre not in _titres_page(client)
+        assert titre not in _titres_api(client)
