@@ -1,7 +1,7 @@
-"""Writes of the ressources app: peer feedback on tools, members' case and tool proposals."""
+"""Writes of the ressources app: tool feedback, case and tool proposals, search outbox replay."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 
 from .models import CasIndexPage, CasPage, OutilIndexPage, OutilPage, RetourUsage
+from .search import sync
+from .selectors import is_search_administrator
 from .uploads import check_document
 
 Document = get_document_model()
@@ -37,6 +39,13 @@ def retour_usage_create(
     except IntegrityError as exc:
         raise ValidationError(_("Vous avez déjà donné votre retour sur cet outil.")) from exc
     return retour
+
+
+def search_outbox_replay(*, user: AbstractBaseUser) -> dict:
+    """Sync the waiting search changes now, as `search_index replay` does; administrators only."""
+    if not is_search_administrator(user):
+        raise PermissionDenied
+    return sync.replay()
 
 
 def _rich_text(value: str) -> str:

@@ -86,6 +86,8 @@ class UnifiedDocument(Document):
     fingerprint = Keyword()
 
     class Meta:
+        # Facet values such as a month ("2027-03") must stay keywords, never become dates.
+        date_detection = MetaField(False)
         dynamic_templates = MetaField(
             [
                 {

@@ -35,6 +35,10 @@ class SearchRequest:
     filter_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
+    @property
+    def active_filters(self) -> int:
+        return sum(len(values) for values in self.filters.values())
+
 
 @dataclass
 class SearchResults:

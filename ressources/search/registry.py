@@ -71,6 +71,13 @@ class FacetSpec:
     resolve: Callable[[Iterable[str]], dict[str, str]] = field(compare=False)
 
 
+# The order facets are shown in, on the page and in the API (issue #5): type, vocabularies,
+# places, modality, dates. Facets not listed (kinds of tool, case, publication) come after.
+FACET_ORDER = (
+    "type", "thematique", "public", "acte_metier", "reseau", "region", "departement",
+    "modalite", "mois", "annee",
+)  # fmt: skip
+
 _indexables: dict[str, Indexable] = {}
 _facets: dict[str, FacetSpec] = {}
 
@@ -96,7 +103,12 @@ def get_indexable(label: str) -> Indexable | None:
 
 
 def facets() -> list[FacetSpec]:
-    return list(_facets.values())
+    """Every facet in FACET_ORDER, whichever app registered it first."""
+
+    def position(spec: FacetSpec) -> int:
+        return FACET_ORDER.index(spec.name) if spec.name in FACET_ORDER else len(FACET_ORDER)
+
+    return sorted(_facets.values(), key=position)
 
 
 def type_labels() -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import transaction
 from django.db.models import F
@@ -15,6 +15,9 @@ from ..models import SearchDocument, SearchOutbox
 from . import opensearch, registry, store
 
 Progress = Callable[[int, int], None]
+# A rebuild's bulk requests and its final refresh may take much longer than a search on a
+# busy node: they get this timeout, not the client's 10 s.
+REBUILD_TIMEOUT_S = 120
 
 
 def schedule(model_label: str, pk) -> None:
@@ -76,6 +79,23 @@ def process(model_label: str, object_pk: str) -> bool:
     return True
 
 
+def planned_operations(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """What syncing each (model, pk) would do now: "index" or "delete"; one query per model."""
+    by_model: dict[str, list[str]] = {}
+    for model_label, object_pk in keys:
+        by_model.setdefault(model_label, []).append(object_pk)
+    operations = {}
+    for model_label, pks in by_model.items():
+        indexable = registry.get_indexable(model_label)
+        visible = set()
+        if indexable is not None:
+            candidates = indexable.queryset().filter(pk__in=pks)
+            visible = {str(obj.pk) for obj in candidates if indexable.is_visible(obj)}
+        for pk in pks:
+            operations[model_label, pk] = "index" if pk in visible else "delete"
+    return operations
+
+
 def replay(limit: int | None = None) -> dict:
     """Sync the waiting entries, oldest first; stop at the first failure (OpenSearch is down)."""
     replayed = failed = 0
@@ -122,7 +142,12 @@ def _rebuild_opensearch(total: int, progress: Progress | None) -> dict:
         )
         count = 0
         for ok, item in helpers.streaming_bulk(
-            client, actions, chunk_size=500, max_retries=2, raise_on_error=False
+            client,
+            actions,
+            chunk_size=500,
+            max_retries=2,
+            raise_on_error=False,
+            request_timeout=REBUILD_TIMEOUT_S,
         ):
             if not ok:
                 raise opensearch.SearchUnavailable(f"document refusé : {item}")
@@ -130,7 +155,7 @@ def _rebuild_opensearch(total: int, progress: Progress | None) -> dict:
             if progress and (count % 100 == 0 or count == total):
                 progress(count, total)
         client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
-        client.indices.refresh(index=name)
+        client.indices.refresh(index=name, request_timeout=REBUILD_TIMEOUT_S)
         previous = opensearch.alias_targets()
         client.indices.update_aliases(
             body={

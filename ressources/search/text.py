@@ -88,14 +88,23 @@ def html_to_text(value: str | None) -> str:
     return _SPACES.sub(" ", html.unescape(_TAG.sub(" ", value))).strip()
 
 
-def _fold_char(char: str) -> str:
-    base = unicodedata.normalize("NFKD", char)[:1] or char
-    return base.lower()[:1] or base
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character: one base letter each."""
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        base = unicodedata.normalize("NFKD", char)[:1] or char
+        folded = base.lower()[:1] or base
+        self[codepoint] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
 
 
 def fold(value: str) -> str:
     """Lower-case, accent-free text of exactly the same length (so offsets map back)."""
-    return "".join(_fold_char(char) for char in value)
+    return value.translate(_FOLD)
 
 
 def query_words(query: str) -> list[str]:

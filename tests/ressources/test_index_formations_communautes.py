@@ -12,6 +12,7 @@ from formations.factories import FormationPageFactory, SessionFactory
 from formations.models import FormationPage, Session
 from ressources.models import SearchDocument
 from ressources.search import opensearch, sync
+from ressources.search.registry import FACET_ORDER
 
 pytestmark = pytest.mark.django_db
 
@@ -99,15 +100,31 @@ def test_published_formation_is_found_with_its_sessions(api, committed):
 
     # Open sessions are folded into the formation: their place and month are searchable.
     assert formation.title in titles(api(q="Quimperlé"))
-    assert formation.title in titles(api(mois="202703"))
-    assert api(mois="202705")["total"] == 0  # the cancelled session is left out
+    assert formation.title in titles(api(mois="2027-03"))
+    assert api(mois="2027-05")["total"] == 0  # the cancelled session is left out
     assert formation.title in titles(api(modalite="2", type="formation"))
     assert api(q="freins périphériques", modalite="0")["total"] == 0
 
     facets = api(type="formation")["facets"]
-    assert {v["value"]: v["label"] for v in facets["mois"]["values"]} == {"202703": "mars 2027"}
+    assert {v["value"]: v["label"] for v in facets["mois"]["values"]} == {"2027-03": "mars 2027"}
     assert facets["modalite"]["values"][0]["label"] == "Entièrement à distance"
     assert facets["region"]["values"][0]["value"] == "53"
+
+
+def test_facets_come_in_the_order_of_the_issue(api, committed, client):
+    formation = committed(_formation)
+    committed(lambda: SessionFactory(formation=formation, date_debut=datetime.date(2027, 3, 15)))
+
+    facets = list(api(type="formation")["facets"])
+    assert {"type", "region", "modalite", "mois", "annee"} <= set(facets)
+    issue_order = [name for name in FACET_ORDER if name in facets]
+    assert [name for name in facets if name in FACET_ORDER] == issue_order
+    assert facets[0] == "type"
+
+    html = client.get("/recherche/", {"type": "formation"}).content.decode()
+    legends = ["Type de contenu", "Région", "Modalité", "Mois de session", "Année"]
+    positions = [html.index(f"<legend>{legend}</legend>") for legend in legends]
+    assert positions == sorted(positions)
 
 
 def test_session_changes_and_unpublish_follow_the_formation(api, committed):

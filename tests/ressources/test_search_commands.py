@@ -158,3 +158,53 @@ def test_index_has_french_analysis_behind_a_versioned_alias(opensearch_index):
         index=index, body={"analyzer": "fr_search", "text": "L'Évolution CEP"}
     )["tokens"]
     assert {"evolution", "cep", "conseil", "profesion"} <= {t["token"] for t in tokens}
+
+
+@pytest.mark.opensearch
+def test_rebuild_moves_months_mapped_as_dates_to_keywords(
+    opensearch_index, home_page, client, django_capture_on_commit_callbacks
+):
+    """An index made before date detection was turned off maps "2027-03" as a date."""
+    import datetime
+
+    from formations.factories import FormationPageFactory, SessionFactory
+
+    es = opensearch.client()
+    legacy = opensearch.new_index_name()
+    body = opensearch.index_definition(legacy).to_dict()
+    body["mappings"]["date_detection"] = True
+    es.indices.create(index=legacy, body=body)
+    es.indices.update_aliases(
+        body={
+            "actions": [
+                *(
+                    {"remove": {"index": i, "alias": opensearch_index}}
+                    for i in opensearch.alias_targets()
+                ),
+                {"add": {"index": legacy, "alias": opensearch_index}},
+            ]
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        formation = FormationPageFactory(title="Accueillir les publics en situation de handicap")
+        SessionFactory(formation=formation, date_debut=datetime.date(2027, 3, 15))
+    opensearch.refresh()
+
+    def mois_mapping(index: str) -> dict:
+        mapping = es.indices.get_mapping(index=index)[index]["mappings"]
+        return mapping["properties"]["facets"]["properties"]["mois"]
+
+    assert mois_mapping(legacy)["type"] == "date"
+
+    summary, _ = run("rebuild")
+
+    [current] = opensearch.alias_targets()
+    assert current == summary["index"] != legacy
+    assert not es.indices.exists(index=legacy)
+    mapping = es.indices.get_mapping(index=current)[current]["mappings"]
+    assert mapping["date_detection"] is False
+    assert mois_mapping(current) == {"type": "keyword"}
+    body = client.get("/api/recherche/", {"mois": "2027-03"}).json()
+    assert [r["title"] for r in body["results"]] == [formation.title]
+    months = {v["value"]: v["label"] for v in body["facets"]["mois"]["values"]}
+    assert months == {"2027-03": "mars 2027"}

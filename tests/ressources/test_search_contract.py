@@ -220,3 +220,14 @@ def test_search_page_costs_a_fixed_number_of_queries(
         client.get("/recherche/", {"q": "", "thematique": ["justice", "accueil"]})
     with django_assert_max_num_queries(20):
         client.get("/recherche/", {"q": "cité des métiers", "page": "1"})
+
+
+def test_filters_fold_into_a_closed_disclosure_so_phones_show_results_first(corpus, client):
+    page = client.get("/recherche/", {"type": "cas", "thematique": "justice"}).content.decode()
+
+    start = page.index('<details id="recherche-filtres"')
+    assert " open" not in page[start : page.index(">", start)]
+    assert 'data-open-from="(min-width: 62em)"' in page[start:]
+    summary = page[page.index("<summary>", start) : page.index("</summary>", start)]
+    assert "Affiner la recherche" in summary and "(2 filtres actifs)" in summary
+    assert start < page.index("<fieldset>") < page.index("</details>") < page.index("R2S")

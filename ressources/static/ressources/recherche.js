@@ -1,6 +1,14 @@
-// Autocomplete of the search field: titles suggested by /api/recherche/suggestions.
+// Search page: filters open on wide screens (closed on phones, results first); autocomplete
+// of the search field from /api/recherche/suggestions.
 (function () {
     "use strict";
+    const filters = document.getElementById("recherche-filtres");
+    if (filters && window.matchMedia) {
+        const wide = window.matchMedia(filters.dataset.openFrom);
+        const follow = function () { filters.open = wide.matches; };
+        follow();
+        wide.addEventListener("change", follow);
+    }
     const input = document.getElementById("recherche-q");
     const list = document.getElementById("recherche-suggestions");
     if (!input || !list || !window.fetch) {

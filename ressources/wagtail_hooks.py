@@ -1,0 +1,35 @@
+"""Wagtail admin registration of the ressources app: the search outbox screen."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .admin_views import SearchOutboxView
+from .selectors import is_search_administrator
+
+
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return is_search_administrator(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "recherche/en-attente/",
+            SearchOutboxView.as_view(),
+            name="ressources_search_outbox",
+        )
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_search_outbox_menu_item():
+    return AdministratorMenuItem(
+        _("Index de recherche"),
+        reverse("ressources_search_outbox"),
+        icon_name="search",
+        order=900,
+    )
