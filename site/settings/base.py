@@ -219,6 +219,13 @@ STATIC_ROOT = Path(env.string("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Community attachments live outside MEDIA_ROOT: only a membership-checking view serves them.
+COMMUNAUTES_PIECES_JOINTES_ROOT = Path(
+    env.string("COMMUNAUTES_PIECES_JOINTES_ROOT", str(BASE_DIR / "var" / "pieces-jointes"))
+)
+COMMUNAUTES_PIECE_JOINTE_MAX_OCTETS = env.integer(
+    "COMMUNAUTES_PIECE_JOINTE_MAX_OCTETS", 10 * 1024 * 1024
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,5 +1,8 @@
 """Test settings: the real services when their URLs are set (make test sets them)."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -15,3 +18,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Attachments written by tests never land in the checkout.
+COMMUNAUTES_PIECES_JOINTES_ROOT = Path(tempfile.gettempdir()) / "maillage-test-pieces-jointes"
