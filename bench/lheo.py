@@ -313,9 +313,9 @@ def lheo() -> Report:
             "a 2-formation sample)"
         ),
         "import": (
-            f"manage.py import_lheo --region {REGION_CODE} (one transaction, a Wagtail page and "
-            "revision per formation); baseline: lxml iterparse of the same file, clearing each "
-            "formation, counting sessions"
+            f"manage.py import_lheo --region {REGION_CODE} (one transaction, batches of "
+            "200 formations written in bulk, then the search sync after commit, all timed); "
+            "baseline: lxml iterparse of the same file, clearing each formation, counting sessions"
         ),
         "export": (
             f"manage.py export_lheo --region {REGION_CODE} -> {harness.relative(EXPORT)} "

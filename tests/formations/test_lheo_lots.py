@@ -1,0 +1,158 @@
+"""Tests of the batched LHEO import: bounded queries, a sound page tree, search outbox."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from formations.factories import RegionPageFactory
+from formations.lheo import importer
+from formations.lheo.importer import lheo_import
+from formations.models import FormationPage, Session
+from ressources.models import SearchDocument, SearchOutbox
+
+pytestmark = pytest.mark.django_db
+
+
+def flux(formations, sessions: int, *, fin: str = "20270105", titre: str = "") -> bytes:
+    """An LHEO 2.3 feed of `formations` (a count or the numbers) × 1 action × `sessions`."""
+    blocs = []
+    for f in range(formations) if isinstance(formations, int) else formations:
+        seances = "".join(
+            f'<session numero="S{f}-{s}"><periode><debut>20270104</debut><fin>{fin}</fin>'
+            "</periode><adresse-inscription><adresse><ligne>1 rue du Port</ligne>"
+            "<codepostal>29300</codepostal><ville>Quimperlé</ville>"
+            "<code-INSEE-commune>29233</code-INSEE-commune><region>53</region></adresse>"
+            "</adresse-inscription><etat-recrutement>1</etat-recrutement></session>"
+            for s in range(sessions)
+        )
+        blocs.append(
+            f'<formation numero="F{f}"><domaine-formation><code-NSF>312</code-NSF>'
+            f"</domaine-formation><intitule-formation>{titre or f'Formation {f}'}"
+            "</intitule-formation><objectif-formation>&lt;p&gt;Objectif&lt;/p&gt;"
+            "</objectif-formation><resultats-attendus>-</resultats-attendus>"
+            f'<contenu-formation>Contenu</contenu-formation><action numero="A{f}">'
+            f"<modalites-enseignement>0</modalites-enseignement>{seances}</action></formation>"
+        )
+    return (
+        f'<lheo xmlns="http://lheo.gouv.fr/2.3"><offres>{"".join(blocs)}</offres></lheo>'.encode()
+    )
+
+
+def importer_flux(contenu: bytes, **options):
+    with CaptureQueriesContext(connection) as requetes:
+        rapport = lheo_import(source=io.BytesIO(contenu), region_code="53", **options)
+    return rapport, len(requetes.captured_queries)
+
+
+@pytest.fixture
+def region(db):
+    return RegionPageFactory()
+
+
+def test_queries_are_per_batch_not_per_session(region):
+    importer_flux(flux([99], 1))  # creates this year's programme
+    petit, requetes_petit = importer_flux(flux([100, 101], 2))
+    assert (petit.created, petit.sessions, petit.errors) == (2, 4, [])
+    grand, requetes_grand = importer_flux(flux(30, 10))
+    assert (grand.created, grand.sessions, grand.errors) == (30, 300, [])
+    FormationPage.objects.filter(numero__in=["F99", "F100", "F101"]).delete()
+    assert Session.objects.count() == 300
+    # The same queries for 4 sessions as for 300 (one batch, one programme). SQLite caps the
+    # variables of a statement, so there a bulk insert of 300 rows is split in a few.
+    if connection.vendor == "postgresql":
+        assert requetes_grand == requetes_petit <= 20
+    else:
+        assert requetes_petit <= requetes_grand <= requetes_petit + 10
+    modifie, requetes_modif = importer_flux(flux(30, 10, fin="20270106"))
+    assert (modifie.updated, modifie.unchanged, modifie.created) == (30, 0, 0)
+    assert requetes_modif <= 12
+    assert not Session.objects.exclude(date_fin="2027-01-06").exists()
+    identique, requetes_identique = importer_flux(flux(30, 10, fin="20270106"))
+    assert (identique.unchanged, identique.updated) == (30, 0)
+    assert requetes_identique <= 6
+    assert Session.objects.count() == 300
+
+
+def test_batches_keep_the_tree_sound_and_slugs_unique(region, monkeypatch):
+    monkeypatch.setattr(importer, "TAILLE_LOT", 4)
+    # Same title everywhere: slugs must differ, across batches too.
+    rapport, _ = importer_flux(flux(10, 2, titre="Accueillir"))
+    assert (rapport.created, rapport.errors) == (10, [])
+    assert Page.find_problems() == ([], [], [], [], [])
+    pages = list(FormationPage.objects.order_by("path"))
+    programme = pages[0].get_parent()
+    assert programme.numchild == 10
+    assert [p.numero for p in pages] == [f"F{n}" for n in range(10)]
+    assert len({p.slug for p in pages}) == 10
+    assert pages[0].slug == "accueillir" and pages[1].slug == "accueillir-f1"
+    assert all(p.live and p.url_path == f"{programme.url_path}{p.slug}/" for p in pages)
+    # A page added afterwards by an editor lands after the imported ones.
+    suivante = programme.add_child(instance=FormationPage(title="Autre", slug="autre"))
+    assert suivante.path > pages[-1].path
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_imported_pages_are_served_and_indexed_after_commit(
+    client, region, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as rappels:
+        rapport, _ = importer_flux(flux(3, 2))
+    assert rapport.created == 3
+    page = FormationPage.objects.get(numero="F1")
+    assert client.get(page.url).status_code == 200
+    # Queued in the outbox by the import's transaction, indexed in bulk once committed.
+    etiquette = "formations.formationpage"
+    attendus = {str(p.pk) for p in FormationPage.objects.all()}
+    en_attente = SearchOutbox.objects.filter(model_label=etiquette)
+    assert attendus <= set(en_attente.values_list("object_pk", flat=True))
+    assert len(rappels) == 1
+    rappels[0]()
+    assert not en_attente.filter(object_pk__in=attendus).exists()
+    indexes = SearchDocument.objects.filter(doc_id__startswith=f"{etiquette}:")
+    assert {d.split(":")[1] for d in indexes.values_list("doc_id", flat=True)} == attendus
+    assert indexes.get(doc_id=f"{etiquette}:{page.pk}").title == "Formation 1"
+
+
+def test_a_repeated_number_updates_instead_of_duplicating(region):
+    rapport, _ = importer_flux(flux([0, 1, 0, 1], 2))
+    assert rapport.errors == []
+    assert (rapport.formations, rapport.created) == (4, 2)
+    assert FormationPage.objects.count() == 2 and Session.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("avant", "apres", "message", "lues"),
+    [
+        (
+            b'"S6-1"><periode><debut>20270104</debut><fin>20270105',
+            b'"S6-1"><periode><debut>20270104</debut><fin>20260105',
+            "précède le début",
+            7,  # refused by the parser
+        ),
+        (
+            b'"A6"><modalites-enseignement>',
+            b'"A6"><prix-total-TTC>12.345</prix-total-TTC><modalites-enseignement>',
+            "prix",
+            8,  # refused when checking the batch
+        ),
+    ],
+    ids=["parser", "batch"],
+)
+def test_an_error_in_a_later_batch_writes_nothing(region, monkeypatch, avant, apres, message, lues):
+    monkeypatch.setattr(importer, "TAILLE_LOT", 3)
+    contenu = flux(8, 2)
+    assert avant in contenu
+    rapport, _ = importer_flux(contenu.replace(avant, apres))
+    assert len(rapport.errors) == 1 and message in rapport.errors[0]
+    assert (rapport.created, rapport.formations) == (0, lues)
+    assert not FormationPage.objects.exists()
+    assert not Session.objects.exists()
+
+
+def test_dry_run_counts_without_writing(region):
+    rapport, _ = importer_flux(flux(5, 3), dry_run=True)
+    assert (rapport.created, rapport.sessions, rapport.errors) == (5, 15, [])
+    assert not FormationPage.objects.exists()
