@@ -18,6 +18,10 @@ class CommunautesConfig(AppConfig):
 
         if dashboard_section not in DASHBOARD_PROVIDERS:
             DASHBOARD_PROVIDERS.append(dashboard_section)
+        from .evenements.selectors import dashboard_section as evenements_section
+
+        if evenements_section not in DASHBOARD_PROVIDERS:
+            DASHBOARD_PROVIDERS.append(evenements_section)
         if communautes_provide not in DEMO_PROVIDERS:
             DEMO_PROVIDERS.append(communautes_provide)
         register()

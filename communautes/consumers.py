@@ -1,13 +1,22 @@
 """The live stream of a community page: replay from the log, then events as they commit."""
 
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from . import selectors, services
-from .live import group_name
+from .live import group_name, member_group_name
 from .models import Adhesion, Communaute
-from .presence import presence_leave, presence_touch, presence_user_ids
+from .presence import (
+    PRESENCE_DEBOUNCE_S,
+    presence_join,
+    presence_leave,
+    presence_take_changes,
+    presence_touch,
+    presence_user_ids,
+)
 
 # Close codes (4000–4999 are the application's): not signed in, not (or no longer) a member.
 CLOSE_UNAUTHENTICATED = 4401
@@ -37,6 +46,29 @@ def _catch_up(user, communaute_id: int, after_id: int, up_to_id: int | None):
     return True, events
 
 
+async def _presence_flush(channel_layer, communaute_id: int) -> None:
+    """After the debounce delay, announce the arrivals and departures of a community at once."""
+    await asyncio.sleep(PRESENCE_DEBOUNCE_S)
+    arrivals, departures = await presence_take_changes(communaute_id=communaute_id)
+    if not arrivals and not departures:
+        return
+    membres = await database_sync_to_async(selectors.display_names)(user_ids=arrivals)
+    await channel_layer.group_send(
+        group_name(communaute_id),
+        {"type": "presence.changed", "arrivees": membres, "departs": departures},
+    )
+
+
+# Pending flushes, referenced so that the event loop does not drop them.
+_flushes: set[asyncio.Task] = set()
+
+
+def _presence_flush_later(channel_layer, communaute_id: int) -> None:
+    task = asyncio.create_task(_presence_flush(channel_layer, communaute_id))
+    _flushes.add(task)
+    task.add_done_callback(_flushes.discard)
+
+
 def _salon_post(user, communaute_id: int, texte: str) -> None:
     communaute = Communaute.objects.get(pk=communaute_id)
     services.message_salon_create(auteur=user, communaute=communaute, texte=texte)
@@ -58,15 +90,25 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.communaute_id = communaute_id
-        self.group = group_name(communaute_id)
-        # Join the group before reading the cursor, so no event falls between the two.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.groups_joined = [
+            group_name(communaute_id),
+            member_group_name(communaute_id, self.user.pk),
+        ]
+        # Join the groups before reading the cursor, so no event falls between the two.
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         self.last_event_id = await database_sync_to_async(selectors.flux_last_id)(
             communaute_id=communaute_id
         )
         await self.accept()
-        await self._presence_touch()
-        await self._presence_broadcast()
+        # The newcomer gets the whole list; the pages already open only get the change.
+        if await presence_join(
+            communaute_id=communaute_id, user_id=self.user.pk, channel_name=self.channel_name
+        ):
+            _presence_flush_later(self.channel_layer, communaute_id)
+        user_ids = await presence_user_ids(communaute_id=communaute_id)
+        membres = await database_sync_to_async(selectors.display_names)(user_ids=user_ids)
+        await self.send_json({"type": "presence", "membres": membres})
 
     async def disconnect(self, code):
         await self._detach()
@@ -80,8 +122,7 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "salon":
             await self._salon(content.get("texte"))
         elif kind == "ping":
-            await self._presence_touch()
-            await self.send_json({"type": "pong"})
+            await self._ping()
         else:
             await self.send_json({"type": "error", "message": "type de message inconnu"})
 
@@ -123,13 +164,39 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
         elif up_to_id is None:
             self.last_event_id = max(self.last_event_id, after_id)
 
+    async def _ping(self) -> None:
+        """A page's sign of life, every minute: also when its membership is re-read."""
+        member = await database_sync_to_async(selectors.is_active_member)(
+            user=self.user, communaute_id=self.communaute_id
+        )
+        if not member:
+            await self._end()
+            return
+        await presence_touch(
+            communaute_id=self.communaute_id, user_id=self.user.pk, channel_name=self.channel_name
+        )
+        await self.send_json({"type": "pong"})
+
     # Channel-layer handlers.
 
     async def flux_evenement(self, message):
-        """A committed event: forward it, and any earlier one this stream has not seen yet."""
-        if self.communaute_id is None or message["id"] <= self.last_event_id:
+        """A committed event: forward it, and any earlier one this stream has not seen yet.
+
+        The sender lists the users present whose membership has ended ("exclus"), so each
+        event is checked against the database once, not once per open page.
+        """
+        if self.communaute_id is None:
             return
-        await self._forward(after_id=self.last_event_id, up_to_id=message["id"])
+        if self.user.pk in message["exclus"]:
+            await self._end()
+            return
+        if message["id"] <= self.last_event_id:
+            return
+        if message["precedent"] > self.last_event_id:
+            await self._forward(after_id=self.last_event_id, up_to_id=message["id"])
+            return
+        await self.send_json(message["event"])
+        self.last_event_id = message["id"]
 
     async def membre_retire(self, message):
         if self.communaute_id is not None and message["user_id"] == self.user.pk:
@@ -137,7 +204,9 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
 
     async def presence_changed(self, message):
         if self.communaute_id is not None:
-            await self.send_json({"type": "presence", "membres": message["membres"]})
+            await self.send_json(
+                {"type": "presence", "arrivees": message["arrivees"], "departs": message["departs"]}
+            )
 
     # Helpers.
 
@@ -152,21 +221,9 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
         if self.communaute_id is None:
             return
         communaute_id, self.communaute_id = self.communaute_id, None
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        await presence_leave(
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if await presence_leave(
             communaute_id=communaute_id, user_id=self.user.pk, channel_name=self.channel_name
-        )
-        await self._presence_broadcast(communaute_id)
-
-    async def _presence_touch(self) -> None:
-        await presence_touch(
-            communaute_id=self.communaute_id, user_id=self.user.pk, channel_name=self.channel_name
-        )
-
-    async def _presence_broadcast(self, communaute_id: int | None = None) -> None:
-        communaute_id = communaute_id or self.communaute_id
-        user_ids = await presence_user_ids(communaute_id=communaute_id)
-        membres = await database_sync_to_async(selectors.display_names)(user_ids=user_ids)
-        await self.channel_layer.group_send(
-            group_name(communaute_id), {"type": "presence.changed", "membres": membres}
-        )
+        ):
+            _presence_flush_later(self.channel_layer, communaute_id)

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from maillage import roles
 from maillage.demo.comptes import COMPTES
-from maillage.models import Thematique
+from maillage.models import Profil, Thematique
 
 from . import services
 from .models import Adhesion, Communaute, Publication
@@ -128,5 +128,13 @@ def communautes_provide(*, progress) -> dict[str, int]:
                 )
                 services.reponse_create(auteur=repondant, publication=publication, corps=reponse)
                 services.reaction_toggle(user=manager, nature="utile", publication=publication)
+    _annuaire_visibilites(members)
     progress(f"Communautés : {len(COMMUNAUTES)} dont {created} créées")
     return {"communautes": len(COMMUNAUTES), "communautes_created": created}
+
+
+def _annuaire_visibilites(members) -> None:
+    """Show both directory rules in the demo: one member for their communities, one hidden."""
+    choix = (Profil.Visibilite.COMMUNAUTES, Profil.Visibilite.MASQUE)
+    for member, visibilite in zip(members[-2:], choix, strict=False):
+        Profil.objects.filter(user=member).update(visibilite=visibilite)

@@ -1,7 +1,11 @@
 """Test data factories for every model of the communautes app."""
 
+import datetime
+import uuid
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from .models import (
     Adhesion,
@@ -110,3 +114,59 @@ class FluxEvenementFactory(factory.django.DjangoModelFactory):
     communaute = factory.SubFactory(CommunauteFactory)
     nature = FluxEvenement.Nature.PUBLICATION
     payload = factory.LazyFunction(dict)
+
+
+class EvenementFactory(factory.django.DjangoModelFactory):
+    """An event in a week, remote, with its publication of kind "événement"."""
+
+    class Meta:
+        model = "communautes.Evenement"
+
+    publication = factory.SubFactory(PublicationFactory, nature=Publication.Nature.EVENEMENT)
+    nature = "web_rdv"
+    debut = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(microsecond=0)
+    )
+    fin = factory.LazyAttribute(lambda o: o.debut + datetime.timedelta(hours=2))
+    lien = "https://visio.exemple.fr/cafe-pro"
+
+
+class ParticipationEvenementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communautes.ParticipationEvenement"
+
+    evenement = factory.SubFactory(EvenementFactory)
+    user = factory.SubFactory(UserFactory)
+    etat = "inscrit"
+
+
+class PieceJointeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communautes.PieceJointe"
+
+    publication = factory.SubFactory(PublicationFactory)
+    fichier = factory.django.FileField(filename="compte-rendu.txt", data=b"Compte rendu.\n")
+    nom = "compte-rendu.txt"
+    type_mime = "text/plain"
+    taille = 14
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communautes.Notification"
+
+    destinataire = factory.SubFactory(UserFactory)
+    nature = "mention"
+    texte = "Vous avez été mentionné·e"
+    lien = "/communautes/"
+
+
+class ResumeEnvoiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "communautes.ResumeEnvoi"
+
+    user = factory.SubFactory(UserFactory)
+    frequence = "quotidien"
+    periode = factory.LazyFunction(timezone.localdate)
+    depuis = factory.LazyFunction(timezone.now)
+    lot = factory.LazyFunction(uuid.uuid4)

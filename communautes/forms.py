@@ -13,6 +13,23 @@ class AdhesionForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check their size and content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class PublicationForm(forms.Form):
     nature = forms.ChoiceField(label=_("Type de publication"), choices=Publication.Nature.choices)
     titre = forms.CharField(label=_("Titre"), max_length=200)
@@ -31,13 +48,24 @@ class PublicationForm(forms.Form):
         max_length=500,
         help_text=_("Séparés par des virgules, par exemple : CEP, jeunes, fiche de liaison."),
     )
+    pieces_jointes = MultipleFileField(
+        label=_("Pièces jointes"),
+        required=False,
+        help_text=_(
+            "Jusqu'à 5 fichiers : PDF, images, documents bureautiques (Word, Excel, "
+            "PowerPoint, OpenDocument), texte ou CSV."
+        ),
+    )
 
     def __init__(self, *args, peut_annoncer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Events are announced through their own form, which also sets date and place.
+        exclues = {Publication.Nature.EVENEMENT}
         if not peut_annoncer:
-            self.fields["nature"].choices = [
-                c for c in Publication.Nature.choices if c[0] != Publication.Nature.ANNONCE
-            ]
+            exclues.add(Publication.Nature.ANNONCE)
+        self.fields["nature"].choices = [
+            c for c in Publication.Nature.choices if c[0] not in exclues
+        ]
 
     def clean_tags(self) -> list[str]:
         return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
@@ -52,6 +80,7 @@ class ReponseForm(forms.Form):
     corps = forms.CharField(
         label=_("Votre réponse"), max_length=50000, widget=forms.Textarea(attrs={"rows": 5})
     )
+    pieces_jointes = PublicationForm.base_fields["pieces_jointes"]
 
 
 class ReactionForm(forms.Form):

@@ -203,14 +203,18 @@ def publication_get_for(*, user, communaute: Communaute, pk: int) -> Publication
     if not can_view(user=user, communaute=communaute):
         raise Publication.DoesNotExist
     moderateur = can_moderate(user=user, communaute=communaute)
-    reponses = Reponse.objects.select_related("auteur").order_by("cree_le", "pk")
+    reponses = (
+        Reponse.objects.select_related("auteur")
+        .prefetch_related("pieces_jointes")
+        .order_by("cree_le", "pk")
+    )
     publications = Publication.objects.filter(communaute=communaute)
     if not moderateur:
         publications = publications.filter(masquee=False)
         reponses = reponses.filter(masquee=False)
     publication = (
         publications.select_related("auteur", "communaute")
-        .prefetch_related("tags", Prefetch("reponses", queryset=reponses))
+        .prefetch_related("tags", "pieces_jointes", Prefetch("reponses", queryset=reponses))
         .get(pk=pk)
     )
     summaries: dict[tuple[str, int], ReactionSummary] = defaultdict(ReactionSummary)
@@ -234,13 +238,30 @@ def publication_get_for(*, user, communaute: Communaute, pk: int) -> Publication
     return publication
 
 
+def can_see_members(*, user, communaute: Communaute) -> bool:
+    """The member list is for the community's members and the platform's staff only."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return is_active_member(user=user, communaute_id=communaute.pk)
+
+
 def membres_list(*, user, communaute: Communaute, limit: int = 200) -> list[Adhesion]:
-    if not can_view(user=user, communaute=communaute):
+    """Active members; a profile "masqué" of the directory shows to the managers only."""
+    from maillage.models import Profil
+
+    if not can_see_members(user=user, communaute=communaute):
         return []
+    queryset = Adhesion.objects.filter(communaute=communaute, etat=Adhesion.Etat.ACTIVE)
+    if not can_moderate(user=user, communaute=communaute):
+        queryset = queryset.exclude(
+            Q(user__profil__visibilite=Profil.Visibilite.MASQUE) & ~Q(user=user)
+        )
     return list(
-        Adhesion.objects.filter(communaute=communaute, etat=Adhesion.Etat.ACTIVE)
-        .select_related("user")
-        .order_by("-role", "user__last_name", "user__first_name")[:limit]
+        queryset.select_related("user").order_by("-role", "user__last_name", "user__first_name")[
+            :limit
+        ]
     )
 
 

@@ -23,6 +23,7 @@ from .models import (
     Reponse,
     Signalement,
 )
+from .notifications import services as notifications
 from .richtext import plain_text, sanitize
 
 # Posting rate limits: (how many, over how long), per author across all communities.
@@ -165,6 +166,9 @@ def communaute_invite(*, by, communaute: Communaute, user) -> Adhesion:
     if not created and adhesion.etat in (Adhesion.Etat.PARTIE, Adhesion.Etat.DEMANDEE):
         adhesion.etat = Adhesion.Etat.INVITEE
         adhesion.save(update_fields=["etat", "modifie_le"])
+        created = True
+    if created:
+        notifications.adhesion_notify(by=by, adhesion=adhesion)
     return adhesion
 
 
@@ -183,6 +187,7 @@ def adhesion_approve(*, by, adhesion: Adhesion) -> Adhesion:
         membre=adhesion.user,
         cible=selectors.display_name(adhesion.user),
     )
+    notifications.adhesion_notify(by=by, adhesion=adhesion)
     return adhesion
 
 
@@ -289,7 +294,9 @@ def publication_create(
     corps: str,
     nature: str = Publication.Nature.DISCUSSION,
     tags: list[str] = (),
+    pieces_jointes: list = (),
 ) -> Publication:
+    """Post in a community; a bad attachment refuses the whole publication."""
     adhesion = check_active_member(user=auteur, communaute=communaute)
     check_open(communaute=communaute)
     if nature == Publication.Nature.ANNONCE and not adhesion.est_animateur:
@@ -298,17 +305,25 @@ def publication_create(
     tags = sorted({t.strip().lower()[:100] for t in tags if t.strip()})
     if len(tags) > MAX_TAGS:
         raise ValidationError({"tags": _("%(max)d mots-clés au plus.") % {"max": MAX_TAGS}})
+    corps, mentionnes = notifications.mentions_prepare(
+        communaute=communaute, corps=_clean_body(corps)
+    )
     publication = Publication(
         communaute=communaute,
         auteur=auteur,
         nature=nature,
         titre=(titre or "").strip(),
-        corps=_clean_body(corps),
+        corps=corps,
     )
     publication.full_clean()
     publication.save()
     if tags:
         publication.tags.set(tags)
+    if pieces_jointes:
+        from .pieces_jointes.services import pieces_jointes_add
+
+        pieces_jointes_add(user=auteur, publication=publication, fichiers=list(pieces_jointes))
+    notifications.mentions_notify(auteur=auteur, members=mentionnes, publication=publication)
     flux_append(
         communaute=communaute,
         nature=FluxEvenement.Nature.PUBLICATION,
@@ -327,9 +342,14 @@ def publication_update(*, user, publication: Publication, titre: str, corps: str
         check_active_member(user=user, communaute=communaute)
     check_open(communaute=communaute)
     publication.titre = (titre or "").strip()
-    publication.corps = _clean_body(corps)
+    publication.corps, mentionnes = notifications.mentions_prepare(
+        communaute=communaute, corps=_clean_body(corps)
+    )
     publication.full_clean()
     publication.save(update_fields=["titre", "corps", "modifie_le"])
+    notifications.mentions_notify(
+        auteur=publication.auteur, members=mentionnes, publication=publication
+    )
     flux_append(
         communaute=communaute,
         nature=FluxEvenement.Nature.MODIFICATION,
@@ -345,7 +365,10 @@ def publication_update(*, user, publication: Publication, titre: str, corps: str
 
 
 @transaction.atomic
-def reponse_create(*, auteur, publication: Publication, corps: str) -> Reponse:
+def reponse_create(
+    *, auteur, publication: Publication, corps: str, pieces_jointes: list = ()
+) -> Reponse:
+    """Reply to a publication; a bad attachment refuses the whole reply."""
     communaute = publication.communaute
     adhesion = check_active_member(user=auteur, communaute=communaute)
     check_open(communaute=communaute)
@@ -354,9 +377,20 @@ def reponse_create(*, auteur, publication: Publication, corps: str) -> Reponse:
     if publication.verrouillee and not adhesion.est_animateur:
         raise PermissionDenied(_("Cette discussion est verrouillée : on ne peut plus y répondre."))
     check_rate(model=Reponse, user=auteur, rate=REPONSE_RATE)
-    reponse = Reponse(publication=publication, auteur=auteur, corps=_clean_body(corps))
+    corps, mentionnes = notifications.mentions_prepare(
+        communaute=communaute, corps=_clean_body(corps)
+    )
+    reponse = Reponse(publication=publication, auteur=auteur, corps=corps)
     reponse.full_clean()
     reponse.save()
+    if pieces_jointes:
+        from .pieces_jointes.services import pieces_jointes_add
+
+        pieces_jointes_add(user=auteur, reponse=reponse, fichiers=list(pieces_jointes))
+    notifies = notifications.mentions_notify(
+        auteur=auteur, members=mentionnes, publication=publication, reponse=reponse
+    )
+    notifications.reponse_notify(reponse=reponse, deja_notifies=notifies)
     flux_append(
         communaute=communaute,
         nature=FluxEvenement.Nature.REPONSE,
@@ -383,6 +417,7 @@ def reponse_accept(*, user, reponse: Reponse) -> Publication:
         check_moderator(user=user, communaute=publication.communaute)
     publication.reponse_acceptee = reponse
     publication.save(update_fields=["reponse_acceptee", "modifie_le"])
+    notifications.reponse_acceptee_notify(by=user, reponse=reponse, publication=publication)
     return publication
 
 

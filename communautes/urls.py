@@ -1,13 +1,36 @@
 """URLs of the community pages, mounted under /communautes/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .notifications import views as notifications_views
 
 app_name = "communautes"
 
 urlpatterns = [
     path("", views.communaute_list, name="list"),
+    # Notifications (before "<slug>/", which would otherwise catch these words).
+    path("notifications/", notifications_views.notification_list, name="notifications"),
+    path(
+        "notifications/tout-lu/",
+        notifications_views.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/lue/",
+        notifications_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "desabonnement/<str:token>/",
+        notifications_views.desabonnement_view,
+        name="desabonnement",
+    ),
+    path(
+        "<slug:slug>/notifications/",
+        notifications_views.niveau_notification,
+        name="niveau_notification",
+    ),
     path("<slug:slug>/", views.communaute_detail, name="detail"),
     path("<slug:slug>/rejoindre/", views.communaute_join, name="join"),
     path("<slug:slug>/quitter/", views.communaute_leave, name="leave"),
@@ -50,4 +73,6 @@ urlpatterns = [
         views.reponse_accept,
         name="reponse_accept",
     ),
+    path("<slug:slug>/evenements/", include("communautes.evenements.urls")),
+    path("<slug:slug>/pieces-jointes/", include("communautes.pieces_jointes.urls")),
 ]

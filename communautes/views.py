@@ -4,12 +4,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
 from .forms import (
@@ -124,10 +125,14 @@ def communaute_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def membres(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who belongs to the community; managers exclude members and invite colleagues here."""
+    """Who belongs to the community, for its members; managers exclude and invite here."""
     communaute = _communaute(request, slug)
     if not selectors.can_view(user=request.user, communaute=communaute):
         raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not selectors.can_see_members(user=request.user, communaute=communaute):
+        raise PermissionDenied
     peut_moderer = selectors.can_moderate(user=request.user, communaute=communaute)
     ban_form, invitation_form = BanForm(), InvitationForm()
     if request.method == "POST":
@@ -212,7 +217,9 @@ def publication_create(request: HttpRequest, slug: str) -> HttpResponse:
     if adhesion is None or adhesion.etat != Adhesion.Etat.ACTIVE:
         messages.error(request, _("Rejoignez la communauté pour y publier."))
         return redirect(communaute)
-    form = PublicationForm(request.POST or None, peut_annoncer=adhesion.est_animateur)
+    form = PublicationForm(
+        request.POST or None, request.FILES or None, peut_annoncer=adhesion.est_animateur
+    )
     if request.method == "POST" and form.is_valid():
         try:
             publication = services.publication_create(
@@ -296,11 +303,11 @@ def publication_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def reponse_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     communaute = _communaute(request, slug)
     publication = _publication(request, communaute, pk)
-    form = ReponseForm(request.POST)
+    form = ReponseForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             reponse = services.reponse_create(
-                auteur=request.user, publication=publication, corps=form.cleaned_data["corps"]
+                auteur=request.user, publication=publication, **form.cleaned_data
             )
         except (PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
@@ -312,9 +319,9 @@ def reponse_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(publication)
 
 
-def _target(request: HttpRequest, publication: Publication) -> dict:
-    """The publication itself, or one of its replies when the form names one."""
-    reponse_id = request.POST.get("reponse")
+def _target(data, publication: Publication) -> dict:
+    """The publication itself, or one of its replies when the form data names one."""
+    reponse_id = data.get("reponse")
     if not reponse_id:
         return {"publication": publication}
     if not reponse_id.isdigit():
@@ -333,7 +340,7 @@ def reaction_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.reaction_toggle(
                 user=request.user,
                 nature=form.cleaned_data["nature"],
-                **_target(request, publication),
+                **_target(request.POST, publication),
             )
         except (PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
@@ -356,10 +363,25 @@ def reponse_accept(request: HttpRequest, slug: str, pk: int, reponse_pk: int) ->
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def signalement_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The report form of a publication or of one of its replies (`?reponse=<id>`)."""
     communaute = _communaute(request, slug)
     publication = _publication(request, communaute, pk)
+    if request.method == "GET":
+        reponse = _target(request.GET, publication).get("reponse")
+        if reponse is not None and reponse.masquee and not publication.peut_moderer:
+            raise Http404
+        return render(
+            request,
+            "communautes/signalement_form.html",
+            {
+                "communaute": communaute,
+                "publication": publication,
+                "reponse": reponse,
+                "form": SignalementForm(),
+            },
+        )
     form = SignalementForm(request.POST)
     if form.is_valid():
         try:
@@ -367,7 +389,7 @@ def signalement_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 auteur=request.user,
                 motif=form.cleaned_data["motif"],
                 commentaire=form.cleaned_data["commentaire"],
-                **_target(request, publication),
+                **_target(request.POST, publication),
             )
         except (PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
@@ -387,7 +409,7 @@ def publication_moderate(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     if not form.is_valid():
         raise Http404
     try:
-        target = _target(request, publication)
+        target = _target(request.POST, publication)
         services.publication_moderate(by=request.user, **form.cleaned_data, **target)
     except (PermissionDenied, ValidationError) as exc:
         _refused(request, exc)

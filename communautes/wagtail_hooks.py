@@ -24,6 +24,7 @@ class CommunauteViewSet(ModelViewSet):
         "mode_adhesion",
         "charte",
         "charte_version",
+        "evenements_par_membres",
         "territoire",
         "thematiques",
         "session",

@@ -11,6 +11,7 @@ def navigation(request):
         (_("Recherche"), reverse("recherche")),
     ]
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        items.append((_("Annuaire"), reverse("annuaire:professionnels")))
         items.append((_("Analyse de pratiques"), reverse("analyse_pratiques:mes_groupes")))
         items.append((_("Mon tableau de bord"), reverse("dashboard")))
     return {"nav_items": items}

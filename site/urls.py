@@ -21,6 +21,7 @@ urlpatterns = [
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("api/", api.urls),
     path("communautes/", include("communautes.urls")),
+    path("annuaire/", include("communautes.urls_annuaire")),
     path("analyse-pratiques/", include("analyse_pratiques.urls")),
     path("", include("ressources.urls")),
 ]

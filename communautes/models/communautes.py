@@ -53,6 +53,11 @@ class Communaute(models.Model):
     fermee = models.BooleanField(
         _("fermée"), default=False, help_text=_("Une communauté fermée reste lisible, en archive.")
     )
+    evenements_par_membres = models.BooleanField(
+        _("les membres peuvent proposer des événements"),
+        default=False,
+        help_text=_("Sinon, seuls les animateurs créent les événements de la communauté."),
+    )
     # The training session this community follows, for the "session de formation" kind.
     session = models.OneToOneField(
         "formations.Session",

@@ -1,5 +1,7 @@
 """The live stream through the real channel layer: delivery, catch-up, access control."""
 
+import asyncio
+
 import pytest
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
@@ -207,29 +209,130 @@ async def test_private_community_events_never_reach_non_members():
     await stream.disconnect()
 
 
-async def test_presence_lists_who_is_here():
-    from communautes.presence import presence_key
-
-    communaute, (alice, bruno) = await community()
+async def clear_presence(communaute) -> None:
     import redis.asyncio as redis
     from django.conf import settings
+
+    from communautes.presence import presence_key
 
     if settings.REDIS_URL:
         async with redis.from_url(settings.REDIS_URL) as client:
             await client.delete(presence_key(communaute.pk))
+
+
+def fold_presence(present: dict, message: dict) -> dict:
+    """Apply a presence message as live.js does: a full list, or arrivals and departures."""
+    if "membres" in message:
+        present = {}
+        message = {"arrivees": message["membres"], "departs": []}
+    present = {**present, **{m["id"]: m["nom"] for m in message["arrivees"]}}
+    return {k: v for k, v in present.items() if k not in message["departs"]}
+
+
+async def test_presence_lists_who_is_here():
+    communaute, (alice, bruno) = await community()
+    await clear_presence(communaute)
     stream_a, _, _ = await open_stream(alice, communaute.slug)
     first = await next_message(stream_a, "presence")
     assert [m["id"] for m in first["membres"]] == [alice.pk]
+    present = fold_presence({}, first)
     stream_b, _, _ = await open_stream(bruno, communaute.slug)
-    both = await next_message(stream_a, "presence")
-    assert {m["id"] for m in both["membres"]} == {alice.pk, bruno.pk}
-    assert all("@" not in m["nom"] for m in both["membres"])
+    # The newcomer receives the whole list; the others receive the change.
+    assert {m["id"] for m in (await next_message(stream_b, "presence"))["membres"]} == {
+        alice.pk,
+        bruno.pk,
+    }
+    while set(present) != {alice.pk, bruno.pk}:
+        message = await next_message(stream_a, "presence")
+        assert "membres" not in message
+        present = fold_presence(present, message)
+    assert all("@" not in nom for nom in present.values())
     await stream_b.disconnect()
-    alone = await next_message(stream_a, "presence")
-    assert [m["id"] for m in alone["membres"]] == [alice.pk]
+    while set(present) != {alice.pk}:
+        present = fold_presence(present, await next_message(stream_a, "presence"))
     await stream_a.send_json_to({"type": "ping"})
     assert await next_message(stream_a, "pong")
     await stream_a.disconnect()
+
+
+async def test_presence_updates_to_open_pages_are_coalesced():
+    """Opening N pages sends the pages already open a few changes, not one list per page."""
+    communaute = await database_sync_to_async(CommunauteFactory)()
+    users = [
+        (await database_sync_to_async(AdhesionFactory)(communaute=communaute)).user
+        for _ in range(12)
+    ]
+    await clear_presence(communaute)
+    first, connected, _ = await open_stream(users[0], communaute.slug)
+    assert connected
+    present = fold_presence({}, await next_message(first, "presence"))
+    await asyncio.sleep(1.5)  # the first page's own arrival is flushed before the others come
+    while not await first.receive_nothing(timeout=0.2):
+        present = fold_presence(present, await first.receive_json_from(timeout=TIMEOUT))
+    others = []
+    for user in users[1:]:
+        stream, connected, _ = await open_stream(user, communaute.slug)
+        assert connected
+        others.append(stream)
+    updates = 0
+    while set(present) != {u.pk for u in users}:
+        message = await next_message(first, "presence")
+        updates += 1
+        present = fold_presence(present, message)
+    assert updates <= 3, f"{updates} presence messages for {len(others)} arrivals"
+    assert await first.receive_nothing(timeout=1.5)
+    for stream in [first, *others]:
+        await stream.disconnect()
+
+
+async def test_a_removed_member_stream_is_closed_at_once_and_receives_nothing_after():
+    communaute, (alice, bruno) = await community()
+    animateur = await database_sync_to_async(AdhesionFactory)(
+        communaute=communaute, role=Adhesion.Role.ANIMATEUR
+    )
+    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    second_b, _, _ = await open_stream(bruno, communaute.slug)
+    adhesion = await database_sync_to_async(Adhesion.objects.get)(user=bruno, communaute=communaute)
+    await database_sync_to_async(services.adhesion_ban)(
+        by=animateur.user, adhesion=adhesion, motif="Hors charte", jusqu_au=None
+    )
+    # Both pages are closed by the ban itself, before any event is published.
+    for stream in (stream_b, second_b):
+        message = await next_message(stream, "fin")
+        assert "plus membre" in message["message"]
+        closed = await stream.receive_output(timeout=TIMEOUT)
+        assert closed == {"type": "websocket.close", "code": CLOSE_FORBIDDEN}
+    await publish(auteur=alice, communaute=communaute, titre="Après l'exclusion", corps="<p>s</p>")
+    for stream in (stream_b, second_b):
+        assert await stream.receive_nothing(timeout=0.5)
+        await stream.disconnect()
+
+
+async def test_an_announced_event_is_forwarded_without_reading_the_log():
+    """Pages that saw the previous event forward the announced one as is, with no query."""
+    from channels.layers import get_channel_layer
+
+    from communautes.live import group_name
+
+    communaute, (alice, bruno) = await community()
+    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    assert connected
+    await publish(auteur=alice, communaute=communaute, titre="Premier", corps="<p>1</p>")
+    seen = (await next_message(stream))["id"]
+    # An event that is not in the log: only the announcement itself can carry it.
+    event = {"type": "event", "id": seen + 1000, "nature": "salon", "data": {"message": {}}}
+    announce = {"type": "flux.evenement", "id": event["id"], "event": event, "exclus": []}
+    layer = get_channel_layer()
+    await layer.group_send(group_name(communaute.pk), {**announce, "precedent": seen})
+    assert await next_message(stream) == event
+    # Announced with a gap after the last seen event, the page reads the log instead.
+    later = {**event, "id": seen + 2000}
+    await layer.group_send(
+        group_name(communaute.pk),
+        {**announce, "id": later["id"], "event": later, "precedent": seen + 1500},
+    )
+    await assert_no_event(stream)
+    await stream.disconnect()
 
 
 async def test_chat_messages_sent_over_the_socket_are_stored_then_broadcast():

@@ -282,7 +282,7 @@ def test_dashboard_section_lists_my_communities(client, communaute, gens, monkey
 def test_members_page_ban_for_a_while_and_invite(client, communaute, gens):
     url = reverse("communautes:membres", args=[communaute.slug])
     client.force_login(gens.exterieur)
-    assert client.get(url).status_code == 200  # a public community's members are listed
+    assert client.get(url).status_code == 403  # even in a public community, members only
     assert client.post(url, {"email": gens.exterieur.email}).status_code == 403
 
     client.force_login(gens.animateur)
@@ -305,6 +305,62 @@ def test_members_of_a_members_only_community_are_hidden_from_outsiders(client, g
     CommunauteFactory(slug="reservee", visibilite=Communaute.Visibilite.MEMBRES)
     client.force_login(gens.exterieur)
     assert client.get(reverse("communautes:membres", args=["reservee"])).status_code == 404
+
+
+def test_members_page_is_for_members_and_hides_masked_profiles_but_from_managers(
+    client, communaute, gens
+):
+    from maillage.models import Profil
+
+    def named(user, nom, visibilite):
+        user.first_name, user.last_name = "Prénom", nom
+        user.save()
+        Profil.objects.update_or_create(user=user, defaults={"visibilite": visibilite})
+
+    named(gens.membre, "Discrète", Profil.Visibilite.MASQUE)
+    named(gens.autre_membre, "Visible", Profil.Visibilite.COMMUNAUTES)
+    url = reverse("communautes:membres", args=[communaute.slug])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"].lower()
+    assert "Discrète" not in client.get(communaute.get_absolute_url()).content.decode()
+
+    client.force_login(gens.autre_membre)
+    page = client.get(url).content.decode()
+    assert "Prénom Visible" in page and "Discrète" not in page
+    client.force_login(gens.membre)  # a masked member still sees themself
+    assert "Prénom Discrète" in client.get(url).content.decode()
+    client.force_login(gens.animateur)  # managers see everyone, to moderate
+    page = client.get(url).content.decode()
+    assert "Prénom Discrète" in page and "Prénom Visible" in page
+
+
+def test_long_discussion_has_one_report_form_and_unique_ids(client, communaute, gens, publication):
+    import re
+
+    reponses = [ReponseFactory(publication=publication) for _ in range(5)]
+    client.force_login(gens.autre_membre)
+    page = client.get(publication.get_absolute_url()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "an id is repeated"
+    for target in re.findall(r'\sfor="([^"]+)"', page):
+        assert target in ids, f"a label points at no field: {target}"
+    assert page.count('name="motif"') == 1  # the publication's own report form only
+    # One reaction form per item, one button per nature, without JavaScript.
+    assert page.count('class="reactions__form"') == 1 + len(reponses)
+    assert page.count('name="nature" value="utile"') == 1 + len(reponses)
+    report = reverse("communautes:signalement", args=[communaute.slug, publication.pk])
+    link = f"{report}?reponse={reponses[2].pk}"
+    assert link in page
+    form = client.get(link)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert f'name="reponse" value="{reponses[2].pk}"' in html and 'name="motif"' in html
+    client.post(report, {"motif": "spam", "reponse": reponses[2].pk})
+    assert Signalement.objects.get().reponse == reponses[2]
+    reponses[3].masquee = True
+    reponses[3].save()
+    assert client.get(f"{report}?reponse={reponses[3].pk}").status_code == 404
+    assert client.get(f"{report}?reponse=abc").status_code == 404
 
 
 def test_chat_room_works_without_javascript_and_is_for_members(client, communaute, gens):

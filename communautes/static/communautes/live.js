@@ -128,14 +128,36 @@
     announce("Message de " + m.auteur.nom + " : " + m.texte);
   }
 
-  function showPresence(membres) {
+  // Who is here, by id: the full list on connect, then arrivals and departures.
+  var present = {};
+
+  function showPresence(message) {
     var list = document.querySelector("[data-live-presence]");
     if (!list) {
       return;
     }
+    if (message.membres) {
+      present = {};
+      message.membres.forEach(function (membre) {
+        present[membre.id] = membre.nom;
+      });
+    } else {
+      (message.arrivees || []).forEach(function (membre) {
+        present[membre.id] = membre.nom;
+      });
+      (message.departs || []).forEach(function (id) {
+        delete present[id];
+      });
+    }
+    var names = Object.keys(present).map(function (id) {
+      return present[id];
+    });
+    names.sort(function (a, b) {
+      return a.localeCompare(b);
+    });
     list.textContent = "";
-    membres.forEach(function (membre) {
-      list.appendChild(element("li", "", membre.nom));
+    names.forEach(function (nom) {
+      list.appendChild(element("li", "", nom));
     });
   }
 
@@ -160,7 +182,7 @@
         addMessage(data.message);
       }
     } else if (message.type === "presence") {
-      showPresence(message.membres);
+      showPresence(message);
     } else if (message.type === "resync") {
       window.location.reload();
     } else if (message.type === "error") {

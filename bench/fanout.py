@@ -1,0 +1,433 @@
+"""`fanout`: 200 live community pages get a publication posted over HTTP, against raw Redis."""
+
+import asyncio
+import math
+import os
+import re
+import secrets
+import time
+from collections import defaultdict
+
+import aiohttp
+
+from bench import harness
+from bench.harness import BenchmarkError, Report, Row, benchmark
+
+CLIENTS = 200
+POSTERS = 40  # authors in turn: the posting rate limit is per author
+CONNECT_BATCH = 10  # websockets opened together
+CONNECT_ATTEMPTS = 4
+QUIET_S = 2.0  # the server has settled when, for this long, no message came
+IDLE_CPU = 0.05  # and it used less than this share of a core
+SETTLE_TIMEOUT_S = 60.0
+SINGLE_POSTS = 10  # one at a time, each waited for on every client
+DELIVERY_TIMEOUT_S = 10.0
+RATES = (0.5, 1, 2, 4, 8, 16, 32)  # publications per second, one step each
+STEP_S = 6.0
+P95_LIMIT_MS = 1000.0
+REDIS_ROUNDS = 20
+RAMP_BUDGET_S = 60.0  # the ramp stops here even if the p95 stayed under the limit
+PREFIX = "bench-fanout"
+TOKEN = re.compile(r"fanout-(\d+)")
+
+
+def _percentile(values: list[float], percent: float) -> float:
+    """Nearest-rank percentile, in milliseconds; a missing delivery counts as infinite."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(percent / 100 * len(ordered))) - 1] * 1000
+
+
+def _seed() -> dict:
+    """A members-only community with CLIENTS readers and POSTERS authors, all signed in."""
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from communautes.models import Adhesion, Communaute
+
+    User = get_user_model()
+    _unseed()  # left over by an interrupted run
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        User(
+            username=f"{PREFIX}-{n}",
+            email=f"{PREFIX}-{n}@maillage.invalid",
+            first_name=f"Prénom{n}",
+            last_name=f"Lecteur{n}",
+            password=unusable,
+        )
+        for n in range(CLIENTS + POSTERS)
+    )
+    communaute = Communaute.objects.create(
+        nom="Diffusion d'essai",
+        slug=PREFIX,
+        nature=Communaute.Nature.THEMATIQUE,
+        visibilite=Communaute.Visibilite.MEMBRES,
+    )
+    Adhesion.objects.bulk_create(
+        Adhesion(user=user, communaute=communaute, etat=Adhesion.Etat.ACTIVE) for user in users
+    )
+    keys = []
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    return {"readers": keys[:CLIENTS], "posters": keys[CLIENTS:], "slug": communaute.slug}
+
+
+def _unseed() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    from communautes.models import Communaute
+
+    users = get_user_model().objects.filter(username__startswith=PREFIX)
+    user_ids = {str(pk) for pk in users.values_list("pk", flat=True)}
+    stale = [
+        s.pk for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") in user_ids
+    ]
+    Session.objects.filter(pk__in=stale).delete()
+    Communaute.objects.filter(slug=PREFIX).delete()
+    users.delete()
+
+
+class Fanout:
+    """The websocket clients, the poster and what each client received, in one event loop."""
+
+    def __init__(self, server: harness.Server, seeded: dict, cookie_name: str):
+        self.server = server
+        self.seeded = seeded
+        self.cookie_name = cookie_name
+        self.csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+        self.arrivals: dict[int, list[float]] = defaultdict(list)
+        self.sent: dict[int, float] = {}
+        self.post_latencies: list[float] = []
+        self.post_errors: list[str] = []
+        self.last_message = time.perf_counter()
+        self.next_number = 0
+        self.connect_retries = 0
+        self.closing = False
+        self.dropped = 0  # streams the server ended (a consumer that crashed, a timeout)
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for message in ws:
+            if message.type != aiohttp.WSMsgType.TEXT:
+                break
+            now = time.perf_counter()
+            self.last_message = now
+            match = TOKEN.search(message.data)
+            if match and '"type": "event"' in message.data:
+                self.arrivals[int(match.group(1))].append(now)
+        if not self.closing:
+            self.dropped += 1
+
+    async def connect(self, session: aiohttp.ClientSession) -> list:
+        url = self.server.base_url.replace("http://", "ws://") + f"/ws/communautes/{PREFIX}/"
+        origin = self.server.base_url
+        sockets = []
+
+        async def open_one(key: str):
+            # daphne drops a handshake the application has not accepted within 5 s, which
+            # happens while earlier connections' presence broadcasts keep the server busy.
+            for attempt in range(CONNECT_ATTEMPTS):
+                try:
+                    return await session.ws_connect(
+                        url,
+                        headers={"Cookie": f"{self.cookie_name}={key}", "Origin": origin},
+                        heartbeat=None,
+                        max_msg_size=0,
+                    )
+                except (aiohttp.ClientError, TimeoutError):
+                    self.connect_retries += 1
+                    if attempt == CONNECT_ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(1.0 + attempt)
+            raise AssertionError("unreachable")
+
+        readers = self.seeded["readers"]
+        for start in range(0, len(readers), CONNECT_BATCH):
+            batch = readers[start : start + CONNECT_BATCH]
+            sockets += await asyncio.gather(*(open_one(key) for key in batch))
+        self.tasks = [asyncio.create_task(self._read(ws)) for ws in sockets]
+        # Each connection broadcasts the presence list to all the others: wait until the
+        # server has worked through that storm (idle CPU, no message for a while).
+        deadline = time.perf_counter() + SETTLE_TIMEOUT_S
+        cpu = self.server.cpu_seconds()
+        while time.perf_counter() < deadline:
+            await asyncio.sleep(QUIET_S)
+            previous, cpu = cpu, self.server.cpu_seconds()
+            idle = cpu is None or previous is None or (cpu - previous) / QUIET_S < IDLE_CPU
+            if idle and time.perf_counter() - self.last_message >= QUIET_S:
+                break
+        return sockets
+
+    async def post(self, http: aiohttp.ClientSession) -> int:
+        number = self.next_number
+        self.next_number += 1
+        key = self.seeded["posters"][number % POSTERS]
+        url = self.server.base_url + f"/communautes/{PREFIX}/publier/"
+        data = {
+            "csrfmiddlewaretoken": self.csrf,
+            "nature": "discussion",
+            "titre": f"Diffusion fanout-{number}",
+            "corps": "<p>Une publication de mesure.</p>",
+        }
+        headers = {"Cookie": f"{self.cookie_name}={key}; csrftoken={self.csrf}"}
+        self.sent[number] = started = time.perf_counter()
+        try:
+            async with http.post(url, data=data, headers=headers, allow_redirects=False) as r:
+                await r.read()
+                status = r.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            self.post_errors.append(type(exc).__name__)
+            return number
+        if status != 302:
+            self.post_errors.append(f"HTTP {status}")
+        self.post_latencies.append(time.perf_counter() - started)
+        return number
+
+    async def wait_delivered(self, numbers: list[int], timeout_s: float) -> None:
+        deadline = time.perf_counter() + timeout_s
+        while time.perf_counter() < deadline:
+            if all(len(self.arrivals[n]) >= CLIENTS - self.dropped for n in numbers):
+                return
+            await asyncio.sleep(0.02)
+
+    def delays(self, numbers: list[int]) -> tuple[list[float], int]:
+        """Every open client's delay for these publications; a missing one counts as infinite.
+
+        Clients whose stream the server ended are left out (and counted in `dropped`).
+        """
+        delays, missing = [], 0
+        for number in numbers:
+            arrivals = self.arrivals[number]
+            delays += [arrival - self.sent[number] for arrival in arrivals]
+            missing += max(0, CLIENTS - self.dropped - len(arrivals))
+        return delays + [math.inf] * missing, missing
+
+
+async def _redis_baseline(url: str) -> list[float]:
+    """Delay of a PUBLISH until each of CLIENTS subscribers (one connection each) gets it."""
+    import redis.asyncio as redis
+
+    channel = f"{PREFIX}-{os.getpid()}-{secrets.token_hex(4)}"
+    client = redis.Redis.from_url(url, max_connections=CLIENTS + 10)
+    subscribers = []
+    for _ in range(CLIENTS):
+        pubsub = client.pubsub()
+        await pubsub.subscribe(channel)
+        await pubsub.get_message(timeout=1.0)  # the subscription confirmation
+        subscribers.append(pubsub)
+    arrivals: dict[int, list[float]] = defaultdict(list)
+
+    async def listen(pubsub) -> None:
+        async for message in pubsub.listen():
+            if message["type"] == "message":
+                arrivals[int(message["data"])].append(time.perf_counter())
+
+    tasks = [asyncio.create_task(listen(pubsub)) for pubsub in subscribers]
+    delays: list[float] = []
+    try:
+        for number in range(REDIS_ROUNDS):
+            sent = time.perf_counter()
+            receivers = await client.publish(channel, str(number))
+            if receivers != CLIENTS:
+                raise BenchmarkError(f"Redis PUBLISH reached {receivers} of {CLIENTS}")
+            deadline = sent + DELIVERY_TIMEOUT_S
+            while len(arrivals[number]) < CLIENTS and time.perf_counter() < deadline:
+                await asyncio.sleep(0.001)
+            got = arrivals[number]
+            delays += [a - sent for a in got] + [math.inf] * (CLIENTS - len(got))
+            await asyncio.sleep(0.05)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for pubsub in subscribers:
+            await pubsub.aclose()
+        await client.aclose()
+    return delays
+
+
+async def _run(server: harness.Server, seeded: dict, cookie_name: str, redis_url: str) -> dict:
+    fanout = Fanout(server, seeded, cookie_name)
+    started = time.perf_counter()
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with (
+        aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0), cookie_jar=aiohttp.DummyCookieJar()
+        ) as ws_session,
+        aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=32),
+            cookie_jar=aiohttp.DummyCookieJar(),
+            timeout=timeout,
+        ) as http,
+    ):
+        sockets = await fanout.connect(ws_session)
+        connected_s = time.perf_counter() - started
+        harness.progress(f"{len(sockets)} websockets open in {connected_s:.1f} s")
+
+        # One publication at a time, each awaited on every client.
+        cpu_before = server.cpu_seconds()
+        single = []
+        for _ in range(SINGLE_POSTS):
+            number = await fanout.post(http)
+            single.append(number)
+            await fanout.wait_delivered([number], DELIVERY_TIMEOUT_S)
+            await asyncio.sleep(0.2)
+        cpu_after = server.cpu_seconds()
+        if fanout.post_errors:
+            raise BenchmarkError(
+                f"posting failed: {fanout.post_errors[:5]}; see {harness.relative(server.log_path)}"
+            )
+        single_delays, single_missing = fanout.delays(single)
+        harness.progress(
+            f"single publications: p50 {_percentile(single_delays, 50):.1f} ms, "
+            f"p95 {_percentile(single_delays, 95):.1f} ms, {single_missing} missing"
+        )
+
+        redis_delays = await _redis_baseline(redis_url)
+        harness.progress(
+            f"raw Redis pub/sub: p50 {_percentile(redis_delays, 50):.2f} ms, "
+            f"p95 {_percentile(redis_delays, 95):.2f} ms"
+        )
+
+        steps = []
+        ramp_started = time.perf_counter()
+        for rate in RATES:
+            if time.perf_counter() - ramp_started > RAMP_BUDGET_S:
+                break
+            count = int(rate * STEP_S)
+            step_start = time.perf_counter()
+
+            async def scheduled(index: int, rate=rate, step_start=step_start) -> int:
+                await asyncio.sleep(max(0.0, step_start + index / rate - time.perf_counter()))
+                return await fanout.post(http)
+
+            numbers = await asyncio.gather(*(scheduled(i) for i in range(count)))
+            await fanout.wait_delivered(numbers, DELIVERY_TIMEOUT_S)
+            delays, missing = fanout.delays(numbers)
+            achieved = count / (max(fanout.sent[n] for n in numbers) - step_start or 1e-9)
+            step = {
+                "rate": rate,
+                "posted": count,
+                "achieved_rate": round(min(achieved, rate), 2),
+                "p50_ms": round(_percentile(delays, 50), 1),
+                "p95_ms": round(_percentile(delays, 95), 1),
+                "missing": missing,
+                "http_errors": len(fanout.post_errors),
+            }
+            steps.append(step)
+            harness.progress(
+                f"{rate} publications/s: p50 {step['p50_ms']} ms, p95 {step['p95_ms']} ms, "
+                f"{missing} missing"
+            )
+            if step["p95_ms"] > P95_LIMIT_MS or fanout.post_errors:
+                break
+            await asyncio.sleep(1.0)
+
+        fanout.closing = True
+        for ws in sockets:
+            await ws.close()
+        for task in fanout.tasks:
+            task.cancel()
+    return {
+        "connected_s": connected_s,
+        "single": single_delays,
+        "single_missing": single_missing,
+        "cpu_per_publication_ms": (
+            (cpu_after - cpu_before) * 1000 / SINGLE_POSTS
+            if cpu_before is not None and cpu_after is not None
+            else None
+        ),
+        "post_p50_ms": _percentile(fanout.post_latencies, 50),
+        "redis": redis_delays,
+        "steps": steps,
+        "post_errors": fanout.post_errors,
+        "connect_retries": fanout.connect_retries,
+        "dropped": fanout.dropped,
+    }
+
+
+@benchmark("fanout")
+def fanout() -> Report:
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        return Report(
+            context={}, rows=[], skipped="needs REDIS_URL: the Redis channel layer is measured"
+        )
+    database = harness.setup_django()
+    from django.conf import settings
+
+    seeded = _seed()
+    try:
+        with harness.asgi_server(log_name="fanout") as server:
+            results = asyncio.run(_run(server, seeded, settings.SESSION_COOKIE_NAME, redis_url))
+    finally:
+        if not database.disposable:
+            _unseed()
+
+    single, redis_delays, steps = results["single"], results["redis"], results["steps"]
+    # 0 when even the first step failed: fewer than RATES[0] publications per second.
+    sustained = [s["rate"] for s in steps if s["p95_ms"] <= P95_LIMIT_MS and not s["missing"]]
+    name = f"{CLIENTS} websocket clients"
+    rows = [
+        *(
+            Row(name, f"p{p} ms", _percentile(single, p), _percentile(redis_delays, p))
+            for p in (50, 95)
+        ),
+        Row(name, "missing deliveries", results["single_missing"]),
+        Row(name, "streams ended by the server", results["dropped"]),
+        Row(name, "server CPU ms/publication", results["cpu_per_publication_ms"]),
+        Row(name, "HTTP POST p50 ms", results["post_p50_ms"]),
+        Row(name, "sustained publications/s", max(sustained) if sustained else 0),
+    ]
+    failures = []
+    if results["single_missing"]:
+        failures.append(f"{results['single_missing']} deliveries missing")
+    if results["dropped"]:
+        failures.append(f"the server ended {results['dropped']} of {CLIENTS} streams")
+    if results["post_errors"]:
+        failures.append(f"posting errors: {results['post_errors'][:5]}")
+    context = {
+        "database": database.description,
+        "channel layer": f"channels_redis at {redis_url}",
+        "server": f"{server.description}, DEBUG {'on' if settings.DEBUG else 'off'}",
+        "clients": (
+            f"{CLIENTS} aiohttp websockets, each with its own signed-in member session, on "
+            f"/ws/communautes/{PREFIX}/ (open in {results['connected_s']:.1f} s, "
+            f"{results['connect_retries']} handshakes retried)"
+        ),
+        "publication": (
+            f"POST /communautes/{PREFIX}/publier/ by {POSTERS} members in turn; delay = "
+            "first byte of the POST sent → the event read by a client"
+        ),
+        "latency rows": f"{SINGLE_POSTS} publications one at a time, every client's delay",
+        "baseline": (
+            f"raw Redis PUBLISH to {CLIENTS} subscribers (one connection each), "
+            f"{REDIS_ROUNDS} rounds, same process and run"
+        ),
+        "sustained": (
+            f"highest rate of {RATES} publications/s (steps of {STEP_S:.0f} s) whose p95 stays "
+            f"≤ {P95_LIMIT_MS:.0f} ms with nothing missing"
+        ),
+        "ratio": "value / baseline (above 1: slower than raw Redis)",
+    }
+    details = {
+        "server_log": harness.relative(server.log_path),
+        "steps": steps,
+        "single_p99_ms": _percentile(single, 99),
+        "redis_p99_ms": _percentile(redis_delays, 99),
+        "connect_retries": results["connect_retries"],
+    }
+    return Report(context=context, rows=rows, details=details, failures=failures)

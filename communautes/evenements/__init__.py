@@ -1,0 +1,1 @@
+"""Community events: services, selectors, views, calendar files and reminder e-mails."""

@@ -1,0 +1,56 @@
+"""Background e-mails about an RSVP: the reminder the day before, a place freed up."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+SUJETS = {
+    "rappel": "Rappel : {titre}, demain",
+    "promotion": "Une place s'est libérée : vous êtes inscrit·e à {titre}",
+}
+
+
+@task()
+def envoyer_courriel_participation(participation_id: int, modele: str) -> bool:
+    """Send the French e-mail `modele` (plain text and HTML) to a registered participant,
+    unless they cancelled or may no longer see the event since it was queued."""
+    from communautes.models import ParticipationEvenement
+
+    from .selectors import can_see_evenement
+
+    participation = (
+        ParticipationEvenement.objects.select_related(
+            "user", "evenement__publication__communaute", "evenement__commune"
+        )
+        .filter(pk=participation_id, etat=ParticipationEvenement.Etat.INSCRIT)
+        .first()
+    )
+    if participation is None or not participation.user.email:
+        return False
+    evenement, user = participation.evenement, participation.user
+    if evenement.publication.masquee or not can_see_evenement(user=user, evenement=evenement):
+        return False
+    with translation.override("fr"):
+        contexte = {
+            "evenement": evenement,
+            "publication": evenement.publication,
+            "communaute": evenement.publication.communaute,
+            "user": user,
+            "site_url": settings.SITE_URL,
+        }
+        sujet = SUJETS[modele].format(titre=evenement.publication.titre)
+        texte = render_to_string(f"communautes/evenements/emails/{modele}.txt", contexte)
+        html = render_to_string(
+            "communautes/evenements/emails/base.html", {**contexte, "texte": texte}
+        )
+    message = EmailMultiAlternatives(
+        subject=f"[Maillage] {sujet}",
+        body=texte,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True

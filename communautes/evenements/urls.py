@@ -1,0 +1,14 @@
+"""URLs of a community's events, included under /communautes/<slug>/evenements/."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.evenement_list, name="evenements"),
+    path("nouveau/", views.evenement_create, name="evenement_create"),
+    path("<int:pk>/", views.evenement_detail, name="evenement"),
+    path("<int:pk>/modifier/", views.evenement_update, name="evenement_update"),
+    path("<int:pk>/participer/", views.participation, name="evenement_participation"),
+    path("<int:pk>/evenement.ics", views.evenement_ics_view, name="evenement_ics"),
+]

@@ -1,0 +1,365 @@
+"""The e-mail digest: community activity and new training sessions since the last one.
+
+Members are handled in batches whose database cost does not depend on the batch size: a
+handful of set-based queries per batch, never one per member. A digest is claimed in
+`ResumeEnvoi` (unique per user, frequency and period) before it is sent, so a rerun or a
+concurrent run never sends the same period twice; a crash after the claim loses that
+digest rather than sending it twice.
+"""
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Exists, F, Max, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from formations.models import FormationPage, Session
+from maillage.models import Profil
+
+from ..models import Adhesion, Publication, Reponse, ResumeEnvoi
+from . import desabonnement
+from .tasks import message_build
+
+Frequence = ResumeEnvoi.Frequence
+FENETRE = {
+    Frequence.QUOTIDIEN: datetime.timedelta(days=1),
+    Frequence.HEBDOMADAIRE: datetime.timedelta(days=7),
+}
+# Unanswered questions are recalled for this long after they were asked.
+QUESTIONS_FENETRE = datetime.timedelta(days=14)
+# At most this many items per community and section, and sessions per digest.
+PAR_COMMUNAUTE = 5
+MAX_SESSIONS = 10
+NIVEAUX_RESUME = (Adhesion.Notification.TOUT, Adhesion.Notification.RESUME)
+
+
+def periode_of(frequence: str, jour: datetime.date) -> datetime.date:
+    """The first day of the period containing `jour`: itself, or the Monday of its week."""
+    if frequence == Frequence.HEBDOMADAIRE:
+        return jour - datetime.timedelta(days=jour.weekday())
+    return jour
+
+
+@dataclass
+class SectionCommunaute:
+    nom: str
+    lien: str
+    desabonner: str
+    publications: list = field(default_factory=list)
+    evenements: list = field(default_factory=list)
+    questions: list = field(default_factory=list)
+
+    @property
+    def vide(self) -> bool:
+        return not (self.publications or self.evenements or self.questions)
+
+
+@dataclass
+class Resume:
+    user_id: int
+    email: str
+    nom: str
+    depuis: datetime.datetime
+    communautes: list[SectionCommunaute] = field(default_factory=list)
+    sessions: list[dict] = field(default_factory=list)
+
+    @property
+    def elements(self) -> int:
+        return len(self.sessions) + sum(
+            len(c.publications) + len(c.evenements) + len(c.questions) for c in self.communautes
+        )
+
+
+class _Liens:
+    """Absolute links, each reversed once per run."""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+        racine = (
+            Site.objects.filter(is_default_site=True)
+            .values_list("root_page__url_path", flat=True)
+            .first()
+        )
+        self.racine = racine or "/"
+
+    def publication(self, slug: str, pk: int) -> str:
+        key = ("p", slug, pk)
+        if key not in self._cache:
+            self._cache[key] = settings.SITE_URL + reverse(
+                "communautes:publication", kwargs={"slug": slug, "pk": pk}
+            )
+        return self._cache[key]
+
+    def communaute(self, slug: str) -> str:
+        key = ("c", slug)
+        if key not in self._cache:
+            self._cache[key] = settings.SITE_URL + reverse(
+                "communautes:detail", kwargs={"slug": slug}
+            )
+        return self._cache[key]
+
+    def formation(self, url_path: str) -> str:
+        chemin = url_path[len(self.racine) - 1 :] if url_path.startswith(self.racine) else url_path
+        return settings.SITE_URL + chemin
+
+
+def _sessions_nouvelles(*, depuis: datetime.datetime, liens: _Liens) -> list[dict]:
+    """Open, upcoming sessions of published formations created since `depuis` (2 queries)."""
+    aujourd_hui = timezone.localdate()
+    sessions = list(
+        Session.objects.filter(etat=Session.Etat.OUVERTE, formation__live=True, cree_le__gte=depuis)
+        .filter(Q(date_debut__gte=aujourd_hui) | Q(date_debut__isnull=True))
+        .order_by("date_debut", "pk")
+        .values(
+            "pk",
+            "formation_id",
+            "formation__title",
+            "formation__url_path",
+            "date_debut",
+            "ville",
+            "cree_le",
+            departement_id=F("commune__departement_id"),
+            region_id=F("commune__departement__parent_id"),
+        )
+    )
+    thematiques = defaultdict(set)
+    for formation_id, thematique_id in FormationPage.thematiques.through.objects.filter(
+        formationpage_id__in={s["formation_id"] for s in sessions}
+    ).values_list("formationpage_id", "thematique_id"):
+        thematiques[formation_id].add(thematique_id)
+    for session in sessions:
+        session["thematiques"] = thematiques[session["formation_id"]]
+        session["lien"] = liens.formation(session["formation__url_path"])
+    return sessions
+
+
+def _capped(queryset, limit: int):
+    """The newest `limit` rows per community, in one query."""
+    return queryset.annotate(
+        rang=Window(RowNumber(), partition_by=[F("communaute_id")], order_by=F("cree_le").desc())
+    ).filter(rang__lte=limit)
+
+
+def _batch_build(*, users: list, frequence: str, now, sessions: list[dict], liens) -> list[Resume]:
+    """The digests of one batch of users, from a fixed number of queries."""
+    ids = [u.pk for u in users]
+    fenetre = FENETRE[frequence]
+    derniers = dict(
+        ResumeEnvoi.objects.filter(user_id__in=ids)
+        .values("user_id")
+        .annotate(dernier=Max("envoye_le"))
+        .values_list("user_id", "dernier")
+    )
+    depuis = {
+        pk: max(derniers.get(pk) or now - fenetre, now - FENETRE[Frequence.HEBDOMADAIRE])
+        for pk in ids
+    }
+    adhesions = defaultdict(list)
+    communautes = {}
+    for user_id, cid, nom, slug in Adhesion.objects.filter(
+        user_id__in=ids, etat=Adhesion.Etat.ACTIVE, niveau_notification__in=NIVEAUX_RESUME
+    ).values_list("user_id", "communaute_id", "communaute__nom", "communaute__slug"):
+        adhesions[user_id].append(cid)
+        communautes[cid] = (nom, slug)
+    recentes = defaultdict(list)
+    questions = defaultdict(list)
+    if communautes:
+        champs = ("pk", "titre", "nature", "communaute_id", "auteur_id", "cree_le")
+        for row in _capped(
+            Publication.objects.filter(
+                communaute_id__in=communautes, masquee=False, cree_le__gte=min(depuis.values())
+            ),
+            PAR_COMMUNAUTE * 2,
+        ).values(*champs):
+            recentes[row["communaute_id"]].append(row)
+        sans_reponse = ~Exists(Reponse.objects.filter(publication=OuterRef("pk"), masquee=False))
+        for row in _capped(
+            Publication.objects.filter(
+                sans_reponse,
+                communaute_id__in=communautes,
+                masquee=False,
+                nature=Publication.Nature.QUESTION,
+                reponse_acceptee__isnull=True,
+                cree_le__gte=now - QUESTIONS_FENETRE,
+            ),
+            PAR_COMMUNAUTE,
+        ).values(*champs):
+            questions[row["communaute_id"]].append(row)
+    territoires = defaultdict(set)
+    for user_id, territoire_id in Profil.territoires.through.objects.filter(
+        profil__user_id__in=ids
+    ).values_list("profil__user_id", "territoire_id"):
+        territoires[user_id].add(territoire_id)
+    thematiques = defaultdict(set)
+    for user_id, thematique_id in Profil.thematiques.through.objects.filter(
+        profil__user_id__in=ids
+    ).values_list("profil__user_id", "thematique_id"):
+        thematiques[user_id].add(thematique_id)
+
+    resumes = []
+    for user in users:
+        resume = Resume(
+            user_id=user.pk,
+            email=user.email,
+            nom=user.get_full_name() or _("Bonjour"),
+            depuis=depuis[user.pk],
+        )
+        for cid in adhesions[user.pk]:
+            nom, slug = communautes[cid]
+            section = SectionCommunaute(
+                nom=nom,
+                lien=liens.communaute(slug),
+                desabonner=desabonnement.url_for(user_id=user.pk, communaute_id=cid),
+            )
+            for row in recentes[cid]:
+                if row["cree_le"] < resume.depuis or row["auteur_id"] == user.pk:
+                    continue
+                item = {
+                    "pk": row["pk"],
+                    "titre": row["titre"],
+                    "lien": liens.publication(slug, row["pk"]),
+                }
+                if row["nature"] == Publication.Nature.EVENEMENT:
+                    section.evenements.append(item)
+                elif len(section.publications) < PAR_COMMUNAUTE:
+                    section.publications.append(item)
+            listees = {item["pk"] for item in section.publications}
+            for row in questions[cid]:
+                if row["auteur_id"] != user.pk and row["pk"] not in listees:
+                    section.questions.append(
+                        {"titre": row["titre"], "lien": liens.publication(slug, row["pk"])}
+                    )
+            if not section.vide:
+                resume.communautes.append(section)
+        resume.sessions = _sessions_pour(
+            sessions,
+            depuis=resume.depuis,
+            territoires=territoires[user.pk],
+            thematiques=thematiques[user.pk],
+        )
+        resumes.append(resume)
+    return resumes
+
+
+def _sessions_pour(sessions, *, depuis, territoires: set, thematiques: set) -> list[dict]:
+    """Sessions in one of the member's territories and, if they chose any, themes."""
+    if not territoires:
+        return []
+    choisies = []
+    for session in sessions:
+        if session["cree_le"] < depuis:
+            continue
+        if session["departement_id"] not in territoires and session["region_id"] not in territoires:
+            continue
+        if thematiques and not (session["thematiques"] & thematiques):
+            continue
+        choisies.append(session)
+        if len(choisies) == MAX_SESSIONS:
+            break
+    return choisies
+
+
+def _message(resume: Resume, frequence: str):
+    titre = (
+        _("Votre résumé de la semaine sur Maillage")
+        if frequence == Frequence.HEBDOMADAIRE
+        else _("Votre résumé du jour sur Maillage")
+    )
+    desabonner = desabonnement.url_for(user_id=resume.user_id)
+    return message_build(
+        to=resume.email,
+        sujet=titre,
+        template="resume",
+        contexte={"resume": resume, "titre": titre, "desabonner": desabonner},
+        headers=desabonnement.headers_for(desabonner),
+    )
+
+
+def digest_send(
+    *,
+    frequence: str,
+    dry_run: bool = False,
+    now: datetime.datetime | None = None,
+    batch_size: int = 500,
+    progress=None,
+) -> dict:
+    """Build and send this period's digests; returns counts for the command's JSON line."""
+    if frequence not in Frequence.values:
+        raise ValueError(f"unknown frequency {frequence!r}")
+    now = now or timezone.now()
+    periode = periode_of(frequence, timezone.localdate(now))
+    lot = uuid.uuid4()
+    liens = _Liens()
+    sessions = _sessions_nouvelles(depuis=now - FENETRE[Frequence.HEBDOMADAIRE], liens=liens)
+    deja = ResumeEnvoi.objects.filter(user=OuterRef("pk"), frequence=frequence, periode=periode)
+    candidats = (
+        get_user_model()
+        .objects.filter(is_active=True, profil__frequence_resume=frequence)
+        .exclude(email="")
+        .exclude(Exists(deja))
+        .only("pk", "email", "first_name", "last_name")
+        .order_by("pk")
+    )
+    stats = {
+        "frequence": frequence,
+        "periode": periode.isoformat(),
+        "dry_run": dry_run,
+        "membres": 0,
+        "envoyes": 0,
+        "vides": 0,
+        "deja_envoyes": 0,
+        "lots": 0,
+    }
+    dernier = 0
+    connection = None if dry_run else get_connection()
+    while True:
+        users = list(candidats.filter(pk__gt=dernier)[:batch_size])
+        if not users:
+            break
+        dernier = users[-1].pk
+        resumes = _batch_build(
+            users=users, frequence=frequence, now=now, sessions=sessions, liens=liens
+        )
+        stats["membres"] += len(resumes)
+        stats["lots"] += 1
+        if dry_run:
+            pleins = [r for r in resumes if r.elements]
+        else:
+            with transaction.atomic():
+                ResumeEnvoi.objects.bulk_create(
+                    [
+                        ResumeEnvoi(
+                            user_id=r.user_id,
+                            frequence=frequence,
+                            periode=periode,
+                            depuis=r.depuis,
+                            elements=r.elements,
+                            lot=lot,
+                        )
+                        for r in resumes
+                    ],
+                    ignore_conflicts=True,
+                )
+                reclames = set(
+                    ResumeEnvoi.objects.filter(
+                        lot=lot, user_id__in=[r.user_id for r in resumes]
+                    ).values_list("user_id", flat=True)
+                )
+            stats["deja_envoyes"] += len(resumes) - len(reclames)
+            pleins = [r for r in resumes if r.elements and r.user_id in reclames]
+            connection.send_messages([_message(r, frequence) for r in pleins])
+        stats["envoyes"] += len(pleins)
+        stats["vides"] += sum(1 for r in resumes if not r.elements)
+        if progress:
+            progress(stats)
+    return stats

@@ -1,0 +1,1 @@
+"""Attachments of publications and replies: content checks, writes, membership-checked download."""

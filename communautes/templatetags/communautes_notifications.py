@@ -1,0 +1,25 @@
+"""Template tags of the notifications: the header badge and the per-community level form."""
+
+from django import template
+
+from ..models import Adhesion
+from ..notifications.forms import NiveauNotificationForm
+from ..notifications.selectors import notification_unread_count
+
+register = template.Library()
+
+
+@register.inclusion_tag("communautes/includes/notifications_badge.html", takes_context=True)
+def notifications_badge(context) -> dict:
+    """The unread count in the header; notifications.js keeps it live."""
+    user = context.get("user")
+    return {"non_lues": notification_unread_count(user=user) if user else 0}
+
+
+@register.inclusion_tag("communautes/includes/niveau_notification_form.html", takes_context=True)
+def niveau_notification_form(context, communaute, adhesion) -> dict:
+    """The member's notification level for this community (active members only)."""
+    form = None
+    if adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE:
+        form = NiveauNotificationForm(initial={"niveau": adhesion.niveau_notification})
+    return {"form": form, "communaute": communaute, "csrf_token": context.get("csrf_token")}
