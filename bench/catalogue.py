@@ -90,6 +90,20 @@ def _add_sessions(formations, commune, users, numbers: range) -> None:
     )
 
 
+def _index_sessions() -> None:
+    """With OpenSearch, the catalogue reads the sessions index: rebuilt after the bulk seed."""
+    from formations.search import sessions_index_enabled, sessions_rebuild
+
+    if sessions_index_enabled():
+        sessions_rebuild()
+
+
+def _backend() -> str:
+    from formations.search import sessions_index_enabled
+
+    return "OpenSearch sessions index" if sessions_index_enabled() else "database"
+
+
 def _query_count(client, path: str) -> tuple[int, bytes]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -151,8 +165,10 @@ def catalogue() -> Report:
             url = tree.index.get_url()
             last_page = f"{url}?page={math.ceil(SESSIONS / 20)}"
             _add_sessions(formations, commune, users, range(FIRST_BATCH))
+            _index_sessions()
             queries_small, _ = _query_count(client, url)
             _add_sessions(formations, commune, users, range(FIRST_BATCH, SESSIONS))
+            _index_sessions()
             queries_first, content = _query_count(client, url)
             queries_last, _ = _query_count(client, last_page)
             queries_bare, _ = _query_count(client, BARE)
@@ -195,6 +211,7 @@ def catalogue() -> Report:
     ]
     context = {
         "database": database.description,
+        "catalogue backend": _backend(),
         "server": server.description,
         "data": (
             f"{SESSIONS} open sessions of {FORMATIONS} live formations (3 thématiques, one "

@@ -3,40 +3,68 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import indicateurs, selectors, services
+from . import graphiques, indicateurs, selectors, services
 from .attestations import attestation_pdf
 from .calendrier import calendrier_ics
 from .forms import CatalogueFiltreForm, EvaluationForm
 from .models import Evaluation, Inscription, ProgrammePage, Session, SessionDate
 
 PAR_PAGE = 20
+ID_FICTIF = 987654321  # replaced by each session's id in the routes reversed once
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def avec_liens(catalogue_page, sessions, request) -> None:
-    """Attach each session's calendar and enrolment URLs (routes of the catalogue page)."""
+    """Attach each session's formation, calendar and enrolment URLs.
+
+    Routes are reversed once with a placeholder id, and formation URLs are derived from
+    the catalogue's own URL and the pages' `url_path`: no per-row Wagtail URL lookup."""
     base = catalogue_page.get_url(request) or "/"
+    routes = {
+        nom: base + catalogue_page.reverse_subpage(nom, args=[ID_FICTIF])
+        for nom in ("session_ics", "session_inscription", "session_annulation")
+    }
+    prefixe = catalogue_page.url_path
     for session in sessions:
-        for nom in ("session_ics", "session_inscription", "session_annulation"):
-            route = catalogue_page.reverse_subpage(nom, args=[session.pk])
-            setattr(session, f"url_{nom.removeprefix('session_')}", base + route)
+        formation = session.formation
+        if formation.url_path.startswith(prefixe):
+            session.url_formation = base + formation.url_path.removeprefix(prefixe)
+        else:
+            session.url_formation = formation.get_url(request)
+        for nom, route in routes.items():
+            url = route.replace(str(ID_FICTIF), str(session.pk))
+            setattr(session, f"url_{nom.removeprefix('session_')}", url)
 
 
 def catalogue(request, page):
-    formulaire = CatalogueFiltreForm(request.GET or None)
-    sessions = selectors.session_list_catalogue(user=request.user, **formulaire.filtres())
-    pagination = Paginator(sessions, PAR_PAGE).get_page(request.GET.get("page"))
-    avec_liens(page, pagination.object_list, request)
+    origine = selectors.user_origin(user=request.user)
+    formulaire = CatalogueFiltreForm(request.GET or None, proximite=origine is not None)
+    resultat = selectors.session_catalogue(
+        user=request.user,
+        origine=origine,
+        filtres=formulaire.filtres(),
+        page=request.GET.get("page"),
+        par_page=PAR_PAGE,
+    )
+    for message in resultat.messages:
+        messages.warning(request, message)
+    avec_liens(page, resultat.page.object_list, request)
     contexte = page.get_context(request)
-    facettes = selectors.session_facets(sessions=sessions)
-    contexte.update({"formulaire": formulaire, "sessions": pagination, "facettes": facettes})
+    contexte.update(
+        {
+            "formulaire": formulaire,
+            "sessions": resultat.page,
+            "facettes": resultat.facettes,
+            "proximite": resultat.origine is not None,
+            "moteur": resultat.moteur,
+        }
+    )
     return TemplateResponse(request, "formations/catalogue_index_page.html", contexte)
 
 
@@ -219,8 +247,16 @@ def programme_indicateurs(request, pk: int):
         return reponse
     entetes, valeurs = indicateurs.lignes(sessions)
     resultats = selectors.evaluation_results(programme=programme)
+    notes = selectors.evaluation_marks(programme=programme)
     return TemplateResponse(
         request,
         "formations/programme_indicateurs.html",
-        {"programme": programme, "entetes": entetes, "valeurs": valeurs, "resultats": resultats},
+        {
+            "programme": programme,
+            "entetes": entetes,
+            "valeurs": valeurs,
+            "resultats": resultats,
+            "chiffres": graphiques.chiffres_cles(sessions, resultats),
+            "graphiques": graphiques.programme(sessions, resultats, notes),
+        },
     )

@@ -58,6 +58,10 @@ class Commune(models.Model):
     )
     codes_postaux = models.JSONField(_("codes postaux"), default=list, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # The centre of the commune (WGS 84): where "near me" measures from when nothing
+    # more precise is known (a structure, a session without its own coordinates).
+    latitude = models.FloatField(_("latitude du centre"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude du centre"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("commune")
@@ -66,6 +70,13 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nom} ({self.code_insee})"
+
+    @property
+    def coordonnees(self) -> tuple[float, float] | None:
+        """(latitude, longitude) of the centre, or None when unknown."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
 
 
 class _Vocabulaire(models.Model):

@@ -4,6 +4,11 @@ Each loader compares the source with what the database holds and writes only the
 that are new or changed, in batches (`bulk_create(update_conflicts=True)`, supported by
 PostgreSQL and SQLite), so a rerun on unchanged data issues no write at all.
 
+Commune centres (latitude, longitude) come from a `centre` GeoJSON point on each commune
+of `communes.json` when the source carries one, or from a separate file in the format of the
+API Découpage administratif (`/communes?fields=code,centre`, Licence Ouverte): the COG
+package itself has no coordinates. A run without coordinates keeps those already loaded.
+
 Only the 18 régions are loaded, 13 in metropolitan France and 5 overseas (zones `metro` and
 `drom`): the collectivités d'outre-mer (zone `com`) have their own
 employment and training competences and no Carif-Oref in the national network. Communes
@@ -46,6 +51,7 @@ class CogData:
     regions: list[dict]
     departements: list[dict]
     communes: list[dict]
+    centres: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def cog_default_dir() -> Path:
@@ -58,7 +64,32 @@ def cog_default_dir() -> Path:
     )
 
 
-def cog_read(source: Path) -> CogData:
+def _point(value) -> tuple[float, float] | None:
+    """(latitude, longitude) of a GeoJSON point, None when absent or out of range."""
+    if not isinstance(value, dict) or value.get("type") != "Point":
+        return None
+    longitude, latitude = (float(x) for x in value["coordinates"][:2])
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return (round(latitude, 6), round(longitude, 6))
+
+
+def centres_read(path: Path) -> dict[str, tuple[float, float]]:
+    """INSEE code → (latitude, longitude) from a list of `{"code", "centre"}` objects."""
+    if not path.is_file():
+        raise ReferentielSourceError(f"Fichier des centres des communes introuvable : « {path} ».")
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        centres = {row["code"]: _point(row.get("centre")) for row in rows}
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        raise ReferentielSourceError(
+            f"Le fichier des centres des communes « {path} » est illisible "
+            f"({error.__class__.__name__} : {error})."
+        ) from error
+    return {code: point for code, point in centres.items() if point is not None}
+
+
+def cog_read(source: Path, centres: Path | None = None) -> CogData:
     """Read and filter the three COG files of `@etalab/decoupage-administratif`."""
     missing = [name for name in COG_FILES if not (source / name).is_file()]
     if missing:
@@ -93,12 +124,17 @@ def cog_read(source: Path) -> CogData:
             for c in raw["communes.json"]
             if c.get("type") == "commune-actuelle" and c["departement"] in departement_codes
         ]
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        points = {c["code"]: _point(c.get("centre")) for c in raw["communes.json"]}
+        kept = {c["code"] for c in communes}
+        found = {code: p for code, p in points.items() if p is not None and code in kept}
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
         raise ReferentielSourceError(
             f"Les fichiers du code officiel géographique dans « {source} » sont illisibles "
             f"ou incomplets ({error.__class__.__name__} : {error})."
         ) from error
-    return CogData(regions=regions, departements=departements, communes=communes)
+    if centres is not None:
+        found.update((code, p) for code, p in centres_read(centres).items() if code in kept)
+    return CogData(regions=regions, departements=departements, communes=communes, centres=found)
 
 
 def _upsert(
@@ -168,12 +204,13 @@ def _territoire_ids(niveau: str) -> dict[str, int]:
 
 
 @transaction.atomic
-def cog_load(*, source: Path, progress: Progress) -> LoadSummary:
+def cog_load(*, source: Path, progress: Progress, centres: Path | None = None) -> LoadSummary:
     """Create or update the régions, départements and communes read from `source`."""
-    data = cog_read(source)
+    data = cog_read(source, centres)
     progress(
         f"Lecture de {source} : {len(data.regions)} régions, "
-        f"{len(data.departements)} départements, {len(data.communes)} communes"
+        f"{len(data.departements)} départements, {len(data.communes)} communes, "
+        f"{len(data.centres)} centres"
     )
     summary = LoadSummary(
         counts={
@@ -203,17 +240,37 @@ def cog_load(*, source: Path, progress: Progress) -> LoadSummary:
 
     departement_ids = _territoire_ids(departement)
     existing = {
-        code: (nom, departement_id, codes_postaux, population)
-        for code, nom, departement_id, codes_postaux, population in Commune.objects.values_list(
-            "code_insee", "nom", "departement_id", "codes_postaux", "population"
+        row[0]: row[1:]
+        for row in Commune.objects.values_list(
+            "code_insee",
+            "nom",
+            "departement_id",
+            "codes_postaux",
+            "population",
+            "latitude",
+            "longitude",
         ).iterator(chunk_size=BATCH_SIZE)
     }
+
+    def centre(code: str) -> tuple:
+        # A source without coordinates leaves the ones already loaded in place.
+        point = data.centres.get(code)
+        if point is None and code in existing:
+            return existing[code][4:]
+        return point or (None, None)
+
     created, updated = _upsert(
         Commune,
         (
             (
                 c["code"],
-                (c["nom"], departement_ids[c["departement"]], c["codes_postaux"], c["population"]),
+                (
+                    c["nom"],
+                    departement_ids[c["departement"]],
+                    c["codes_postaux"],
+                    c["population"],
+                    *centre(c["code"]),
+                ),
             )
             for c in data.communes
         ),
@@ -224,14 +281,26 @@ def cog_load(*, source: Path, progress: Progress) -> LoadSummary:
             departement_id=values[1],
             codes_postaux=values[2],
             population=values[3],
+            latitude=values[4],
+            longitude=values[5],
         ),
         unique_fields=["code_insee"],
-        update_fields=["nom", "departement", "codes_postaux", "population"],
+        update_fields=[
+            "nom",
+            "departement",
+            "codes_postaux",
+            "population",
+            "latitude",
+            "longitude",
+        ],
         label="Communes",
         progress=progress,
     )
     summary.created += created
     summary.updated += updated
+    summary.counts["communes_avec_centre"] = Commune.objects.filter(
+        latitude__isnull=False, longitude__isnull=False
+    ).count()
     progress(f"Géographie : {summary.created} créations, {summary.updated} mises à jour")
     return summary
 
@@ -280,9 +349,11 @@ def vocabulaires_load(*, progress: Progress) -> LoadSummary:
     return summary
 
 
-def referentiel_load(*, source: Path, progress: Progress) -> dict[str, int]:
+def referentiel_load(
+    *, source: Path, progress: Progress, centres: Path | None = None
+) -> dict[str, int]:
     """Load the geography then the vocabularies; return the counts for the JSON summary."""
-    geographie = cog_load(source=source, progress=progress)
+    geographie = cog_load(source=source, progress=progress, centres=centres)
     vocabulaires = vocabulaires_load(progress=progress)
     return {
         **geographie.counts,

@@ -23,12 +23,22 @@ class Command(BaseCommand):
             help="Dossier contenant regions.json, departements.json et communes.json "
             "(par défaut : le réglage COG_DATA_DIR).",
         )
+        parser.add_argument(
+            "--centres",
+            type=Path,
+            default=None,
+            help="Fichier JSON des centres des communes, au format de l'API Découpage "
+            'administratif : [{"code": "35238", "centre": {"type": "Point", '
+            '"coordinates": [longitude, latitude]}}, …]. Sans lui, les coordonnées déjà '
+            "chargées sont gardées.",
+        )
 
-    def handle(self, *args, source: Path | None, **options):
+    def handle(self, *args, source: Path | None, centres: Path | None, **options):
         started = time.monotonic()
         try:
             summary = referentiel_load(
                 source=source or cog_default_dir(),
+                centres=centres,
                 progress=lambda message: self.stderr.write(message),
             )
         except ReferentielSourceError as error:
