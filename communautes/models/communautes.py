@@ -1,11 +1,15 @@
 """Communities and the memberships that tie professionals to them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.models import Territoire, Thematique
+
+# Words that name pages under /communautes/ themselves, so no community may take them.
+SLUGS_RESERVES = frozenset({"notifications", "desabonnement"})
 
 
 class Communaute(models.Model):
@@ -79,6 +83,13 @@ class Communaute(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("communautes:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.slug in SLUGS_RESERVES:
+            raise ValidationError(
+                {"slug": _("Cet identifiant est réservé par le site ; choisissez-en un autre.")}
+            )
 
 
 class Adhesion(models.Model):

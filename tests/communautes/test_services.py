@@ -43,6 +43,16 @@ def test_create_makes_the_creator_its_manager():
     assert adhesion.charte_acceptee_version == communaute.charte_version
 
 
+@pytest.mark.parametrize("slug", ["notifications", "desabonnement"])
+def test_slugs_of_the_site_own_pages_are_refused(slug):
+    with pytest.raises(ValidationError) as error:
+        services.communaute_create(
+            createur=UserFactory(), nom="Notifications", slug=slug, nature="thematique"
+        )
+    assert "réservé" in str(error.value)
+    assert not Communaute.objects.filter(slug=slug).exists()
+
+
 def test_join_open_community_is_immediate_and_idempotent():
     communaute = CommunauteFactory()
     user = UserFactory()
