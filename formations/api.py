@@ -17,6 +17,8 @@ class FiltresSessions(Schema):
     region: str | None = Field(None, description="code INSEE de la région", max_length=3)
     departement: str | None = Field(None, description="code du département", max_length=3)
     thematique: str | None = Field(None, description="identifiant (slug) de la thématique")
+    public: str | None = Field(None, description="identifiant (slug) du public visé")
+    reseau: str | None = Field(None, description="identifiant (slug) du réseau visé")
     modalite: int | None = Field(
         None, ge=0, le=2, description="0 présentiel, 1 mixte, 2 distanciel"
     )

@@ -9,6 +9,7 @@ from ninja.testing import TestClient
 from formations.api import router
 from formations.factories import FormationPageFactory, InscriptionFactory, SessionFactory
 from formations.models import FormationPage, Session
+from maillage.factories import PublicFactory, ReseauFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,19 @@ def test_open_sessions_filtered_and_paginated(django_assert_max_num_queries):
     assert client.get("/", query_params={"mois": mois}).json()["count"] == 4
     assert client.get("/", query_params={"mois": "2026-13"}).status_code == 422
     assert client.get("/", query_params={"departement": "75"}).json()["count"] == 0
+
+
+def test_sessions_filtered_by_public_and_reseau_like_the_catalogue():
+    jeunes, mission_locale = PublicFactory(), ReseauFactory()
+    ciblee = FormationPageFactory()
+    ciblee.publics.add(jeunes)
+    ciblee.reseaux_cibles.add(mission_locale)
+    ciblee.save()
+    visee = SessionFactory(formation=ciblee)
+    SessionFactory()
+    client = Client(router)
+    assert client.get("/").json()["count"] == 2
+    for filtre in ({"public": jeunes.slug}, {"reseau": mission_locale.slug}):
+        items = client.get("/", query_params=filtre).json()["items"]
+        assert [item["id"] for item in items] == [visee.pk]
+    assert client.get("/", query_params={"public": "inconnu"}).json()["count"] == 0
