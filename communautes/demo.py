@@ -1,15 +1,18 @@
-"""Demo communities for `manage.py demo`: thematic, territorial and private ones, with exchanges."""
+"""Demo communities for `manage.py demo`: thematic, territorial, private; exchanges, events."""
 
+import datetime
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from maillage import roles
 from maillage.demo.comptes import COMPTES
-from maillage.models import Profil, Thematique
+from maillage.models import Commune, Profil, Territoire, Thematique
 
 from . import services
-from .models import Adhesion, Communaute, Publication
+from .evenements import services as evenements_services
+from .models import Adhesion, Communaute, Evenement, Publication
 
 CHARTE = (
     "Bienveillance et confidentialité : aucune donnée permettant d'identifier une personne "
@@ -26,6 +29,7 @@ class CommunauteDemo(NamedTuple):
     thematique: str
     description: str
     echanges: tuple[tuple[str, str, str, str], ...]
+    departement: str = ""
 
 
 COMMUNAUTES = (
@@ -73,6 +77,27 @@ COMMUNAUTES = (
         ),
     ),
     CommunauteDemo(
+        "orientation-rhone",
+        "Professionnels de l'orientation du Rhône",
+        Communaute.Nature.TERRITORIALE,
+        Communaute.Visibilite.PUBLIQUE,
+        Communaute.ModeAdhesion.OUVERTE,
+        "",
+        "Conseillers, chargés d'accueil et formateurs du Rhône : se connaître pour mieux "
+        "orienter les publics vers la bonne porte.",
+        (
+            (
+                Publication.Nature.DISCUSSION,
+                "Qui accompagne les 16-18 ans sortis du lycée sans solution ?",
+                "<p>Une famille m'a sollicitée pour un jeune de 17 ans. Mission locale, CIO, "
+                "obligation de formation : qui fait quoi sur Lyon ?</p>",
+                "<p>La mission locale pilote l'obligation de formation ; le CIO reste la porte "
+                "pour un retour en formation initiale.</p>",
+            ),
+        ),
+        departement="69",
+    ),
+    CommunauteDemo(
         "referents-handicap",
         "Référents handicap — groupe d'échange",
         Communaute.Nature.INSTANCE,
@@ -108,6 +133,9 @@ def communautes_provide(*, progress) -> dict[str, int]:
                 mode_adhesion=demo.mode_adhesion,
                 description=demo.description,
                 charte=CHARTE,
+                territoire=Territoire.objects.filter(
+                    niveau=Territoire.Niveau.DEPARTEMENT, code=demo.departement
+                ).first(),
                 thematiques=list(Thematique.objects.filter(slug=demo.thematique)),
             )
             created += 1
@@ -128,9 +156,118 @@ def communautes_provide(*, progress) -> dict[str, int]:
                 )
                 services.reponse_create(auteur=repondant, publication=publication, corps=reponse)
                 services.reaction_toggle(user=manager, nature="utile", publication=publication)
+    evenements = _evenements_provide()
     _annuaire_visibilites(members)
-    progress(f"Communautés : {len(COMMUNAUTES)} dont {created} créées")
+    progress(
+        f"Communautés : {len(COMMUNAUTES)} dont {created} créées ; {evenements} événements créés"
+    )
     return {"communautes": len(COMMUNAUTES), "communautes_created": created}
+
+
+class EvenementDemo(NamedTuple):
+    communaute: str
+    nature: str
+    titre: str
+    description: str
+    dans_jours: int
+    horaire: tuple[int, int, int]  # start hour, start minute, duration in minutes
+    adresse: str
+    commune: str
+    lien: str
+    capacite: int | None
+    participants: int
+
+
+EVENEMENTS = (
+    EvenementDemo(
+        "orientation-rhone",
+        Evenement.Nature.CAFE_PRO,
+        "Café pro : la bonne porte pour les 16-25 ans à Lyon",
+        "<p>Une heure pour se rencontrer entre mission locale, CIO, France Travail et "
+        "associations : chacun présente son offre en trois minutes, puis "
+        "<strong>échanges libres autour d'un café</strong>.</p>",
+        9,
+        (8, 45, 75),
+        "Salle du rez-de-chaussée, 12 rue Servient",
+        "69123",
+        "",
+        20,
+        4,
+    ),
+    EvenementDemo(
+        "cep",
+        Evenement.Nature.WEB_RDV,
+        "Web rendez-vous : le CEP face aux transitions professionnelles",
+        "<p>Comment accompagner les actifs dont le métier se transforme ? Retours "
+        "d'expérience de deux opérateurs du CEP, puis questions-réponses.</p>"
+        "<ul><li>Repérer les compétences transférables</li>"
+        "<li>Mobiliser le projet de transition professionnelle</li></ul>",
+        16,
+        (11, 0, 60),
+        "",
+        "",
+        "https://visio.exemple.fr/maillage-cep-transitions",
+        50,
+        3,
+    ),
+    EvenementDemo(
+        "orientation-rhone",
+        Evenement.Nature.SEMINAIRE,
+        "Séminaire territorial du SPRO du Rhône",
+        "<p>Une journée pour faire le point sur la coopération entre les membres du "
+        "service public régional de l'orientation : <strong>parcours des publics "
+        "éloignés de l'emploi</strong>, outils partagés, ateliers par bassin.</p>",
+        30,
+        (9, 30, 420),
+        "Auditorium, 20 rue de la République",
+        "69123",
+        "",
+        80,
+        2,
+    ),
+)
+
+
+def _evenements_provide() -> int:
+    """Create the demo events once (found again by community and title), with some RSVPs."""
+    maintenant = timezone.localtime()
+    created = 0
+    for demo in EVENEMENTS:
+        communaute = Communaute.objects.filter(slug=demo.communaute).first()
+        commune = Commune.objects.filter(pk=demo.commune).first() if demo.commune else None
+        if communaute is None or (demo.commune and commune is None):
+            continue
+        if Evenement.objects.filter(
+            publication__communaute=communaute, publication__titre=demo.titre
+        ).exists():
+            continue
+        adhesions = Adhesion.objects.filter(
+            communaute=communaute, etat=Adhesion.Etat.ACTIVE
+        ).select_related("user")
+        organisateur = adhesions.filter(role=Adhesion.Role.ANIMATEUR).first()
+        if organisateur is None:
+            continue
+        heure, minute, duree = demo.horaire
+        jour = maintenant.date() + datetime.timedelta(days=demo.dans_jours)
+        debut = timezone.make_aware(datetime.datetime.combine(jour, datetime.time(heure, minute)))
+        evenement = evenements_services.evenement_create(
+            auteur=organisateur.user,
+            communaute=communaute,
+            nature=demo.nature,
+            titre=demo.titre,
+            description=demo.description,
+            debut=debut,
+            fin=debut + datetime.timedelta(minutes=duree),
+            adresse=demo.adresse,
+            commune=commune,
+            lien=demo.lien,
+            capacite=demo.capacite,
+        )
+        membres = adhesions.filter(role=Adhesion.Role.MEMBRE).order_by("pk")
+        for adhesion in membres[: demo.participants]:
+            evenements_services.participation_register(user=adhesion.user, evenement=evenement)
+        created += 1
+    return created
 
 
 def _annuaire_visibilites(members) -> None:

@@ -64,3 +64,12 @@ class EvenementForm(forms.Form):
             "lien": evenement.lien,
             "capacite": evenement.capacite,
         }
+
+
+class EvenementAnnulationForm(forms.Form):
+    motif = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Il est envoyé aux inscrit·es et aux personnes en liste d'attente."),
+    )

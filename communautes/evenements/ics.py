@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from communautes.models import Evenement
 from communautes.richtext import plain_text
@@ -20,7 +21,8 @@ def _utc(moment: datetime.datetime) -> str:
 
 
 def evenement_ics(evenements: list[Evenement]) -> str:
-    """One VCALENDAR with a VEVENT per event."""
+    """One VCALENDAR with a VEVENT per event; a cancelled one is kept, marked CANCELLED, so
+    that calendars which imported it remove it at their next update."""
     horodatage = _utc(timezone.now())
     lignes = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Maillage//Communautes//FR"]
     for evenement in evenements:
@@ -30,18 +32,22 @@ def evenement_ics(evenements: list[Evenement]) -> str:
             if evenement.adresse and evenement.commune_id
             else evenement.lien
         )
+        titre = publication.titre
+        if evenement.annule:
+            titre = gettext("Annulé : %(titre)s") % {"titre": titre}
         lignes += [
             "BEGIN:VEVENT",
             f"UID:evenement-{evenement.pk}@maillage",
             f"DTSTAMP:{horodatage}",
             f"DTSTART:{_utc(evenement.debut)}",
             f"DTEND:{_utc(evenement.fin)}",
-            f"SUMMARY:{_texte(publication.titre)}",
+            f"SUMMARY:{_texte(titre)}",
             f"DESCRIPTION:{_texte(plain_text(publication.corps)[:2000])}",
             f"LOCATION:{_texte(lieu)}",
             f"URL:{settings.SITE_URL}{evenement.get_absolute_url()}",
             f"LAST-MODIFIED:{_utc(evenement.modifie_le)}",
-            "STATUS:CONFIRMED",
+            f"SEQUENCE:{evenement.sequence}",
+            "STATUS:CANCELLED" if evenement.annule else "STATUS:CONFIRMED",
             "END:VEVENT",
         ]
     lignes.append("END:VCALENDAR")

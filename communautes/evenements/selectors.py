@@ -162,7 +162,9 @@ def dashboard_section(user):
         evenement = participation.evenement
         quand = date_format(timezone.localtime(evenement.debut), "DATETIME_FORMAT")
         libelle = f"{quand} — {evenement.publication.titre}"
-        if participation.etat == Etat.ATTENTE:
+        if evenement.annule:
+            libelle += " " + gettext("(annulé)")
+        elif participation.etat == Etat.ATTENTE:
             libelle += " " + gettext("(liste d'attente)")
         items.append(ProchainEvenement(libelle=libelle, url=evenement.get_absolute_url()))
     return DashboardSection(

@@ -1,4 +1,4 @@
-"""Writes of community events: create, edit, RSVP with capacity and waiting list, reminders."""
+"""Writes of community events: create, edit, cancel, RSVP with a waiting list, reminders."""
 
 import datetime
 
@@ -19,7 +19,11 @@ from communautes.models import (
     ParticipationEvenement,
     Publication,
 )
-from communautes.notifications.services import notification_create_for_members
+from communautes.notifications.selectors import recipients_allowed
+from communautes.notifications.services import (
+    notification_create_for_members,
+    notification_create_many,
+)
 
 from . import selectors
 from .tasks import envoyer_courriel_participation
@@ -27,10 +31,12 @@ from .tasks import envoyer_courriel_participation
 Etat = ParticipationEvenement.Etat
 
 
-def _courriels_apres_commit(participation_ids: list[int], modele: str) -> None:
+def _courriels_apres_commit(
+    participation_ids: list[int], modele: str, changements: list[str] | None = None
+) -> None:
     def envoyer() -> None:
         for participation_id in participation_ids:
-            envoyer_courriel_participation.enqueue(participation_id, modele)
+            envoyer_courriel_participation.enqueue(participation_id, modele, changements or [])
 
     if participation_ids:
         transaction.on_commit(envoyer)
@@ -44,13 +50,45 @@ def _notifier_creation(evenement: Evenement, *, auteur) -> None:
         texte=_("Nouvel événement : %(titre)s, le %(date)s")
         % {
             "titre": publication.titre,
-            "date": date_format(timezone.localtime(evenement.debut), "DATETIME_FORMAT"),
+            "date": _quand(evenement),
         },
         lien=evenement.get_absolute_url(),
         publication=publication,
         acteur=auteur,
         cle=f"evenement:{evenement.pk}",
     )
+
+
+def _notifier_participants(
+    evenement: Evenement, participations: QuerySet, *, texte: str, cle: str, acteur
+) -> list[int]:
+    """Tell `participations` (but the author of the change) in the app: members under the
+    community, outsiders registered to a public event without it. Returns the participation
+    ids, for the e-mails."""
+    communaute = evenement.publication.communaute
+    lignes = list(
+        eligibles(participations, communaute=communaute)
+        .exclude(user=acteur)
+        .values_list("pk", "user_id")
+    )
+    user_ids = {user_id for _pk, user_id in lignes}
+    membres = recipients_allowed(user_ids=user_ids, communaute_id=communaute.pk)
+    for destinataires, portee in ((membres, communaute), (user_ids - membres, None)):
+        notification_create_many(
+            destinataire_ids=destinataires,
+            nature=Notification.Nature.EVENEMENT,
+            texte=texte,
+            lien=evenement.get_absolute_url(),
+            communaute=portee,
+            publication=evenement.publication,
+            acteur=acteur,
+            cle=cle,
+        )
+    return [pk for pk, _user_id in lignes]
+
+
+def _quand(evenement: Evenement) -> str:
+    return date_format(timezone.localtime(evenement.debut), "DATETIME_FORMAT")
 
 
 def check_can_organise(*, user, communaute: Communaute) -> None:
@@ -70,6 +108,8 @@ def check_can_attend(*, user, evenement: Evenement) -> None:
     if adhesion is not None and adhesion.etat == Adhesion.Etat.BANNIE:
         raise PermissionDenied(_("Vous avez été exclu·e de cette communauté."))
     services.check_open(communaute=communaute)
+    if evenement.annule:
+        raise ValidationError(_("Cet événement est annulé : les inscriptions sont closes."))
     if evenement.fin <= timezone.now():
         raise ValidationError(_("Cet événement est terminé : les inscriptions sont closes."))
 
@@ -138,15 +178,29 @@ def evenement_update(
     lien: str = "",
     capacite: int | None = None,
 ) -> Evenement:
-    """Its organiser (or a manager) edits an event; more places promote the waiting list."""
-    evenement = (
-        Evenement.objects.select_for_update(of=("self",))
-        .select_related("publication__communaute")
-        .get(pk=evenement.pk)
-    )
+    """Its organiser (or a manager) edits an event; more places promote the waiting list.
+
+    A new date, place or link is told to the registered participants and raises the
+    calendar SEQUENCE."""
+    evenement = _verrouiller(evenement)
+    if evenement.annule:
+        raise ValidationError(_("Cet événement est annulé : il ne peut plus être modifié."))
     services.publication_update(
         user=user, publication=evenement.publication, titre=titre, corps=description
     )
+    changements = [
+        libelle
+        for libelle, avant, apres in (
+            (_("nouvelle date"), (evenement.debut, evenement.fin), (debut, fin)),
+            (
+                _("nouveau lieu"),
+                (evenement.adresse.strip(), evenement.commune_id),
+                ((adresse or "").strip(), commune.pk if commune else None),
+            ),
+            (_("nouveau lien de connexion"), evenement.lien.strip(), (lien or "").strip()),
+        )
+        if avant != apres
+    ]
     if debut != evenement.debut:
         # A new date deserves a new reminder.
         evenement.participations.update(rappel_envoye_le=None)
@@ -165,8 +219,65 @@ def evenement_update(
                 % {"n": inscrits}
             }
         )
+    if changements:
+        evenement.sequence += 1
     evenement.save()
-    _courriels_apres_commit(_promouvoir(evenement), "promotion")
+    promus = _promouvoir(evenement)
+    _courriels_apres_commit(promus, "promotion")
+    if changements:
+        _signaler_changements(evenement, changements, acteur=user, deja_prevenus=promus)
+    return evenement
+
+
+def _signaler_changements(
+    evenement: Evenement, changements: list[str], *, acteur, deja_prevenus: list[int]
+) -> None:
+    """One notification and one e-mail per registered participant for this change; those
+    just promoted from the waiting list already get the up-to-date details."""
+    inscrits = evenement.participations.filter(etat=Etat.INSCRIT).exclude(pk__in=deja_prevenus)
+    ids = _notifier_participants(
+        evenement,
+        inscrits,
+        texte=_("Changement pour « %(titre)s » : %(changements)s. Rendez-vous le %(date)s.")
+        % {
+            "titre": evenement.publication.titre,
+            "changements": ", ".join(changements),
+            "date": _quand(evenement),
+        },
+        cle=f"evenement:{evenement.pk}:version:{evenement.sequence}",
+        acteur=acteur,
+    )
+    _courriels_apres_commit(ids, "modification", changements)
+
+
+@transaction.atomic
+def evenement_cancel(*, user, evenement: Evenement, motif: str) -> Evenement:
+    """Its organiser (or a manager) cancels an event: RSVP closes, and everyone registered
+    or waiting is told in the app and by e-mail. Idempotent."""
+    evenement = _verrouiller(evenement)
+    if not selectors.can_edit(user=user, evenement=evenement):
+        raise PermissionDenied(_("Seuls l'organisateur et les animateurs peuvent annuler."))
+    if evenement.annule:
+        return evenement
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError({"motif": _("Indiquez aux participant·es le motif de l'annulation.")})
+    if evenement.fin <= timezone.now():
+        raise ValidationError(_("Cet événement est terminé : il ne peut plus être annulé."))
+    evenement.annule_le, evenement.annule_par = timezone.now(), user
+    evenement.motif_annulation = motif
+    evenement.sequence += 1
+    evenement.full_clean(exclude=["publication"])
+    evenement.save()
+    ids = _notifier_participants(
+        evenement,
+        evenement.participations.filter(etat__in=selectors.ETATS_ACTIFS),
+        texte=_("Annulé : « %(titre)s », prévu le %(date)s. Motif : %(motif)s")
+        % {"titre": evenement.publication.titre, "date": _quand(evenement), "motif": motif},
+        cle=f"evenement:{evenement.pk}:annulation",
+        acteur=user,
+    )
+    _courriels_apres_commit(ids, "annulation")
     return evenement
 
 
@@ -247,7 +358,7 @@ def participation_cancel(*, user, evenement: Evenement) -> ParticipationEvenemen
     liberait_une_place = participation.etat == Etat.INSCRIT
     participation.etat, participation.position = Etat.ANNULE, None
     participation.save(update_fields=["etat", "position", "modifie_le"])
-    if liberait_une_place and evenement.fin > timezone.now():
+    if liberait_une_place and not evenement.annule and evenement.fin > timezone.now():
         _courriels_apres_commit(_promouvoir(evenement), "promotion")
     return participation
 
@@ -264,6 +375,7 @@ def evenement_send_reminders(*, maintenant: datetime.datetime | None = None) -> 
     communautes = Communaute.objects.filter(
         publications__evenement__debut__gt=maintenant,
         publications__evenement__debut__lte=limite,
+        publications__evenement__annule_le__isnull=True,
         publications__masquee=False,
     ).distinct()
     for communaute in communautes:
@@ -276,6 +388,7 @@ def evenement_send_reminders(*, maintenant: datetime.datetime | None = None) -> 
                     rappel_envoye_le__isnull=True,
                     evenement__publication__communaute=communaute,
                     evenement__publication__masquee=False,
+                    evenement__annule_le__isnull=True,
                     evenement__debut__gt=maintenant,
                     evenement__debut__lte=limite,
                 ),

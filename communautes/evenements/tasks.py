@@ -1,4 +1,4 @@
-"""Background e-mails about an RSVP: the reminder the day before, a place freed up."""
+"""Background e-mails about an RSVP: reminder, freed place, change of plans, cancellation."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -9,35 +9,46 @@ from django_tasks import task
 SUJETS = {
     "rappel": "Rappel : {titre}, demain",
     "promotion": "Une place s'est libérée : vous êtes inscrit·e à {titre}",
+    "modification": "Changement : {titre}",
+    "annulation": "Annulé : {titre}",
 }
 
 
 @task()
-def envoyer_courriel_participation(participation_id: int, modele: str) -> bool:
-    """Send the French e-mail `modele` (plain text and HTML) to a registered participant,
-    unless they cancelled or may no longer see the event since it was queued."""
+def envoyer_courriel_participation(
+    participation_id: int, modele: str, changements: list[str] | None = None
+) -> bool:
+    """Send the French e-mail `modele` (plain text and HTML) to a participant, unless they
+    cancelled, may no longer see the event, or the event's cancellation makes it stale."""
     from communautes.models import ParticipationEvenement
 
     from .selectors import can_see_evenement
 
+    Etat = ParticipationEvenement.Etat
+    # The waiting list hears of a cancellation too; every other e-mail is for the registered.
+    etats = (Etat.INSCRIT, Etat.ATTENTE) if modele == "annulation" else (Etat.INSCRIT,)
     participation = (
         ParticipationEvenement.objects.select_related(
             "user", "evenement__publication__communaute", "evenement__commune"
         )
-        .filter(pk=participation_id, etat=ParticipationEvenement.Etat.INSCRIT)
+        .filter(pk=participation_id, etat__in=etats)
         .first()
     )
     if participation is None or not participation.user.email:
         return False
     evenement, user = participation.evenement, participation.user
+    if evenement.annule != (modele == "annulation"):
+        return False
     if evenement.publication.masquee or not can_see_evenement(user=user, evenement=evenement):
         return False
     with translation.override("fr"):
         contexte = {
             "evenement": evenement,
+            "participation": participation,
             "publication": evenement.publication,
             "communaute": evenement.publication.communaute,
             "user": user,
+            "changements": changements or [],
             "site_url": settings.SITE_URL,
         }
         sujet = SUJETS[modele].format(titre=evenement.publication.titre)

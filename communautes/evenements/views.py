@@ -1,4 +1,4 @@
-"""Event pages: lists, detail, create and edit forms, RSVP and the .ics file; thin views."""
+"""Event pages: lists, detail, create, edit and cancel forms, RSVP and the .ics; thin views."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,7 @@ from communautes.models import Communaute, Evenement, ParticipationEvenement
 from communautes.views import _communaute, _refused
 
 from . import selectors, services
-from .forms import EvenementForm
+from .forms import EvenementAnnulationForm, EvenementForm
 from .ics import evenement_ics
 
 
@@ -120,6 +120,9 @@ def evenement_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     evenement = _evenement(request, communaute, pk)
     if not evenement.peut_modifier:
         raise PermissionDenied
+    if evenement.annule:
+        messages.error(request, _("Cet événement est annulé : il ne peut plus être modifié."))
+        return redirect(evenement)
     form = EvenementForm(request.POST or None, initial=EvenementForm.initial_for(evenement))
     if request.method == "POST" and form.is_valid():
         resultat = _apply(
@@ -132,6 +135,36 @@ def evenement_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Événement modifié."))
             return redirect(resultat)
     return _form_page(request, communaute, form, evenement)
+
+
+@login_required
+def evenement_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ask for the reason, then cancel; the page doubles as the confirmation step."""
+    communaute = _communaute(request, slug)
+    evenement = _evenement(request, communaute, pk)
+    if not evenement.peut_modifier:
+        raise PermissionDenied
+    if evenement.annule:
+        return redirect(evenement)
+    form = EvenementAnnulationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        resultat = _apply(
+            form,
+            lambda **data: services.evenement_cancel(
+                user=request.user, evenement=evenement, **data
+            ),
+        )
+        if resultat is not None:
+            messages.success(
+                request, _("L'événement est annulé ; les participant·es sont prévenu·es.")
+            )
+            return redirect(resultat)
+    return render(
+        request,
+        "communautes/evenements/evenement_annulation.html",
+        {"communaute": communaute, "evenement": evenement, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -55,6 +55,19 @@ class Evenement(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Laisser vide si le nombre de places n'est pas limité."),
     )
+    annule_le = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    annule_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    motif_annulation = models.TextField(_("motif de l'annulation"), blank=True, max_length=1000)
+    # iCalendar SEQUENCE: raised on every change of date, place or link and on cancellation,
+    # so that calendars which imported the .ics replace their copy.
+    sequence = models.PositiveIntegerField(_("version du calendrier"), default=0)
     cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
     modifie_le = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -76,6 +89,10 @@ class Evenement(models.Model):
             "communautes:evenement",
             kwargs={"slug": self.publication.communaute.slug, "pk": self.pk},
         )
+
+    @property
+    def annule(self) -> bool:
+        return self.annule_le is not None
 
     def clean(self) -> None:
         erreurs = {}

@@ -1,4 +1,4 @@
-"""Community events: creation rules, RSVP with capacity and waiting list, reminders, .ics, pages."""
+"""Community events: creation, RSVP, changes, cancellation, reminders, .ics, pages and demo."""
 
 import datetime
 import html
@@ -34,7 +34,7 @@ from communautes.models import (
     ParticipationEvenement,
     Publication,
 )
-from maillage.factories import CommuneFactory
+from maillage.factories import CommuneFactory, TerritoireFactory
 from maillage.selectors import DASHBOARD_PROVIDERS
 
 pytestmark = pytest.mark.django_db
@@ -489,3 +489,216 @@ def test_dashboard_lists_my_upcoming_events(communaute, gens, reservee):
     items = section(gens.membre).items
     assert [str(item).split(" — ")[-1] for item in items] == ["Café pro du mardi"]
     assert items[0].get_absolute_url() == evenement.get_absolute_url()
+
+
+# --- changes and cancellation -------------------------------------------------------------
+
+
+def _ics(evenement) -> list[str]:
+    return _deplier(evenement_ics([Evenement.objects.get(pk=evenement.pk)]))
+
+
+def test_a_new_date_place_or_link_is_told_to_the_registered_once_per_change(
+    communaute, gens, referentiel, django_capture_on_commit_callbacks
+):
+    evenement = _evenement(communaute, gens.animateur, capacite=1)
+    services.participation_register(user=gens.membre, evenement=evenement)
+    services.participation_register(user=gens.autre_membre, evenement=evenement)
+    assert "SEQUENCE:0" in _ics(evenement)
+    donnees = _donnees(debut=evenement.debut, fin=evenement.fin, capacite=1)
+
+    def modifier(**extra):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.evenement_update(
+                user=gens.animateur, evenement=evenement, **{**donnees, **extra}
+            )
+
+    def notifications():
+        return list(
+            Notification.objects.filter(cle__startswith=f"evenement:{evenement.pk}:version:")
+            .order_by("pk")
+            .values_list("destinataire_id", "cle", "texte")
+        )
+
+    modifier(titre="Café pro : le CEP au quotidien", description="<p>Autre programme.</p>")
+    assert mail.outbox == [] and notifications() == []
+    assert Evenement.objects.get(pk=evenement.pk).sequence == 0
+
+    nouveau_debut = evenement.debut + datetime.timedelta(days=2)
+    modifier(debut=nouveau_debut, fin=nouveau_debut + datetime.timedelta(hours=2))
+    assert [m.to for m in mail.outbox] == [[gens.membre.email]]
+    message = mail.outbox[0]
+    assert message.subject == "[Maillage] Changement : Café pro : le CEP en pratique"
+    assert "change : nouvelle date." in message.body
+    assert "https://visio.exemple.fr/cep" in message.body
+    assert message.alternatives[0][1] == "text/html"
+    assert [(d, c) for d, c, _t in notifications()] == [
+        (gens.membre.pk, f"evenement:{evenement.pk}:version:1")
+    ]
+    assert "nouvelle date" in notifications()[0][2]
+    assert "SEQUENCE:1" in _ics(evenement)
+
+    commune = CommuneFactory()
+    modifier(
+        debut=nouveau_debut,
+        fin=nouveau_debut + datetime.timedelta(hours=2),
+        lien="",
+        adresse="3 place de la Mairie",
+        commune=commune,
+    )
+    assert len(mail.outbox) == 1
+    assert "nouveau lieu, nouveau lien de connexion" in mail.outbox[0].body
+    assert f"3 place de la Mairie, {commune.nom}" in mail.outbox[0].body
+    assert [c for _d, c, _t in notifications()] == [
+        f"evenement:{evenement.pk}:version:1",
+        f"evenement:{evenement.pk}:version:2",
+    ]
+    assert "SEQUENCE:2" in _ics(evenement)
+
+
+def test_cancelling_closes_rsvp_and_tells_everyone_registered_or_waiting(
+    communaute, gens, django_capture_on_commit_callbacks
+):
+    evenement = _evenement(communaute, gens.animateur, capacite=2, titre="Matinale VAE")
+    services.participation_register(user=gens.membre, evenement=evenement)
+    services.participation_register(user=gens.exterieur, evenement=evenement)
+    services.participation_register(user=gens.autre_membre, evenement=evenement)
+    parti = AdhesionFactory(communaute=communaute).user
+    services.participation_register(user=parti, evenement=evenement)
+    services.participation_cancel(user=parti, evenement=evenement)
+
+    with pytest.raises(PermissionDenied):
+        services.evenement_cancel(user=gens.membre, evenement=evenement, motif="Non")
+    with pytest.raises(ValidationError) as erreur:
+        services.evenement_cancel(user=gens.animateur, evenement=evenement, motif="  ")
+    assert "motif" in erreur.value.message_dict
+    assert not Evenement.objects.get(pk=evenement.pk).annule
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evenement_cancel(
+            user=gens.animateur, evenement=evenement, motif="Intervenante malade"
+        )
+    evenement.refresh_from_db()
+    assert evenement.annule and evenement.annule_par == gens.animateur
+    assert (evenement.motif_annulation, evenement.sequence) == ("Intervenante malade", 1)
+
+    destinataires = {gens.membre.email, gens.exterieur.email, gens.autre_membre.email}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(destinataires)
+    for message in mail.outbox:
+        assert message.subject == "[Maillage] Annulé : Matinale VAE"
+        assert "est annulé" in message.body and "Motif : Intervenante malade" in message.body
+        assert "visio.exemple.fr" not in message.body
+        assert "Intervenante malade" in message.alternatives[0][0]
+    attente = next(m for m in mail.outbox if m.to == [gens.autre_membre.email])
+    assert "Vous étiez sur la liste d'attente" in attente.body
+
+    notifications = Notification.objects.filter(cle=f"evenement:{evenement.pk}:annulation")
+    assert {n.destinataire_id: n.communaute_id for n in notifications} == {
+        gens.membre.pk: communaute.pk,
+        gens.autre_membre.pk: communaute.pk,
+        gens.exterieur.pk: None,
+    }
+    assert all("Intervenante malade" in n.texte for n in notifications)
+
+    nouveau = AdhesionFactory(communaute=communaute).user
+    with pytest.raises(ValidationError, match="annulé"):
+        services.participation_register(user=nouveau, evenement=evenement)
+    with pytest.raises(ValidationError, match="annulé"):
+        services.evenement_update(
+            user=gens.animateur, evenement=evenement, **_donnees(debut=evenement.debut)
+        )
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evenement_cancel(user=gens.animateur, evenement=evenement, motif="Encore")
+        services.participation_cancel(user=gens.membre, evenement=evenement)
+    assert mail.outbox == []
+    assert ParticipationEvenement.objects.get(user=gens.autre_membre).etat == Etat.ATTENTE
+    assert Evenement.objects.get(pk=evenement.pk).motif_annulation == "Intervenante malade"
+
+    lignes = _ics(evenement)
+    assert "STATUS:CANCELLED" in lignes and "SEQUENCE:1" in lignes
+    assert "SUMMARY:Annulé : Matinale VAE" in lignes
+
+    section = next(p for p in DASHBOARD_PROVIDERS if p.__module__.endswith("evenements.selectors"))
+    assert str(section(gens.exterieur).items[0]).endswith("Matinale VAE (annulé)")
+
+
+def test_a_cancelled_event_gets_no_reminder(reservee, django_capture_on_commit_callbacks):
+    communaute, animateur, membre, evenement = reservee
+    Evenement.objects.filter(pk=evenement.pk).update(debut=_dans(1), fin=_dans(1, 2))
+    services.participation_register(user=membre, evenement=evenement)
+    services.evenement_cancel(user=animateur, evenement=evenement, motif="Salle indisponible")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.evenement_send_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_the_organiser_cancels_through_the_page(client, communaute, gens):
+    evenement = _evenement(communaute, gens.animateur, titre="Café pro du jeudi")
+    services.participation_register(user=gens.membre, evenement=evenement)
+    url = reverse("communautes:evenement_cancel", args=[communaute.slug, evenement.pk])
+    client.force_login(gens.membre)
+    assert "Annuler l'événement" not in _page(client, evenement)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"motif": "Non"}).status_code == 403
+    client.force_login(gens.animateur)
+    assert "Annuler l'événement" in _page(client, evenement)
+    page = html.unescape(client.get(url).content.decode())
+    assert "1 personne inscrite" in page and "Motif de l'annulation" in page
+    assert client.post(url, {"motif": ""}).status_code == 400
+    response = client.post(url, {"motif": "Grève des transports"})
+    assert response.status_code == 302 and response["Location"] == evenement.get_absolute_url()
+    assert Evenement.objects.get(pk=evenement.pk).annule
+
+    client.force_login(gens.membre)
+    page = _page(client, evenement)
+    assert "Cet événement est annulé" in page and "Grève des transports" in page
+    assert "les inscriptions sont closes" in page and "Annuler mon inscription" not in page
+    liste = client.get(reverse("communautes:evenements", args=[communaute.slug])).content
+    assert "Annulé" in liste.decode()
+    assert "Annulé" in html.unescape(client.get(communaute.get_absolute_url()).content.decode())
+    client.force_login(gens.autre_membre)
+    client.post(
+        reverse("communautes:evenement_participation", args=[communaute.slug, evenement.pk])
+    )
+    assert not ParticipationEvenement.objects.filter(user=gens.autre_membre).exists()
+    client.force_login(gens.animateur)
+    edition = reverse("communautes:evenement_update", args=[communaute.slug, evenement.pk])
+    assert client.get(edition)["Location"] == evenement.get_absolute_url()
+    assert client.get(url)["Location"] == evenement.get_absolute_url()
+
+
+# --- demo ---------------------------------------------------------------------------------
+
+
+def test_demo_adds_upcoming_events_with_rsvps_once():
+    from communautes.demo import EVENEMENTS, communautes_provide
+    from maillage.demo.comptes import COMPTES
+
+    for compte in COMPTES:
+        UserFactory(username=compte.email.split("@")[0], email=compte.email)
+    rhone = TerritoireFactory(departement=True, code="69", nom="Rhône")
+    CommuneFactory(code_insee="69123", nom="Lyon", departement=rhone)
+    communautes_provide(progress=lambda message: None)
+
+    evenements = Evenement.objects.select_related("publication__communaute")
+    assert evenements.count() == len(EVENEMENTS) == 3
+    assert {e.nature for e in evenements} == set(Evenement.Nature.values) - {"matinale"}
+    assert all(e.debut > timezone.now() and not e.annule for e in evenements)
+    territoriale = Communaute.objects.get(nature=Communaute.Nature.TERRITORIALE)
+    assert territoriale.territoire == rhone
+    cafe = evenements.get(nature=Evenement.Nature.CAFE_PRO)
+    assert cafe.publication.communaute == territoriale and cafe.commune_id == "69123"
+    assert evenements.get(nature=Evenement.Nature.WEB_RDV).publication.communaute.slug == "cep"
+    inscrits = ParticipationEvenement.objects.filter(etat=Etat.INSCRIT)
+    assert inscrits.count() >= 5 and inscrits.values("evenement").distinct().count() == 3
+
+    comptes = (Evenement.objects.count(), ParticipationEvenement.objects.count())
+    publications = Publication.objects.count()
+    communautes_provide(progress=lambda message: None)
+    assert (Evenement.objects.count(), ParticipationEvenement.objects.count()) == comptes
+    assert Publication.objects.count() == publications
