@@ -6,53 +6,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communautes', '0001_initial'),
+        ("communautes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('nature', models.CharField(choices=[('mention', 'Mention'), ('reponse', 'Réponse à ma publication'), ('acceptee', 'Réponse acceptée'), ('adhesion', 'Adhésion acceptée'), ('invitation', 'Invitation'), ('evenement', 'Événement')], max_length=10, verbose_name='nature')),
-                ('lien', models.CharField(max_length=500, verbose_name='lien')),
-                ('texte', models.CharField(max_length=300, verbose_name='texte')),
-                ('cle', models.CharField(blank=True, max_length=100, verbose_name='clé')),
-                ('lue', models.BooleanField(default=False, verbose_name='lue')),
-                ('cree_le', models.DateTimeField(auto_now_add=True, verbose_name='le')),
-                ('acteur', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('communaute', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='communautes.communaute', verbose_name='communauté')),
-                ('destinataire', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='destinataire')),
-                ('publication', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='communautes.publication', verbose_name='publication')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("mention", "Mention"),
+                            ("reponse", "Réponse à ma publication"),
+                            ("acceptee", "Réponse acceptée"),
+                            ("adhesion", "Adhésion acceptée"),
+                            ("invitation", "Invitation"),
+                            ("evenement", "Événement"),
+                        ],
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("lien", models.CharField(max_length=500, verbose_name="lien")),
+                ("texte", models.CharField(max_length=300, verbose_name="texte")),
+                ("cle", models.CharField(blank=True, max_length=100, verbose_name="clé")),
+                ("lue", models.BooleanField(default=False, verbose_name="lue")),
+                ("cree_le", models.DateTimeField(auto_now_add=True, verbose_name="le")),
+                (
+                    "acteur",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "communaute",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="communautes.communaute",
+                        verbose_name="communauté",
+                    ),
+                ),
+                (
+                    "destinataire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="destinataire",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="communautes.publication",
+                        verbose_name="publication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-cree_le', '-id'],
-                'indexes': [models.Index(fields=['destinataire', 'lue', '-id'], name='communautes_destina_e430f7_idx'), models.Index(fields=['destinataire', '-cree_le'], name='communautes_destina_a18419_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('cle', ''), _negated=True), fields=('destinataire', 'cle'), name='notification_destinataire_cle_unique')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-cree_le", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["destinataire", "lue", "-id"], name="communautes_destina_e430f7_idx"
+                    ),
+                    models.Index(
+                        fields=["destinataire", "-cree_le"], name="communautes_destina_a18419_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("cle", ""), _negated=True),
+                        fields=("destinataire", "cle"),
+                        name="notification_destinataire_cle_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ResumeEnvoi',
+            name="ResumeEnvoi",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequence', models.CharField(choices=[('quotidien', 'Chaque jour'), ('hebdomadaire', 'Chaque semaine')], max_length=12, verbose_name='fréquence')),
-                ('periode', models.DateField(verbose_name='période')),
-                ('depuis', models.DateTimeField(verbose_name='activité depuis')),
-                ('envoye_le', models.DateTimeField(auto_now_add=True, verbose_name='envoyé le')),
-                ('lot', models.UUIDField(db_index=True, verbose_name='lot')),
-                ('elements', models.PositiveIntegerField(default=0, verbose_name='éléments')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resumes_envoyes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequence",
+                    models.CharField(
+                        choices=[("quotidien", "Chaque jour"), ("hebdomadaire", "Chaque semaine")],
+                        max_length=12,
+                        verbose_name="fréquence",
+                    ),
+                ),
+                ("periode", models.DateField(verbose_name="période")),
+                ("depuis", models.DateTimeField(verbose_name="activité depuis")),
+                ("envoye_le", models.DateTimeField(auto_now_add=True, verbose_name="envoyé le")),
+                ("lot", models.UUIDField(db_index=True, verbose_name="lot")),
+                ("elements", models.PositiveIntegerField(default=0, verbose_name="éléments")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resumes_envoyes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'résumé envoyé',
-                'verbose_name_plural': 'résumés envoyés',
-                'indexes': [models.Index(fields=['user', '-envoye_le'], name='communautes_user_id_b86e4c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'frequence', 'periode'), name='resume_envoi_unique')],
+                "verbose_name": "résumé envoyé",
+                "verbose_name_plural": "résumés envoyés",
+                "indexes": [
+                    models.Index(
+                        fields=["user", "-envoye_le"], name="communautes_user_id_b86e4c_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "frequence", "periode"), name="resume_envoi_unique"
+                    )
+                ],
             },
         ),
     ]
