@@ -1,19 +1,54 @@
-"""What the formations app puts in the unified index: formations with their open sessions."""
+"""What the formations app puts in OpenSearch: formations with their open sessions in the
+unified index, and a sessions index the catalogue filters, counts and sorts on."""
 
+import contextlib
 import datetime
-from collections.abc import Iterable
+import functools
+import logging
+import time
+from collections.abc import Iterable, Iterator
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from opensearchpy import helpers
+from opensearchpy.exceptions import ConnectionError as OSConnectionError
+from opensearchpy.exceptions import NotFoundError, TransportError
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from ressources.search import registry, sync
+from ressources.search import opensearch, registry, sync
+from ressources.search.opensearch import SearchUnavailable
 from ressources.search.registry import FacetSpec, Indexable
 from ressources.search.text import html_to_text
 
-from .models import FormationPage, RegionPage, Session
+from .models import FormationPage, Inscription, RegionPage, Session
+
+logger = logging.getLogger(__name__)
+FACET_SIZE = 500
+# Creating an index and swapping an alias wait for the cluster: longer than a search may.
+REBUILD_TIMEOUT_S = 60
+SESSIONS_MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "pk": {"type": "integer"},
+        "formation": {"type": "integer"},
+        "date_debut": {"type": "date"},
+        "date_fin": {"type": "date"},
+        "mois": {"type": "keyword"},
+        "region": {"type": "keyword"},
+        "departement": {"type": "keyword"},
+        "thematique": {"type": "keyword"},
+        "public": {"type": "keyword"},
+        "reseau": {"type": "keyword"},
+        "modalite": {"type": "integer"},
+        "places": {"type": "integer"},
+        "location": {"type": "geo_point"},
+    },
+}
 
 FORMATION_LABEL = FormationPage._meta.label_lower
 
@@ -37,13 +72,26 @@ def _queryset():
 
 
 def _month(day: datetime.date) -> str:
-    # "202703", not "2027-03": OpenSearch would map a date-like facet value as a date.
-    return day.strftime("%Y%m")
+    return day.strftime("%Y-%m")
 
 
-def _region_code(page: FormationPage) -> str:
-    region = RegionPage.objects.ancestor_of(page).select_related("territoire").first()
-    return region.territoire.code if region is not None else ""
+def _ancestor_paths(page: FormationPage) -> list[str]:
+    """The paths of the page's ancestors, the root first."""
+    step = FormationPage.steplen
+    return [page.path[:end] for end in range(step, len(page.path), step)]
+
+
+def _prepare(pages: list[FormationPage]) -> None:
+    """The région of every page (its highest RegionPage ancestor) in one query for them all."""
+    codes = dict(
+        RegionPage.objects.filter(
+            path__in={path for page in pages for path in _ancestor_paths(page)}
+        ).values_list("path", "territoire__code")
+    )
+    for page in pages:
+        page.search_region = next(
+            (codes[path] for path in _ancestor_paths(page) if path in codes), ""
+        )
 
 
 def formation_document(page: FormationPage) -> dict:
@@ -90,7 +138,7 @@ def formation_document(page: FormationPage) -> dict:
             "public": [item.slug for item in page.publics.all()],
             "reseau": [item.slug for item in page.reseaux_cibles.all()],
             "region": [
-                _region_code(page),
+                page.search_region,
                 *(d.parent.code for d in departements if d.parent_id),
             ],
             "departement": [d.code for d in departements],
@@ -103,7 +151,7 @@ def _months(values: Iterable[str]) -> dict[str, str]:
     labels = {}
     for value in values:
         try:
-            day = datetime.datetime.strptime(value, "%Y%m").date()
+            day = datetime.datetime.strptime(value, "%Y-%m").date()
         except (TypeError, ValueError):
             continue
         labels[value] = date_format(day, "F Y")
@@ -121,6 +169,278 @@ def _on_session_change(sender, instance, raw=False, **kwargs):
         sync.schedule(FORMATION_LABEL, instance.formation_id)
 
 
+class SessionsIndexMissing(Exception):
+    """OpenSearch answers but the sessions index was never built (`catalogue_index`)."""
+
+
+def sessions_alias() -> str:
+    return f"{settings.SEARCH_INDEX_PREFIX}_sessions"
+
+
+def sessions_index_enabled() -> bool:
+    return opensearch.enabled()
+
+
+def _sessions_queryset():
+    """Every session the catalogue may show, whatever its dates (checked at query time)."""
+    return (
+        Session.objects.filter(etat=Session.Etat.OUVERTE, formation__live=True)
+        .select_related("formation", "commune__departement")
+        .annotate(
+            occupees=Count(
+                "inscriptions",
+                filter=Q(inscriptions__etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE),
+            )
+        )
+        .order_by("pk")
+    )
+
+
+def _session_documents(sessions: list[Session]) -> Iterator[dict]:
+    from .selectors import _point_session, _regions_par_chemin, _vocabulaires_par_formation
+
+    regions = _regions_par_chemin()
+    longueur = len(next(iter(regions), ""))
+    vocabulaires, _libelles = _vocabulaires_par_formation({s.formation_id for s in sessions})
+    for session in sessions:
+        point = _point_session(session)
+        document = {
+            "pk": session.pk,
+            "formation": session.formation_id,
+            "date_debut": session.date_debut,
+            "date_fin": session.date_fin,
+            "mois": session.date_debut.strftime("%Y%m") if session.date_debut else None,
+            "region": regions.get(session.formation.path[:longueur], (None,))[0],
+            "departement": session.commune.departement.code if session.commune_id else None,
+            "modalite": session.formation.modalite,
+            "places": session.capacite - session.occupees,
+            "location": {"lat": point[0], "lon": point[1]} if point else None,
+        }
+        for nom, slugs in vocabulaires.get(session.formation_id, {}).items():
+            document[nom] = sorted(slugs)
+        yield document
+
+
+def _iter_session_documents(batch: int = 500) -> Iterator[dict]:
+    sessions = _sessions_queryset()
+    last = 0
+    while chunk := list(sessions.filter(pk__gt=last)[:batch]):
+        yield from _session_documents(chunk)
+        last = chunk[-1].pk
+
+
+def sessions_rebuild() -> dict:
+    """Index every visible session into a new index, then swap the alias onto it."""
+    client = opensearch.client()
+    alias = sessions_alias()
+    name = f"{alias}_v{time.time_ns() // 1000}"
+    try:
+        client.indices.create(
+            index=name,
+            body={
+                "settings": {
+                    "number_of_shards": 1,
+                    "number_of_replicas": getattr(settings, "SEARCH_INDEX_REPLICAS", 0),
+                    "refresh_interval": "-1",
+                },
+                "mappings": SESSIONS_MAPPING,
+            },
+            request_timeout=REBUILD_TIMEOUT_S,
+        )
+        actions = (
+            {"_index": name, "_id": d["pk"], "_source": d} for d in _iter_session_documents()
+        )
+        count, errors = helpers.bulk(
+            client,
+            actions,
+            chunk_size=500,
+            raise_on_error=False,
+            request_timeout=REBUILD_TIMEOUT_S,
+        )
+        if errors:
+            raise SearchUnavailable(f"sessions refusées : {errors[:3]}")
+        client.indices.put_settings(
+            index=name,
+            body={"index": {"refresh_interval": "1s"}},
+            request_timeout=REBUILD_TIMEOUT_S,
+        )
+        client.indices.refresh(index=name, request_timeout=REBUILD_TIMEOUT_S)
+        try:
+            previous = sorted(client.indices.get_alias(name=alias))
+        except NotFoundError:
+            previous = []
+        client.indices.update_aliases(
+            body={
+                "actions": [
+                    *({"remove": {"index": old, "alias": alias}} for old in previous),
+                    {"add": {"index": name, "alias": alias}},
+                ]
+            },
+            request_timeout=REBUILD_TIMEOUT_S,
+        )
+    except (OSConnectionError, TransportError, SearchUnavailable) as exc:
+        with contextlib.suppress(OSConnectionError, TransportError):
+            client.indices.delete(index=name, ignore_unavailable=True)
+        raise SearchUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    for old in previous:
+        client.indices.delete(index=old, ignore_unavailable=True)
+    return {"sessions": count, "index": name, "alias": alias, "deleted_indices": len(previous)}
+
+
+def sessions_sync(pks: Iterable[int], *, refresh: bool = False) -> None:
+    """Write or remove the documents of some sessions in the built index (if any)."""
+    pks = sorted(set(pks))
+    if not pks or not sessions_index_enabled():
+        return
+    client = opensearch.client()
+    try:
+        targets = sorted(client.indices.get_alias(name=sessions_alias()))
+    except NotFoundError:
+        return
+    except (OSConnectionError, TransportError) as exc:
+        logger.warning("sessions index not updated (%s): run catalogue_index", exc)
+        return
+    documents = list(_session_documents(list(_sessions_queryset().filter(pk__in=pks))))
+    found = {d["pk"] for d in documents}
+    actions = [
+        {"_op_type": "index", "_index": index, "_id": d["pk"], "_source": d}
+        for index in targets
+        for d in documents
+    ] + [
+        {"_op_type": "delete", "_index": index, "_id": pk}
+        for index in targets
+        for pk in pks
+        if pk not in found
+    ]
+    try:
+        _, errors = helpers.bulk(
+            client, actions, raise_on_error=False, refresh=refresh, max_retries=0
+        )
+    except (OSConnectionError, TransportError) as exc:
+        logger.warning("sessions index not updated (%s): run catalogue_index", exc)
+        return
+    errors = [e for e in errors if e.get("delete", {}).get("status") != 404]
+    if errors:
+        logger.warning("sessions index refused %s: run catalogue_index", errors[:3])
+
+
+def _schedule_sessions(pks: Iterable[int]) -> None:
+    pks = list(pks)
+    if pks and sessions_index_enabled():
+        transaction.on_commit(functools.partial(sessions_sync, pks))
+
+
+def _on_session_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule_sessions([instance.pk])
+
+
+def _on_inscription_change(sender, instance, raw=False, **kwargs):
+    if not raw and instance.session_id:
+        _schedule_sessions([instance.session_id])
+
+
+def _on_page_change(sender, instance, **kwargs):
+    """Publishing, unpublishing or moving pages changes the sessions below them."""
+    if sessions_index_enabled():
+        _schedule_sessions(
+            Session.objects.filter(formation__path__startswith=instance.path).values_list(
+                "pk", flat=True
+            )
+        )
+
+
+def _term_filters(filtres) -> list[dict]:
+    today = timezone.localdate().isoformat()
+    filters = [
+        {
+            "bool": {
+                "should": [
+                    {"range": {"date_fin": {"gte": today}}},
+                    {"bool": {"must_not": {"exists": {"field": "date_fin"}}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    ]
+    for name in ("region", "departement", "thematique", "public", "reseau"):
+        value = getattr(filtres, name)
+        if value:
+            filters.append({"term": {name: value}})
+    if filtres.modalite is not None:
+        filters.append({"term": {"modalite": filtres.modalite}})
+    if filtres.mois:
+        filters.append({"term": {"mois": filtres.mois.strftime("%Y%m")}})
+    if filtres.places_restantes:
+        filters.append({"range": {"places": {"gt": 0}}})
+    return filters
+
+
+def sessions_search(*, filtres, origine, page: int, par_page: int):
+    """The catalogue on the sessions index: ids of one page, total, facet and radius counts."""
+    from collections import Counter
+
+    from .selectors import FACETTES, RAYONS_KM, CatalogueResultat
+
+    point = {"lat": origine[0], "lon": origine[1]} if origine else None
+    filters = _term_filters(filtres)
+    if filtres.rayon_km and point:
+        filters.append({"geo_distance": {"distance": f"{filtres.rayon_km}km", "location": point}})
+    if filtres.par_distance and point:
+        sort = [{"_geo_distance": {"location": point, "order": "asc", "unit": "km"}}]
+    else:
+        sort = []
+    sort += [{"date_debut": {"order": "asc", "missing": "_last"}}, {"pk": "asc"}]
+    aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETTES}
+    if point:
+        aggs["rayons"] = {
+            "geo_distance": {
+                "field": "location",
+                "origin": point,
+                "unit": "km",
+                "ranges": [{"to": r} for r in RAYONS_KM],
+            }
+        }
+    numero = int(page)
+
+    def execute(numero: int) -> dict:
+        body = {
+            "query": {"bool": {"filter": filters}},
+            "aggs": aggs,
+            "sort": sort,
+            "from": (numero - 1) * par_page,
+            "size": par_page,
+            "track_total_hits": True,
+            "_source": False,
+        }
+        try:
+            return opensearch.client().search(index=sessions_alias(), body=body)
+        except NotFoundError as exc:
+            raise SessionsIndexMissing(sessions_alias()) from exc
+        except (OSConnectionError, TransportError) as exc:
+            raise SearchUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+    response = execute(numero)
+    total = response["hits"]["total"]["value"]
+    if total and not response["hits"]["hits"] and numero > 1:
+        response = execute(-(-total // par_page))
+    aggregations = response["aggregations"]
+    comptes = {
+        name: Counter({b["key"]: b["doc_count"] for b in aggregations[name]["buckets"]})
+        for name in FACETTES
+    }
+    rayons = {}
+    if point:
+        buckets = aggregations["rayons"]["buckets"]
+        rayons = {r: bucket["doc_count"] for r, bucket in zip(RAYONS_KM, buckets, strict=True)}
+    return CatalogueResultat(
+        total=total,
+        ids=[int(hit["_id"]) for hit in response["hits"]["hits"]],
+        comptes=comptes,
+        rayons=rayons,
+    )
+
+
 def register() -> None:
     registry.register(
         Indexable(
@@ -129,6 +449,7 @@ def register() -> None:
             type_label=_("Formation"),
             queryset=_queryset,
             to_document=formation_document,
+            prepare=_prepare,
         )
     )
     registry.register_facet(FacetSpec("modalite", _("Modalité"), _modalites))
@@ -138,5 +459,23 @@ def register() -> None:
             _on_session_change,
             sender=Session,
             dispatch_uid=f"formations.search.session.{id(signal)}",
+            weak=False,
+        )
+        signal.connect(
+            _on_session_saved,
+            sender=Session,
+            dispatch_uid=f"formations.search.sessions_index.{id(signal)}",
+            weak=False,
+        )
+        signal.connect(
+            _on_inscription_change,
+            sender=Inscription,
+            dispatch_uid=f"formations.search.sessions_index.inscription.{id(signal)}",
+            weak=False,
+        )
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(
+            _on_page_change,
+            dispatch_uid=f"formations.search.sessions_index.page.{id(signal)}",
             weak=False,
         )

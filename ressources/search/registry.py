@@ -1,5 +1,6 @@
 """The registry of indexable models and of the facets search results are counted on."""
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,9 @@ class Indexable:
     `is_visible` adds the per-row rules (consent, visibility) and `to_document` builds a dict
     with `title`, `body`, `keywords`, `url`, `date` and `facets` (name → list of values).
     Confidential content must fail `queryset` or `is_visible`: it is then never indexed.
+    `prepare` receives the visible rows read together, before `to_document` sees any of
+    them: it loads there, in a few queries for the whole list, what `queryset`'s prefetches
+    cannot (a page's ancestors…), so that a batch of documents costs a fixed number of queries.
     """
 
     model: type[models.Model]
@@ -25,6 +29,7 @@ class Indexable:
     queryset: Callable[[], models.QuerySet]
     to_document: Callable[[Any], Document]
     is_visible: Callable[[Any], bool] = lambda obj: True
+    prepare: Callable[[list[Any]], None] = lambda objs: None
 
     @property
     def label(self) -> str:
@@ -35,10 +40,18 @@ class Indexable:
 
     def build(self, pk: Any) -> Document | None:
         """The document of one row, or None when the row is gone or must not be searchable."""
-        obj = self.queryset().filter(pk=pk).first()
-        if obj is None or not self.is_visible(obj):
-            return None
-        return self.finish(obj)
+        documents = self.build_many([pk])
+        return documents[0] if documents else None
+
+    def build_many(self, pks: Iterable[Any]) -> list[Document]:
+        """The documents of the rows that exist and may be searchable; the others are left
+        out. The queries are those of `queryset` and `prepare`, whatever the number of rows."""
+        return self._documents(self.queryset().filter(pk__in=list(pks)))
+
+    def _documents(self, objs: Iterable[Any]) -> list[Document]:
+        visible = [obj for obj in objs if self.is_visible(obj)]
+        self.prepare(visible)
+        return [self.finish(obj) for obj in visible]
 
     def finish(self, obj: Any) -> Document:
         document = dict(self.to_document(obj))
@@ -56,10 +69,10 @@ class Indexable:
         document.setdefault("date", None)
         return document
 
-    def iter_documents(self) -> Iterator[Document]:
-        for obj in self.queryset().iterator(chunk_size=500):
-            if self.is_visible(obj):
-                yield self.finish(obj)
+    def iter_documents(self, chunk_size: int = 500) -> Iterator[Document]:
+        rows = self.queryset().iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            yield from self._documents(chunk)
 
 
 @dataclass(frozen=True)

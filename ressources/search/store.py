@@ -42,23 +42,40 @@ def _facets(row: SearchDocument, document: dict) -> list[SearchFacet]:
     ]
 
 
+_UPDATED_COLUMNS = (
+    "type", "title", "body", "url", "date", "title_folded", "content_folded", "fingerprint",
+)  # fmt: skip
+
+
 @transaction.atomic
-def upsert(document: dict) -> None:
-    row = _row(document)
-    existing = SearchDocument.objects.filter(doc_id=row.doc_id).first()
-    if existing is not None:
-        if existing.fingerprint == row.fingerprint:
-            return
-        row.pk = existing.pk
-        row.save()
-        existing.facets.all().delete()
-    else:
-        row.save()
-    SearchFacet.objects.bulk_create(_facets(row, document))
-
-
-def delete(doc_id: str) -> None:
-    SearchDocument.objects.filter(doc_id=doc_id).delete()
+def write(documents: list[dict], removed: Iterable[str]) -> None:
+    """Store and remove many documents (with their `fingerprint`) in a fixed number of queries;
+    a document whose fingerprint is already stored is left as it is."""
+    removed = list(removed)
+    if removed:
+        SearchDocument.objects.filter(doc_id__in=removed).delete()
+    stored = dict(
+        SearchDocument.objects.filter(doc_id__in=[d["id"] for d in documents]).values_list(
+            "doc_id", "fingerprint"
+        )
+    )
+    changed = [d for d in documents if stored.get(d["id"]) != d["fingerprint"]]
+    if not changed:
+        return
+    SearchFacet.objects.filter(
+        document__doc_id__in=[d["id"] for d in changed if d["id"] in stored]
+    ).delete()
+    # On PostgreSQL the upsert returns the primary keys the facets point at, new rows or not.
+    rows = SearchDocument.objects.bulk_create(
+        [_row(document) for document in changed],
+        update_conflicts=True,
+        unique_fields=["doc_id"],
+        update_fields=_UPDATED_COLUMNS,
+    )
+    SearchFacet.objects.bulk_create(
+        [facet for row, d in zip(rows, changed, strict=True) for facet in _facets(row, d)],
+        batch_size=5000,
+    )
 
 
 def _batches(documents: Iterable[dict], size: int) -> Iterator[list[dict]]:

@@ -1,11 +1,12 @@
-"""Keeping the stores in line with the database: outbox, per-object sync, replay, rebuild, check."""
+"""The stores kept in line with the database: outbox, one or bulk sync, replay, rebuild, check."""
 
 import contextlib
 import functools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from opensearchpy import helpers
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
@@ -18,6 +19,8 @@ Progress = Callable[[int, int], None]
 # A rebuild's bulk requests and its final refresh may take much longer than a search on a
 # busy node: they get this timeout, not the client's 10 s.
 REBUILD_TIMEOUT_S = 120
+# Entries synced together by `process_many`: one set of queries and one bulk request each.
+BATCH_SIZE = 200
 
 
 def schedule(model_label: str, pk) -> None:
@@ -37,29 +40,24 @@ def _enqueue(model_label: str, object_pk: str) -> None:
     search_document_sync.enqueue(model_label, object_pk)
 
 
-def _document(model_label: str, object_pk: str) -> tuple[str, dict | None]:
-    indexable = registry.get_indexable(model_label)
-    doc_id = f"{model_label}:{object_pk}"
-    if indexable is None:
-        return doc_id, None
-    document = indexable.build(object_pk)
-    if document is not None:
-        document["fingerprint"] = store.fingerprint(document)
-    return doc_id, document
-
-
 def apply(model_label: str, object_pk: str) -> None:
     """Write or remove one document in both stores; SearchUnavailable if OpenSearch fails."""
-    doc_id, document = _document(model_label, object_pk)
-    if document is None:
-        store.delete(doc_id)
-    else:
-        store.upsert(document)
+    apply_many(model_label, [object_pk])
+
+
+def apply_many(model_label: str, object_pks: list[str]) -> None:
+    """Write or remove the documents of rows of one model in both stores, with a number of
+    queries and of OpenSearch requests that does not depend on how many rows; raises
+    SearchUnavailable if OpenSearch fails (the database store is written all the same)."""
+    indexable = registry.get_indexable(model_label)
+    documents = indexable.build_many(object_pks) if indexable is not None else []
+    for document in documents:
+        document["fingerprint"] = store.fingerprint(document)
+    # Gone, unpublished, restricted or withdrawn: the document leaves both stores.
+    removed = sorted({f"{model_label}:{pk}" for pk in object_pks} - {d["id"] for d in documents})
+    store.write(documents, removed)
     if opensearch.enabled():
-        if document is None:
-            opensearch.write([], [doc_id])
-        else:
-            opensearch.write([document], [])
+        opensearch.write(documents, removed)
 
 
 def process(model_label: str, object_pk: str) -> bool:
@@ -76,6 +74,44 @@ def process(model_label: str, object_pk: str) -> bool:
         return False
     # A change committed while we worked has moved `modifie_le`: its entry stays for later.
     SearchOutbox.objects.filter(pk=row.pk, modifie_le=row.modifie_le).delete()
+    return True
+
+
+def process_many(model_label: str, object_pks: Iterable, *, batch: int = BATCH_SIZE) -> bool:
+    """Sync many outbox entries of one model, `batch` at a time, each batch with a fixed
+    number of queries and one OpenSearch bulk request. At the first batch OpenSearch does not
+    take, its entries get the error and it stops: they and the following ones stay for replay."""
+    pks = list(dict.fromkeys(str(pk) for pk in object_pks))
+    return all(
+        _process_batch(model_label, pks[start : start + batch])
+        for start in range(0, len(pks), batch)
+    )
+
+
+def _process_batch(model_label: str, object_pks: list[str]) -> bool:
+    rows = list(
+        SearchOutbox.objects.filter(model_label=model_label, object_pk__in=object_pks)
+        .order_by()
+        .values_list("pk", "object_pk", "modifie_le")
+    )
+    if not rows:
+        return True
+    try:
+        apply_many(model_label, [object_pk for _, object_pk, _ in rows])
+    except opensearch.SearchUnavailable as exc:
+        SearchOutbox.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+            tentatives=F("tentatives") + 1, derniere_erreur=str(exc)[:2000]
+        )
+        return False
+    # As in `process`: an entry whose `modifie_le` moved meanwhile stays for its own sync.
+    by_stamp: dict = {}
+    for pk, _, modifie_le in rows:
+        by_stamp.setdefault(modifie_le, []).append(pk)
+    SearchOutbox.objects.filter(
+        functools.reduce(
+            operator.or_, (Q(pk__in=pks, modifie_le=stamp) for stamp, pks in by_stamp.items())
+        )
+    ).delete()
     return True
 
 
