@@ -21,9 +21,10 @@ from wagtail.search.backends import get_search_backends
 
 from maillage.models import Commune, Territoire
 from ressources.models import SearchOutbox
-from ressources.search import opensearch, registry, store
+from ressources.search import sync
 
 from ..models import FormationPage, ProgrammePage, RegionPage, Session
+from ..search import sessions_sync
 from .parser import FormationLheo, Noeud, SessionLheo, iter_formations, texte, trouver
 
 BALISES_AUTORISEES = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "a"}
@@ -466,7 +467,7 @@ class Importeur:
                 unique_fields=["model_label", "object_pk"],
                 update_fields=["modifie_le"],
             )
-            transaction.on_commit(functools.partial(_synchroniser, recherche, wagtail, maintenant))
+            transaction.on_commit(functools.partial(_synchroniser, recherche, wagtail))
 
 
 def _inserer_pages(pages: list[FormationPage]) -> None:
@@ -490,39 +491,22 @@ def _inserer_pages(pages: list[FormationPage]) -> None:
         )
 
 
-def _synchroniser(recherche: list[int], wagtail: list[int], marque) -> None:
-    """After commit, in bulk: the unified index (what `sync.process` does one object at a
-    time), then Wagtail's own search backends (what its `update_index` does)."""
-    indexable = registry.get_indexable(FORMATION_LABEL)
-    for debut in range(0, len(recherche), TAILLE_LOT):
-        pks = recherche[debut : debut + TAILLE_LOT]
-        documents = [
-            indexable.finish(page)
-            for page in indexable.queryset().filter(pk__in=pks)
-            if indexable.is_visible(page)
-        ]
-        retires = {indexable.doc_id(pk) for pk in pks} - {d["id"] for d in documents}
-        with transaction.atomic():  # one commit per batch, not one per document
-            for document in documents:
-                document["fingerprint"] = store.fingerprint(document)
-                store.upsert(document)
-            for doc_id in retires:
-                store.delete(doc_id)
-        if opensearch.enabled():
-            try:
-                opensearch.write(documents, retires)
-            except opensearch.SearchUnavailable as exc:
-                # The outbox keeps the rest: the next sync task or `search_index replay` does it.
-                logger.warning("Index de recherche indisponible après l'import LHEO : %s", exc)
-                break
-        # An entry touched again since the import (`modifie_le` moved) stays for its own task.
-        SearchOutbox.objects.filter(
-            model_label=FORMATION_LABEL, object_pk__in=[str(pk) for pk in pks], modifie_le=marque
-        ).delete()
+def _synchroniser(recherche: list[int], wagtail: list[int]) -> None:
+    """After commit, in bulk: the unified index (a fixed number of queries and one OpenSearch
+    request per batch), Wagtail's own search backends (what its `update_index` does), then
+    the catalogue's sessions index."""
+    if not sync.process_many(FORMATION_LABEL, recherche, batch=TAILLE_LOT):
+        # The outbox keeps the rest: the next sync task or `search_index replay` does it.
+        logger.warning("Index de recherche indisponible après l'import LHEO : la file le garde")
     for debut in range(0, len(wagtail), TAILLE_LOT):
         pages = list(FormationPage.objects.filter(pk__in=wagtail[debut : debut + TAILLE_LOT]))
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(FormationPage, pages)
+    # The catalogue's sessions index (when built): the sessions of the changed formations.
+    changees = Session.objects.filter(formation_id__in=recherche).order_by("pk")
+    sessions = list(changees.values_list("pk", flat=True))
+    for debut in range(0, len(sessions), TAILLE_LOT * 10):
+        sessions_sync(sessions[debut : debut + TAILLE_LOT * 10])
 
 
 def lheo_import(

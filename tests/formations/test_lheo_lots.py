@@ -156,3 +156,27 @@ def test_dry_run_counts_without_writing(region):
     rapport, _ = importer_flux(flux(5, 3), dry_run=True)
     assert (rapport.created, rapport.sessions, rapport.errors) == (5, 15, [])
     assert not FormationPage.objects.exists()
+
+
+@pytest.mark.opensearch
+def test_imported_sessions_reach_the_catalogue_sessions_index(
+    region, django_capture_on_commit_callbacks
+):
+    from formations import search
+    from ressources.search import opensearch
+
+    search.sessions_rebuild()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            rapport, _ = importer_flux(flux(3, 2))
+        assert (rapport.created, rapport.sessions) == (3, 6)
+        client = opensearch.client()
+        client.indices.refresh(index=search.sessions_alias(), request_timeout=60)
+        trouvees = client.search(index=search.sessions_alias(), body={"size": 20})["hits"]["hits"]
+        assert {int(hit["_id"]) for hit in trouvees} == set(
+            Session.objects.values_list("pk", flat=True)
+        )
+    finally:
+        opensearch.client().indices.delete(
+            index=f"{search.sessions_alias()}_v*", ignore_unavailable=True
+        )
