@@ -1,10 +1,11 @@
 """Background work of the formations app: e-mails sent after an enrolment changes."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from maillage.emails import email_build
 
 SUJETS = {
     "confirmation": "Votre inscription est confirmée : {titre}",
@@ -45,14 +46,7 @@ def envoyer_notification_inscription(inscription_id: int, modele: str) -> bool:
         sujet = SUJETS[modele].format(titre=inscription.session.formation.title)
         texte = render_to_string(f"formations/emails/{modele}.txt", contexte)
         html = render_to_string("formations/emails/base.html", {**contexte, "texte": texte})
-    message = EmailMultiAlternatives(
-        subject=f"[Maillage] {sujet}",
-        body=texte,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[inscription.user.email],
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    email_build(to=inscription.user.email, subject=sujet, text=texte, html=html).send()
     return True
 
 

@@ -1,10 +1,11 @@
 """Background e-mails about an RSVP: reminder, freed place, change of plans, cancellation."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from maillage.emails import email_build
 
 SUJETS = {
     "rappel": "Rappel : {titre}, demain",
@@ -56,12 +57,5 @@ def envoyer_courriel_participation(
         html = render_to_string(
             "communautes/evenements/emails/base.html", {**contexte, "texte": texte}
         )
-    message = EmailMultiAlternatives(
-        subject=f"[Maillage] {sujet}",
-        body=texte,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    email_build(to=user.email, subject=sujet, text=texte, html=html).send()
     return True

@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from maillage.emails import email_build
+
 from . import desabonnement
 
 
@@ -18,15 +20,7 @@ def message_build(
         contexte = {**contexte, "site_url": settings.SITE_URL}
         texte = render_to_string(f"communautes/emails/{template}.txt", contexte)
         html = render_to_string(f"communautes/emails/{template}.html", contexte)
-    message = EmailMultiAlternatives(
-        subject=f"[Maillage] {sujet}",
-        body=texte,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers=headers,
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return email_build(to=to, subject=sujet, text=texte, html=html, headers=headers)
 
 
 @task()
