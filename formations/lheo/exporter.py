@@ -373,9 +373,7 @@ def lheo_export(
 
 def valider(chemin: Path | str, xsd: Path | str | None = None) -> list[str]:
     """Errors of `chemin` against the LHEO 2.3 schema (setting LHEO_XSD); empty if valid."""
-    xsd = xsd or getattr(
-        settings, "LHEO_XSD", settings.BASE_DIR.parent / "shared/lheo/lheo-2.3.xsd"
-    )
+    xsd = xsd or settings.LHEO_XSD
     schema = etree.XMLSchema(etree.parse(str(xsd), etree.XMLParser(no_network=True)))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     document = etree.parse(str(chemin), parser)

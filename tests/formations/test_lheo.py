@@ -17,8 +17,7 @@ from maillage.models import Commune, Territoire
 
 pytestmark = pytest.mark.django_db
 
-LHEO_DIR = settings.BASE_DIR.parent / "shared" / "lheo"
-SAMPLE = LHEO_DIR / "exemple-onisep-2.2.xml"
+SAMPLE = Path(__file__).parent / "data" / "exemple-onisep-2.2.xml"
 NS22 = b'xmlns="http://www.lheo.org/2.2"'
 NS23 = b'xmlns="http://lheo.gouv.fr/2.3"'
 
@@ -281,6 +280,13 @@ def test_session_ending_before_it_starts_rolls_everything_back(tmp_path, bretagn
     assert "précède le début" in resume["errors"][0]
     assert not FormationPage.objects.exists()
     assert not Session.objects.exists()
+
+
+def test_schema_and_samples_ship_with_the_project():
+    # A fresh clone has nothing beside the checkout: the schema and samples live inside it.
+    assert settings.BASE_DIR in settings.LHEO_XSD.parents
+    assert settings.LHEO_XSD.is_file()
+    assert settings.BASE_DIR in SAMPLE.parents
 
 
 def test_sample_rewritten_in_23_validates_against_the_schema(tmp_path):
