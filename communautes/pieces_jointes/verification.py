@@ -1,7 +1,13 @@
-"""Checks on attached files: size, and a type recognised from the content, never the name."""
+"""Checks on attached files: size, and a type recognised from the content, never the name.
 
-import io
+Each check reads a bounded number of bytes: the file itself is capped by the size limit,
+and an office document (a zip archive) is judged from its central directory plus at most
+`MIMETYPE_OCTETS` decompressed bytes, so an archive that inflates to gigabytes costs nothing.
+"""
+
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -34,6 +40,17 @@ TYPES_IMAGES = {
     "webp": ("WEBP", "image/webp"),
 }
 EXTENSIONS = sorted({*TYPES_DOCUMENTS, *TYPES_IMAGES})
+OOXML = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+ODF = {"odt", "ods", "odp"}
+# Office archives: what their central directory may declare. Real documents stay far below
+# (a full 10 MB spreadsheet inflates to about 100 MB of XML at a ratio near 10).
+ZIP_MAX_ENTREES = 2000
+ZIP_MAX_DECOMPRESSE = 256 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+# Small members compress well whatever their content; the ratio only matters above this.
+ZIP_RATIO_SEUIL = 1024 * 1024
+# The longest ODF `mimetype` value plus room for a trailing newline.
+MIMETYPE_OCTETS = 64
 
 
 @dataclass
@@ -58,9 +75,56 @@ def nom_propre(nom: str) -> str:
     return nom or "fichier"
 
 
-def _image_ok(extension: str, data: bytes) -> bool:
+class ArchivePiegee(Exception):
+    """An archive whose declared content is out of proportion with its size."""
+
+
+def _zip_verifie(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The members of `archive`, read from its central directory only; raise ArchivePiegee
+    when they are too many or declare an abnormal decompressed size."""
+    membres = archive.infolist()
+    if len(membres) > ZIP_MAX_ENTREES:
+        raise ArchivePiegee
+    if sum(membre.file_size for membre in membres) > ZIP_MAX_DECOMPRESSE:
+        raise ArchivePiegee
+    for membre in membres:
+        if membre.file_size > ZIP_RATIO_SEUIL and membre.file_size > ZIP_MAX_RATIO * max(
+            membre.compress_size, 1
+        ):
+            raise ArchivePiegee
+    return membres
+
+
+def _document_zip_ok(extension: str, upload) -> bool:
+    """An OOXML or ODF document: the members its format requires; raise ArchivePiegee."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with zipfile.ZipFile(upload) as archive:
+            noms = {membre.filename for membre in _zip_verifie(archive)}
+            if extension in OOXML:
+                return "[Content_Types].xml" in noms and any(
+                    nom.startswith(OOXML[extension]) for nom in noms
+                )
+            if "mimetype" not in noms:
+                return False
+            # A bounded read: the declared size may lie, the decompressor stops here anyway.
+            with archive.open("mimetype") as membre:
+                valeur = membre.read(MIMETYPE_OCTETS + 1)
+    # Damaged archive, unknown compression method (NotImplementedError), encrypted member.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ):
+        return False
+    return len(valeur) <= MIMETYPE_OCTETS and valeur.strip() == TYPES_DOCUMENTS[extension].encode()
+
+
+def _image_ok(extension: str, upload) -> bool:
+    try:
+        with Image.open(upload) as image:
             format_ = image.format
             image.verify()
     except Exception:  # noqa: BLE001 - any decoding failure (or a decompression bomb) refuses
@@ -84,16 +148,35 @@ def verifier(upload) -> FichierVerifie:
         )
     if upload.size == 0:
         raise ValidationError(_("« %(nom)s » est vide.") % {"nom": nom})
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    if extension in TYPES_IMAGES:
-        valide, type_mime = _image_ok(extension, data), TYPES_IMAGES[extension][1]
-    else:
-        valide, type_mime = document_matches(extension, data), TYPES_DOCUMENTS[extension]
+    try:
+        valide, type_mime = _contenu_ok(extension, upload)
+    except ArchivePiegee:
+        raise ValidationError(
+            _(
+                "« %(nom)s » : archive refusée, son contenu décompressé serait démesuré par "
+                "rapport à sa taille (fichier piégé ou corrompu)."
+            )
+            % {"nom": nom}
+        ) from None
+    finally:
+        upload.seek(0)
     if not valide:
         raise ValidationError(
             _("« %(nom)s » : le contenu du fichier ne correspond pas à son extension « .%(ext)s ».")
             % {"nom": nom, "ext": extension}
         )
-    return FichierVerifie(upload=upload, nom=nom, type_mime=type_mime, taille=len(data))
+    return FichierVerifie(upload=upload, nom=nom, type_mime=type_mime, taille=upload.size)
+
+
+def _contenu_ok(extension: str, upload) -> tuple[bool, str]:
+    """Whether the content matches the extension, reading at most the size limit."""
+    upload.seek(0)
+    if extension in TYPES_IMAGES:
+        return _image_ok(extension, upload), TYPES_IMAGES[extension][1]
+    type_mime = TYPES_DOCUMENTS[extension]
+    if extension in OOXML or extension in ODF:
+        if upload.read(4) != b"PK\x03\x04":
+            return False, type_mime
+        upload.seek(0)
+        return _document_zip_ok(extension, upload), type_mime
+    return document_matches(extension, upload.read(max_octets())), type_mime

@@ -293,3 +293,100 @@ def _odt() -> bytes:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<office:document-content/>")
     return tampon.getvalue()
+
+
+def _bombe(taille: int = 64 * 1024 * 1024) -> bytes:
+    """An .odt whose `mimetype` member inflates to `taille` bytes: about 64 KB on disk."""
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w") as membre:
+            membre.write(b"application/vnd.oasis.opendocument.text")
+            zeros = bytes(1024 * 1024)
+            for _ in range(taille // len(zeros)):
+                membre.write(zeros)
+        archive.writestr("content.xml", "<office:document-content/>")
+    return tampon.getvalue()
+
+
+def test_a_zip_bomb_attached_to_a_reply_is_refused_and_nothing_is_written(
+    client, communaute, gens, racine
+):
+    bombe = _bombe()
+    assert len(bombe) < 1024 * 1024
+    publication = PublicationFactory(communaute=communaute, auteur=gens.animateur)
+    url = reverse("communautes:reponse_create", args=[communaute.slug, publication.pk])
+    client.force_login(gens.membre)
+    response = client.post(
+        url, {"corps": "<p>Ma grille</p>", "pieces_jointes": [_fichier("grille.odt", bombe)]}
+    )
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert "« grille.odt » : archive refusée" in page
+    assert not publication.reponses.exists()
+    assert not PieceJointe.objects.exists()
+    assert _stockes(racine) == []
+
+
+def _archive(membres: dict[str, bytes]) -> bytes:
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        for nom, contenu in membres.items():
+            archive.writestr(nom, contenu)
+    return tampon.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("nom", "contenu", "message"),
+    [
+        ("bombe.odt", _bombe(), "archive refusée"),
+        (
+            "bombe.docx",
+            _archive(
+                {
+                    "[Content_Types].xml": b"<Types/>",
+                    "word/document.xml": b" " * (8 * 1024 * 1024),
+                }
+            ),
+            "archive refusée",
+        ),
+        (
+            "nombreux.xlsx",
+            _archive(
+                {"[Content_Types].xml": b"<Types/>"} | {f"xl/f{n}.xml": b"" for n in range(2001)}
+            ),
+            "archive refusée",
+        ),
+        (
+            "long.ods",
+            _archive({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet" * 100}),
+            "le contenu du fichier ne correspond pas",
+        ),
+        ("abime.odt", b"PK\x03\x04" + b"\x00" * 100, "le contenu du fichier ne correspond pas"),
+    ],
+    ids=["inflating-mimetype", "inflating-member", "too-many-members", "long-mimetype", "bad"],
+)
+def test_archives_are_judged_from_their_directory_and_a_bounded_read(
+    client, communaute, gens, racine, nom, contenu, message
+):
+    client.force_login(gens.membre)
+    response = _publier(client, communaute, [_fichier(nom, contenu)])
+    assert response.status_code == 400
+    assert f"« {nom} » : {message}" in html.unescape(response.content.decode())
+    assert not Publication.objects.exists()
+    assert _stockes(racine) == []
+
+
+def test_real_office_documents_still_pass(client, communaute, gens, racine):
+    tableur = _archive(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            # A large but ordinary member: repetitive XML compresses about 10 to 50 times.
+            "content.xml": b"".join(
+                f"<table:table-row><table:table-cell>{n}</table:table-cell>".encode()
+                for n in range(100_000)
+            ),
+        }
+    )
+    client.force_login(gens.membre)
+    response = _publier(client, communaute, [_fichier("suivi.ods", tableur)])
+    assert response.status_code == 302
+    assert PieceJointe.objects.get().type_mime == "application/vnd.oasis.opendocument.spreadsheet"
