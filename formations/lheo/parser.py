@@ -12,6 +12,14 @@ NAMESPACES = (NAMESPACE_23, "http://www.lheo.org/2.2")
 CHUNK_SIZE = 64 * 1024
 # A feed whose root element has not started after this many bytes is not an LHEO feed.
 MAX_PROLOG_BYTES = 1024 * 1024
+# Bounds on what one feed may make this process hold, whatever its size: nesting (LHEO needs
+# about ten levels), one text or attribute value, and one <formation> (input bytes and
+# elements; real ones weigh a few kilobytes). Everything outside formations is dropped as
+# soon as it has been read.
+MAX_PROFONDEUR = 32
+MAX_TEXTE = 1_000_000
+MAX_FORMATION_OCTETS = 2 * 1024 * 1024
+MAX_FORMATION_ELEMENTS = 50_000
 DATE_INCONNUE = "00000000"
 DATE_PERMANENTE = "99999999"
 
@@ -242,50 +250,130 @@ def iter_formations(
     """Yield each valid <formation> of `source`, keeping memory flat; record invalid ones
     in `erreurs`. Raise LheoError when the document itself is refused."""
     parser = _nouveau_parser()
-    lus = 0
-    racine_vue = False
-    profondeur = 0
+    lecture = _Lecture()
     try:
         while True:
             bloc = source.read(CHUNK_SIZE)
             if not bloc:
                 break
-            lus += len(bloc)
+            lecture.lus += len(bloc)
             parser.feed(bloc)
             for evenement, element in parser.read_events():
-                if evenement == "start":
-                    profondeur += 1
-                    if not racine_vue:
-                        racine_vue = True
-                        _verifier_racine(element)
-                    continue
-                profondeur -= 1
-                if local(element.tag) != "formation" or profondeur != 2:
-                    continue
-                try:
-                    formation = lire_formation(element)
-                except ValueError as exc:
-                    erreurs.append(str(exc))
-                    formation = None
-                # Drop what has been read so that memory stays flat on large feeds.
-                element.clear(keep_tail=False)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
+                formation = lecture.evenement(evenement, element, erreurs)
                 if formation is not None:
                     yield formation
-            if not racine_vue and lus > MAX_PROLOG_BYTES:
+            if not lecture.racine_vue and lecture.lus > MAX_PROLOG_BYTES:
                 raise LheoError(
                     "Aucun élément racine dans le premier mégaoctet : ce n'est pas un flux LHEO."
                 )
             if progression is not None:
-                progression(lus)
-        if not lus:
+                progression(lecture.lus)
+        if not lecture.lus:
             raise LheoError("Le fichier est vide.")
         parser.close()
     except etree.XMLSyntaxError as exc:
         raise LheoError(f"Le fichier n'est pas un XML bien formé : {exc}") from None
-    if not racine_vue:
+    if not lecture.racine_vue:
         raise LheoError("Le fichier est vide ou ne contient aucun élément XML.")
+
+
+class _Lecture:
+    """The state of one streaming read: depth, the formation being read and its weight."""
+
+    # <lheo> is level 1, <offres> level 2, each <formation> level 3.
+    NIVEAU_FORMATION = 3
+
+    def __init__(self):
+        self.lus = 0
+        self.racine_vue = False
+        self.profondeur = 0
+        self.dans_formation = False
+        self.debut_formation = 0
+        self.elements_formation = 0
+        self.trop_lourde = False
+
+    def evenement(self, evenement: str, element, erreurs: list[str]) -> FormationLheo | None:
+        if evenement == "start":
+            self._debut(element)
+            return None
+        niveau = self.profondeur
+        self.profondeur -= 1
+        _verifier_tailles(element)
+        if not self.dans_formation:
+            # Outside formations nothing is used: drop each element (unknown ones, extras)
+            # with its subtree as soon as it ends.
+            if niveau > 1:
+                _liberer(element)
+            return None
+        if niveau > self.NIVEAU_FORMATION:
+            if not self.trop_lourde and self.lus - self.debut_formation > MAX_FORMATION_OCTETS:
+                self.trop_lourde = True
+            if self.trop_lourde:
+                _liberer(element)
+            return None
+        return self._fin_formation(element, erreurs)
+
+    def _debut(self, element) -> None:
+        self.profondeur += 1
+        if self.profondeur > MAX_PROFONDEUR:
+            raise LheoError(
+                f"Plus de {MAX_PROFONDEUR} niveaux d'éléments imbriqués (ligne "
+                f"{element.sourceline}) : ce n'est pas un flux LHEO."
+            )
+        if not self.racine_vue:
+            self.racine_vue = True
+            _verifier_racine(element)
+        elif self.dans_formation:
+            self.elements_formation += 1
+            if self.elements_formation > MAX_FORMATION_ELEMENTS:
+                self.trop_lourde = True
+        elif self.profondeur == self.NIVEAU_FORMATION and local(element.tag) == "formation":
+            self.dans_formation = True
+            self.debut_formation = self.lus - CHUNK_SIZE
+            self.elements_formation = 0
+            self.trop_lourde = False
+
+    def _fin_formation(self, element, erreurs: list[str]) -> FormationLheo | None:
+        self.dans_formation = False
+        formation = None
+        if self.trop_lourde or self.lus - self.debut_formation > MAX_FORMATION_OCTETS:
+            erreurs.append(
+                f"formation {element.get('numero', '(sans numéro)')} (ligne "
+                f"{element.sourceline}) : trop volumineuse (plus de "
+                f"{MAX_FORMATION_OCTETS // (1024 * 1024)} Mo ou de {MAX_FORMATION_ELEMENTS} "
+                "éléments) ; elle n'est pas lue"
+            )
+        else:
+            try:
+                formation = lire_formation(element)
+            except ValueError as exc:
+                erreurs.append(str(exc))
+        _liberer(element)
+        return formation
+
+
+def _liberer(element) -> None:
+    """Drop an ended element's content and its earlier siblings, so memory stays flat."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def _verifier_tailles(element) -> None:
+    # libxml2 stops at 10 MB per value; LHEO texts never come near this lower bound.
+    texte = element.text
+    if texte is not None and len(texte) > MAX_TEXTE and texte.strip():
+        raise LheoError(
+            f"Un texte de plus de {MAX_TEXTE} caractères (élément <{local(element.tag)}>, "
+            f"ligne {element.sourceline}) : refusé."
+        )
+    if sum(len(valeur) for valeur in element.attrib.values()) > MAX_TEXTE:
+        raise LheoError(
+            f"Des attributs de plus de {MAX_TEXTE} caractères (élément <{local(element.tag)}>, "
+            f"ligne {element.sourceline}) : refusés."
+        )
 
 
 def _verifier_racine(element) -> None:

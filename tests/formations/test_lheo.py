@@ -339,3 +339,56 @@ def test_export_with_nothing_to_export_fails(tmp_path, bretagne):
 def test_parser_refuses_without_touching_the_database():
     with pytest.raises(LheoError):
         list(iter_formations(io.BytesIO(XXE), erreurs=[]))
+
+
+def _junk(octets: int) -> bytes:
+    """Unknown elements, nested two deep, weighing `octets` bytes."""
+    motif = b'<inconnu a="b"><enfant>texte texte texte texte texte</enfant></inconnu>'
+    return motif * (octets // len(motif))
+
+
+def _formation_sample() -> bytes:
+    contenu = sample_bytes()
+    return contenu[contenu.index(b"<formation ") : contenu.index(b"</formation>") + 12]
+
+
+def _flux(*morceaux: bytes) -> bytes:
+    return (
+        b'<lheo xmlns="http://lheo.gouv.fr/2.3"><offres>' + b"".join(morceaux) + b"</offres></lheo>"
+    )
+
+
+def test_unknown_content_outside_formations_is_read_and_dropped():
+    # 3 MB of unknown elements between formations, and a large unknown subtree.
+    contenu = _flux(
+        _junk(1024 * 1024),
+        _formation_sample(),
+        b"<bloc-inconnu>" + _junk(2 * 1024 * 1024) + b"</bloc-inconnu>",
+    )
+    erreurs = []
+    formations = list(iter_formations(io.BytesIO(contenu), erreurs=erreurs))
+    assert erreurs == []
+    assert [f.numero for f in formations] == ["9436_18706"]
+
+
+def test_a_formation_swollen_by_unknown_content_is_refused(tmp_path, bretagne):
+    formation = _formation_sample()
+    gonflee = formation.replace(b"</formation>", _junk(3 * 1024 * 1024) + b"</formation>")
+    resume, err = run_import(write(tmp_path, _flux(gonflee)))
+    assert resume["_code"] == 1
+    assert "formation 9436_18706 (ligne 1) : trop volumineuse" in resume["errors"][0]
+    assert not FormationPage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("contenu", "message"),
+    [
+        (_flux(b"<a>" * 40 + b"</a>" * 40), "Plus de 32 niveaux"),
+        (_flux(b"<inconnu>" + b"x" * 1_000_001 + b"</inconnu>"), "Un texte de plus de"),
+        (_flux(b'<inconnu a="' + b"x" * 1_000_001 + b'"/>'), "Des attributs de plus de"),
+    ],
+    ids=["depth", "text", "attribute"],
+)
+def test_deep_or_oversized_documents_are_refused(contenu, message):
+    with pytest.raises(LheoError, match=message):
+        list(iter_formations(io.BytesIO(contenu), erreurs=[]))
