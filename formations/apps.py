@@ -7,9 +7,16 @@ class FormationsConfig(AppConfig):
     name = "formations"
 
     def ready(self) -> None:
+        from maillage.roles import SETUP_HOOKS
+
+        from . import signals
         from .search import register
+        from .services import region_editors_grant_all
 
         register()
+        signals.connect()
+        if region_editors_grant_all not in SETUP_HOOKS:
+            SETUP_HOOKS.append(region_editors_grant_all)
         self._register_demo()
 
     def _register_demo(self) -> None:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
+from maillage import roles
+
 from .models import (
     Attestation,
     Emargement,
@@ -195,26 +197,26 @@ def inscription_send_reminders(*, jour: datetime.date | None = None) -> int:
     return len(inscriptions)
 
 
-def region_groups_ensure(*, region: RegionPage) -> tuple[Group, Group]:
-    """The two admin groups of a région: editors (draft, submit for review) and moderators
-    (publish). Their page permissions cover only the région's subtree. Idempotent."""
-    code = region.territoire.code
-    acces_admin = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
+def region_editors_grant(*, region: RegionPage) -> Group:
+    """Give the région's editors (the scope group of `maillage.roles`) draft, publish and lock
+    rights on the région's subtree, and nowhere else. Runs whenever a RegionPage is created,
+    whatever the path (admin, code, LHEO import), and from `setup_roles`. Idempotent."""
+    groupe = roles.editor_group_for_region(region.territoire)
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore",
+        codename__in=[f"{permission_type}_page" for permission_type in PUBLICATION],
     )
-    groupes = []
-    for prefixe, types in (("Rédaction", ("add", "change")), ("Publication", PUBLICATION)):
-        groupe, _cree = Group.objects.get_or_create(name=f"{prefixe} — région {code}")
-        groupe.permissions.add(acces_admin)
-        for permission_type in types:
-            permission = Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=f"{permission_type}_page"
-            )
-            GroupPagePermission.objects.get_or_create(
-                group=groupe, page=region, permission=permission
-            )
-        groupes.append(groupe)
-    return groupes[0], groupes[1]
+    for permission in permissions:
+        GroupPagePermission.objects.get_or_create(group=groupe, page=region, permission=permission)
+    return groupe
+
+
+def region_editors_grant_all() -> int:
+    """Grant every existing région page to its editors; returns the number of régions."""
+    regions = list(RegionPage.objects.select_related("territoire"))
+    for region in regions:
+        region_editors_grant(region=region)
+    return len(regions)
 
 
 def empreinte_jeton(jeton: str) -> str:

@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .models import Inscription, RegionPage, Session
-from .services import region_groups_ensure
+from .models import Inscription, Session
 
 
 class SessionViewSet(ModelViewSet):
@@ -51,9 +50,3 @@ class InscriptionViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return [SessionViewSet("sessions_formation"), InscriptionViewSet("inscriptions_formation")]
-
-
-@hooks.register("after_create_page")
-def creer_groupes_region(request, page):
-    if isinstance(page.specific, RegionPage):
-        region_groups_ensure(region=page.specific)

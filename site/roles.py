@@ -17,9 +17,12 @@ members edit themselves, not what they may publish.
 Permissions are named "app_label.codename". Other apps extend a role from their
 `AppConfig.ready()`, e.g. `ROLES[FORMATEUR].permissions.append("formations.change_session")`,
 then `setup_roles` applies the definitions; it replaces each role group's model permissions
-with exactly what is defined here.
+with exactly what is defined here. Rights on objects that other apps own (the formations app
+grants each région's page to its scope group) are applied by the callables those apps add to
+`SETUP_HOOKS`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
@@ -37,6 +40,9 @@ ADMINISTRATEUR = "Administrateur"
 
 EDITOR_GROUP_PREFIX = "Éditeurs — "
 ACCESS_ADMIN = "wagtailadmin.access_admin"
+
+# Called by `roles_setup` after the groups exist, in registration order.
+SETUP_HOOKS: list[Callable[[], object]] = []
 
 PAGE_PERMISSIONS = (
     "wagtailcore.add_page",
@@ -201,6 +207,8 @@ def roles_setup() -> dict[str, int]:
     for region in regions:
         created += f"{EDITOR_GROUP_PREFIX}{region.nom}" not in existing
         editor_group_for_region(region)
+    for hook in SETUP_HOOKS:
+        hook()
     return {
         "roles": len(ROLES),
         "groupes_regionaux": regions.count(),

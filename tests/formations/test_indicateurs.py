@@ -21,7 +21,7 @@ from formations.factories import (
     UserFactory,
 )
 from formations.models import CatalogueIndexPage, Evaluation, Inscription
-from formations.services import region_groups_ensure
+from maillage import roles
 
 pytestmark = pytest.mark.django_db
 Etat = Inscription.Etat
@@ -48,8 +48,8 @@ def url_de(programme) -> str:
 @pytest.fixture
 def editeur(programme):
     utilisateur = UserFactory()
-    redaction, _ = region_groups_ensure(region=programme.get_parent().specific)
-    utilisateur.groups.add(redaction)
+    region = programme.get_parent().specific.territoire
+    roles.role_assign(user=utilisateur, role=roles.EDITEUR_REGIONAL, region=region)
     return utilisateur
 
 
@@ -167,8 +167,8 @@ def test_exports_for_regional_editors_only(client, programme):
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
     editeur = UserFactory()
-    redaction, _ = region_groups_ensure(region=programme.get_parent().specific)
-    editeur.groups.add(redaction)
+    region = programme.get_parent().specific.territoire
+    roles.role_assign(user=editeur, role=roles.EDITEUR_REGIONAL, region=region)
     client.force_login(editeur)
     html = client.get(url)
     assert html.status_code == 200
