@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 
+from .documents import document_filename
 from .models import CasIndexPage, CasPage, OutilIndexPage, OutilPage, RetourUsage
 from .search import sync
 from .selectors import is_search_administrator
@@ -128,6 +129,7 @@ def outil_propose(
     with transaction.atomic():
         if fichier is not None:
             check_document(fichier)
+            fichier.name = document_filename(fichier.name)
             outil.document = Document.objects.create(
                 title=title.strip(), file=fichier, uploaded_by_user=user
             )

@@ -1,11 +1,13 @@
-"""Wagtail admin registration of the ressources app: the search outbox screen."""
+"""Wagtail hooks of the ressources app: the search outbox screen, document downloads."""
 
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .admin_views import SearchOutboxView
+from .documents import document_can_serve
 from .selectors import is_search_administrator
 
 
@@ -33,3 +35,10 @@ def register_search_outbox_menu_item():
         icon_name="search",
         order=900,
     )
+
+
+@hooks.register("before_serve_document")
+def check_document_access(document, request):
+    # A 404 rather than a 403: a file under review must not even be confirmed to exist.
+    if not document_can_serve(request=request, document=document):
+        raise Http404
