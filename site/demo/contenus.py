@@ -128,14 +128,23 @@ consentement, que vous pouvez retirer à tout moment.</li>
 obligation légale de l'hébergeur.</li>
 </ul>
 <h2>Durées de conservation</h2>
+<p>Une tâche quotidienne applique ces durées ; elle supprime ce qui est arrivé à échéance.</p>
 <ul>
-<li>Compte et profil : jusqu'à la suppression du compte, ou trois ans après votre dernière
-connexion, après un message d'avertissement.</li>
+<li>Compte et profil : jusqu'à la suppression du compte. Un compte sans connexion depuis
+trois ans reçoit un message d'avertissement ; il est supprimé trente jours plus tard si
+vous ne vous reconnectez pas (les comptes de l'équipe de la plateforme font exception).</li>
 <li>Inscriptions, feuilles d'émargement et attestations : la durée exigée par les
-financeurs des actions de professionnalisation, dix ans au plus.</li>
-<li>Publications dans les communautés : tant que la communauté existe ; elles sont
-anonymisées lors de la suppression de votre compte.</li>
-<li>Journaux techniques : un an.</li>
+financeurs des actions de professionnalisation, dix ans au plus après la fin de la
+session ; elles sont alors effacées.</li>
+<li>Publications, réponses et messages dans les communautés : tant que la communauté
+existe ; lors de la suppression de votre compte, ils restent signés « Ancien membre », ou
+sont supprimés si vous le demandez.</li>
+<li>Notes de travail des groupes d'analyse de pratiques : la durée fixée par chaque groupe,
+puis effacement automatique.</li>
+<li>Notifications : un an.</li>
+<li>Sessions de connexion : effacées à leur expiration (deux semaines au plus).</li>
+<li>Journaux techniques : Maillage ne les enregistre pas dans sa base ; l'hébergeur les
+conserve un an.</li>
 </ul>
 <h2>Destinataires</h2>
 <p>Vos données sont accessibles à l'équipe de la plateforme, aux formateurs et aux
@@ -148,9 +157,20 @@ protection contre la falsification de requêtes). Aucun cookie de mesure d'audie
 publicité n'est déposé : aucun consentement n'est donc demandé.</p>
 <h2>Vos droits</h2>
 <p>Vous disposez d'un droit d'accès, de rectification, d'effacement, de limitation,
-d'opposition et de portabilité. Depuis votre profil, vous pouvez exporter vos données et
-supprimer votre compte. Pour toute autre demande, écrivez au délégué à la protection des
-données. Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une
+d'opposition et de portabilité. Depuis votre profil (rubrique « Mes données
+personnelles »), vous pouvez télécharger toutes vos données (un fichier lisible dans un
+navigateur et le même contenu au format JSON) et supprimer votre compte.</p>
+<p>La suppression prend effet trente jours après votre confirmation : il vous suffit de vous
+reconnecter d'ici là pour l'annuler. Sont alors effacés votre nom, vos adresses
+électroniques, votre profil, vos notifications, vos liens d'abonnement aux calendriers et
+vos sessions de connexion, vos adhésions, réactions et inscriptions à venir, ainsi que tout
+ce que vous avez écrit dans les groupes d'analyse de pratiques. Vos contributions aux
+communautés restent signées « Ancien membre », sauf si vous demandez leur suppression.
+Pour les sessions suivies, nous conservons, comme la loi l'exige, uniquement le nom porté
+sur l'attestation, la formation, les dates, les heures et la présence ; les commentaires de
+vos évaluations sont effacés. Pour toute autre demande, écrivez au délégué à la protection
+des données, qui peut aussi traiter votre demande pour vous.</p>
+<p>Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une
 réclamation à la <a href="https://www.cnil.fr/fr/plaintes">CNIL</a>.</p>
 """.strip(),
 )

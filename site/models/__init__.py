@@ -3,10 +3,13 @@
 from .pages import HomePage, StandardPage
 from .profils import Profil, Structure
 from .referentiel import ActeMetier, Commune, Public, Reseau, Territoire, Thematique
+from .rgpd import AttestationConservee, DemandeSuppression
 
 __all__ = [
     "ActeMetier",
+    "AttestationConservee",
     "Commune",
+    "DemandeSuppression",
     "HomePage",
     "Profil",
     "Public",

@@ -1,0 +1,33 @@
+"""Wagtail hooks of the project package: the staff screens for personal data requests."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from maillage.rgpd.admin_views import CompteExportView, CompteView, DemandesView
+
+
+class RgpdMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.is_staff and request.user.has_perm("maillage.change_demandesuppression")
+
+
+@hooks.register("register_admin_urls")
+def register_rgpd_urls():
+    return [
+        path("rgpd/", DemandesView.as_view(), name="rgpd_admin_demandes"),
+        path("rgpd/compte/<int:user_id>/", CompteView.as_view(), name="rgpd_admin_compte"),
+        path(
+            "rgpd/compte/<int:user_id>/export.zip",
+            CompteExportView.as_view(),
+            name="rgpd_admin_export",
+        ),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_rgpd_menu_item():
+    return RgpdMenuItem(
+        _("Données personnelles"), reverse("rgpd_admin_demandes"), icon_name="user", order=910
+    )
