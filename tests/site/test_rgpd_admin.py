@@ -27,6 +27,7 @@ def admin_client(client, staff_user_totp, mfa_login):
 def test_staff_without_the_permission_is_refused(client, staff_user_totp, mfa_login, verified_user):
     mfa_login(client, staff_user_totp)
 
+    assert "/admin/rgpd/" not in client.get("/admin/").content.decode()
     # Wagtail turns the refusal into a redirect to the admin's home with an error message.
     for response in (
         client.get(URL),
@@ -88,3 +89,8 @@ def test_executing_without_a_pending_request_is_refused_clearly(admin_client, ve
     assert "Aucune demande en attente pour ce compte." in response.content.decode()
     verified_user.refresh_from_db()
     assert verified_user.is_active
+
+
+def test_the_screen_is_in_the_admin_menu_for_staff_with_the_permission(admin_client):
+    # The sidebar is rendered from JSON props: the link appears as a quoted URL.
+    assert "/admin/rgpd/" in admin_client.get("/admin/").content.decode()
