@@ -19,11 +19,11 @@ from django.utils.text import slugify
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
-from maillage.models import Commune, Territoire
+from maillage.models import Commune, HomePage, Territoire
 from ressources.models import SearchOutbox
 from ressources.search import sync
 
-from ..models import FormationPage, ProgrammePage, RegionPage, Session
+from ..models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 from ..search import sessions_sync
 from .parser import FormationLheo, Noeud, SessionLheo, iter_formations, texte, trouver
 
@@ -43,17 +43,26 @@ logger = logging.getLogger(__name__)
 # Formations read, checked and written together: memory and queries are bounded per batch.
 TAILLE_LOT = 200
 FORMATION_LABEL = FormationPage._meta.label_lower
+# Skipped formations are all counted; the reasons of the first ones are enough to act on.
+MAX_RAISONS = 100
 
 
 @dataclass
 class RapportImport:
+    """What an import did, or, in a dry run, what it would do."""
+
     formations: int = 0
     actions: int = 0
     sessions: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Formations left out because no place of theirs tells which région they belong to.
+    skipped: int = 0
+    regions_created: int = 0
+    dry_run: bool = False
     errors: list[str] = field(default_factory=list)
+    skipped_reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -61,6 +70,45 @@ class RapportImport:
 
 class _Annulation(Exception):
     """Raised inside the transaction to roll it back (dry run or errors)."""
+
+
+class _Ignoree(Exception):
+    """A new formation that no place ties to a région: reported as skipped, not an error."""
+
+
+# Where a formation says where it happens, in the order trusted: where it is taught, where
+# one enrols, then the provider's own address.
+ADRESSES_ACTION = (("lieu-de-formation", "coordonnees", "adresse"),)
+ADRESSES_SESSION = (("adresse-inscription", "adresse"), ("adresse", "adresse"))
+ADRESSE_ORGANISME = (
+    "organisme-formation-responsable",
+    "coordonnees-organisme",
+    "coordonnees",
+    "adresse",
+)
+
+
+def adresses(formation: FormationLheo) -> list[list[Noeud]]:
+    """The children of every <adresse> of a formation, most telling first."""
+    trouvees = []
+    for action in formation.actions:
+        for lieu in action.noeud.get("enfants", []):
+            if lieu["tag"] == "lieu-de-formation":
+                adresse = trouver(lieu.get("enfants", []), "coordonnees", "adresse")
+                trouvees.append(adresse)
+    for action in formation.actions:
+        for session in action.sessions:
+            trouvees += [trouver(session.autres, *chemin) for chemin in ADRESSES_SESSION]
+    trouvees.append(trouver(formation.autres, *ADRESSE_ORGANISME))
+    return [adresse.get("enfants", []) for adresse in trouvees if adresse]
+
+
+def departement_du_code_postal(code_postal: str) -> str:
+    """The département of a French postcode, when it can be read from it (not in Corsica)."""
+    code_postal = code_postal.strip()
+    if len(code_postal) != 5 or not code_postal.isdigit() or code_postal.startswith("20"):
+        return ""
+    return code_postal[:3] if code_postal.startswith("97") else code_postal[:2]
 
 
 def html_nettoye(valeur: str) -> str:
@@ -116,61 +164,155 @@ class _Entree:
 class Importeur:
     """Holds the caches of one import run (regions, programmes, communes, tree positions)."""
 
-    def __init__(self, *, region_code: str | None, rapport: RapportImport):
+    def __init__(self, *, region_code: str | None, rapport: RapportImport, dry_run: bool = False):
         self.region_code = region_code
         self.rapport = rapport
-        self.programmes: dict[str, ProgrammePage] = {}
+        self.dry_run = dry_run
+        # By région code; None in a dry run when the région or its programme does not exist.
+        self.programmes: dict[str, ProgrammePage | None] = {}
         self.communes: dict[str, str | None] = {}
+        self._regions: dict[str, Territoire] | None = None
+        self._departements: dict[str, str] = {}
+        # INSEE code -> région code (None: unknown commune).
+        self.communes_regions: dict[str, str | None] = {}
+        # Numbers a dry run counted as created: met again, they would be updated.
+        self.simulees: set[str] = set()
         # Next treebeard step under each programme this run adds pages to; the programme row
         # stays locked until commit, so nobody else takes these positions meanwhile.
         self.prochains_pas: dict[int, int] = {}
 
     # -- destination ------------------------------------------------------------------
-    def programme(self, formation: FormationLheo) -> ProgrammePage:
-        code = self.region_code or self._region_du_flux(formation)
-        if not code:
-            raise ValueError(
-                f"formation {formation.numero} : région inconnue (aucun code région dans le "
-                "flux) ; précisez --region"
-            )
-        if code not in self.programmes:
-            region = (
-                RegionPage.objects.filter(
-                    territoire__niveau=Territoire.Niveau.REGION, territoire__code=code
+    def regions(self) -> dict[str, Territoire]:
+        """Every région of the reference data by code, and each département's région."""
+        if self._regions is None:
+            territoires = Territoire.objects.filter(
+                niveau__in=[Territoire.Niveau.REGION, Territoire.Niveau.DEPARTEMENT]
+            ).select_related("parent")
+            self._regions = {}
+            for territoire in territoires:
+                if territoire.niveau == Territoire.Niveau.REGION:
+                    self._regions[territoire.code] = territoire
+                elif territoire.parent is not None:
+                    self._departements[territoire.code] = territoire.parent.code
+            if not self._regions:
+                raise ValueError(
+                    "Le référentiel des territoires est vide : lancez d'abord "
+                    "« manage.py load_referentiel »."
                 )
-                .order_by("path")
-                .first()
+        return self._regions
+
+    def _charger_communes_regions(self, formations: list[FormationLheo]) -> None:
+        """One query per batch for the communes named by the batch's new formations."""
+        codes = {
+            insee
+            for formation in formations
+            for lignes in adresses(formation)
+            if (insee := texte(lignes, "code-INSEE-commune"))
+        } - self.communes_regions.keys()
+        if codes:
+            trouvees = dict(
+                Commune.objects.filter(pk__in=codes).values_list(
+                    "code_insee", "departement__parent__code"
+                )
             )
-            if region is None:
-                raise ValueError(f"aucune page région du catalogue pour la région « {code} »")
-            annee = timezone.localdate().year
-            programme = ProgrammePage.objects.child_of(region).filter(annee=annee).first()
-            if programme is None:
-                programme = ProgrammePage(title=f"Programme {annee}", annee=annee)
-                region.add_child(instance=programme)
-            self.programmes[code] = programme
+            self.communes_regions.update({code: trouvees.get(code) for code in codes})
+
+    def region_de(self, formation: FormationLheo) -> str:
+        """The région code of a new formation: the --region override, or the first of its
+        places (région, département, commune, postcode) the reference data knows."""
+        if self.region_code:
+            return self.region_code
+        regions = self.regions()
+        lus = []
+        for lignes in adresses(formation):
+            region = texte(lignes, "region")
+            departement = texte(lignes, "departement")
+            insee = texte(lignes, "code-INSEE-commune")
+            code_postal = texte(lignes, "codepostal")
+            candidats = [
+                region,
+                self._departements.get(departement),
+                self.communes_regions.get(insee),
+                self._departements.get(departement_du_code_postal(code_postal)),
+            ]
+            trouve = next((code for code in candidats if code in regions), None)
+            if trouve:
+                return trouve
+            lus += [
+                f"{nom} « {valeur} »"
+                for nom, valeur in (
+                    ("région", region),
+                    ("département", departement),
+                    ("commune", insee),
+                    ("code postal", code_postal),
+                )
+                if valeur
+            ]
+        if lus:
+            raise _Ignoree(
+                f"formation {formation.numero} : lieu inconnu du référentiel des territoires "
+                f"({', '.join(dict.fromkeys(lus))}) ; précisez --region"
+            )
+        raise _Ignoree(
+            f"formation {formation.numero} : aucun lieu (région, département, commune ou code "
+            "postal) ne la rattache à une région ; précisez --region"
+        )
+
+    def programme(self, code: str) -> ProgrammePage | None:
+        """This year's programme of the région, created with the région page (and the
+        catalogue) when missing; None in a dry run when it would be created."""
+        if code not in self.programmes:
+            territoire = self.regions().get(code)
+            if territoire is None:
+                raise ValueError(f"région « {code} » inconnue du référentiel des territoires")
+            self.programmes[code] = self._programme_de(territoire)
         return self.programmes[code]
 
+    def _programme_de(self, territoire: Territoire) -> ProgrammePage | None:
+        region = RegionPage.objects.filter(territoire=territoire).order_by("path").first()
+        if region is None:
+            self.rapport.regions_created += 1
+            if self.dry_run:
+                return None
+            region = self._creer_region(territoire)
+        annee = timezone.localdate().year
+        programme = ProgrammePage.objects.child_of(region).filter(annee=annee).first()
+        if programme is None:
+            if self.dry_run:
+                return None
+            programme = ProgrammePage(title=f"Programme {annee}", annee=annee)
+            region.add_child(instance=programme)
+        return programme
+
     @staticmethod
-    def _region_du_flux(formation: FormationLheo) -> str:
-        for action in formation.actions:
-            code = texte(
-                action.noeud.get("enfants", []),
-                "lieu-de-formation",
-                "coordonnees",
-                "adresse",
-                "region",
+    def _creer_region(territoire: Territoire) -> RegionPage:
+        """A région page under the catalogue (created too on a fresh site). Saving it grants
+        its editors their page permissions, as for a région page created anywhere else
+        (`formations.signals`)."""
+        catalogue = CatalogueIndexPage.objects.select_for_update().order_by("path").first()
+        if catalogue is None:
+            accueil = HomePage.objects.order_by("path").first()
+            if accueil is None:
+                raise ValueError("aucune page d'accueil où créer le catalogue des formations")
+            catalogue = accueil.add_child(
+                instance=CatalogueIndexPage(
+                    title="Catalogue des formations", slug=_slug_libre(accueil, "formations")
+                )
             )
-            if code:
-                return code
-        return texte(
-            formation.autres,
-            "organisme-formation-responsable",
-            "coordonnees-organisme",
-            "coordonnees",
-            "adresse",
-            "region",
+        else:
+            # Another import may have created it while this one waited for the lock.
+            existante = RegionPage.objects.filter(territoire=territoire).first()
+            if existante is not None:
+                return existante
+        region = catalogue.add_child(
+            instance=RegionPage(
+                title=territoire.nom,
+                slug=_slug_libre(catalogue, slugify(territoire.nom) or territoire.code),
+                territoire=territoire,
+                nom_carif_oref=f"Carif-Oref {territoire.nom}"[:150],
+            )
         )
+        return region
 
     def _charger_communes(self, codes: set[str]) -> None:
         inconnus = codes - self.communes.keys() - {""}
@@ -252,6 +394,8 @@ class Importeur:
         if not lot:
             return
         pages = self._pages_existantes([formation.numero for formation in lot])
+        if not self.region_code:
+            self._charger_communes_regions([f for f in lot if f.numero not in pages])
         sessions = self._sessions_existantes([page.pk for page in pages.values()])
         valeurs_sessions = {
             id(session): self.valeurs_session(action.noeud, session)
@@ -273,15 +417,23 @@ class Importeur:
                         formation, pages.get(formation.numero), sessions, valeurs_sessions
                     )
                 )
+            except _Ignoree as exc:
+                self.rapport.skipped += 1
+                if len(self.rapport.skipped_reasons) < MAX_RAISONS:
+                    self.rapport.skipped_reasons.append(str(exc))
             except ValidationError as exc:
                 self.rapport.errors.append(f"formation {formation.numero} : {_message(exc)}")
             except ValueError as exc:
                 self.rapport.errors.append(str(exc))
         if self.rapport.errors:
             return  # the import will be refused: keep checking, writing would be wasted
-        self._ecrire(entrees)
+        if not self.dry_run:
+            self._ecrire(entrees)
         for entree in entrees:
-            if entree.creee:
+            if entree.creee and self.dry_run and entree.page.numero in self.simulees:
+                self.rapport.updated += 1
+            elif entree.creee:
+                self.simulees.add(entree.page.numero)
                 self.rapport.created += 1
             elif entree.touchee:
                 self.rapport.updated += 1
@@ -322,7 +474,7 @@ class Importeur:
         exclus = [f.name for f in FormationPage._meta.fields if f.name not in {*valeurs, "numero"}]
         if page is None:
             page = FormationPage(numero=formation.numero, **valeurs)
-            entree = _Entree(page, valeurs, self.programme(formation), creee=True)
+            entree = _Entree(page, valeurs, self.programme(self.region_de(formation)), creee=True)
             page.clean_fields(exclude=exclus)
         else:
             entree = _Entree(page, valeurs)
@@ -519,8 +671,8 @@ def lheo_import(
     """Import a feed in one transaction: any error (or a dry run) leaves the database as it was.
 
     Raises parser.LheoError for a refused document; record-level problems go to `errors`."""
-    rapport = RapportImport()
-    importeur = Importeur(region_code=region_code, rapport=rapport)
+    rapport = RapportImport(dry_run=dry_run)
+    importeur = Importeur(region_code=region_code, rapport=rapport, dry_run=dry_run)
     try:
         with transaction.atomic():
             lot: list[FormationLheo] = []
@@ -541,8 +693,18 @@ def lheo_import(
                 raise _Annulation
     except _Annulation:
         if rapport.errors:
-            rapport.created = rapport.updated = rapport.unchanged = 0
+            rapport.created = rapport.updated = rapport.unchanged = rapport.regions_created = 0
     return rapport
+
+
+def _slug_libre(parent: Page, slug: str) -> str:
+    """`slug`, or `slug-2`, `slug-3`… when a child of `parent` already has it."""
+    pris = set(parent.get_children().values_list("slug", flat=True))
+    candidat, rang = slug, 1
+    while candidat in pris:
+        rang += 1
+        candidat = f"{slug}-{rang}"
+    return candidat
 
 
 def _message(exc: ValidationError) -> str:

@@ -134,7 +134,11 @@ def test_import_sample(tmp_path, bretagne):
         "created": 1,
         "updated": 0,
         "unchanged": 0,
+        "skipped": 0,
+        "regions_created": 0,
+        "dry_run": False,
         "errors": [],
+        "skipped_reasons": [],
         "_code": 0,
     }
     assert "100 %" in err
@@ -183,7 +187,7 @@ def test_lheo_23_namespace_and_region_option(tmp_path, bretagne):
 def test_unknown_region_is_refused(tmp_path, bretagne):
     resume, err = run_import(SAMPLE, "--region", "11")
     assert resume["_code"] == 1
-    assert "aucune page région" in resume["errors"][0]
+    assert resume["errors"] == ["région « 11 » inconnue du référentiel des territoires"]
     assert not FormationPage.objects.exists()
 
 

@@ -18,9 +18,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="fichier XML LHEO")
-        parser.add_argument("--region", help="code INSEE de la région de destination")
         parser.add_argument(
-            "--dry-run", action="store_true", help="tout vérifier sans rien enregistrer"
+            "--region",
+            help="code INSEE de la région de destination (par défaut, celle du lieu de "
+            "chaque formation ; les pages région manquantes sont créées)",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="tout vérifier et dire ce qui changerait, sans rien enregistrer",
         )
 
     def handle(self, *args, path: str, region: str | None, dry_run: bool, **options):
