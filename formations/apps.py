@@ -18,6 +18,7 @@ class FormationsConfig(AppConfig):
         if region_editors_grant_all not in SETUP_HOOKS:
             SETUP_HOOKS.append(region_editors_grant_all)
         self._register_demo()
+        self._register_navigation()
 
     def _register_demo(self) -> None:
         from maillage.demo import DEMO_PROVIDERS
@@ -26,3 +27,11 @@ class FormationsConfig(AppConfig):
 
         if formations_provide not in DEMO_PROVIDERS:
             DEMO_PROVIDERS.append(formations_provide)
+
+    def _register_navigation(self) -> None:
+        from maillage.context_processors import NAV_PROVIDERS
+
+        from .navigation import catalogue_entry
+
+        if catalogue_entry not in NAV_PROVIDERS:
+            NAV_PROVIDERS.append(catalogue_entry)

@@ -3,10 +3,16 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# Apps add callables returning (key, label, url) or None from their AppConfig.ready(); their
+# entries follow « Accueil », in registration order, and templates find their URL by key
+# in `nav_urls` (e.g. `nav_urls.formations`).
+NAV_PROVIDERS: list = []
+
 
 def navigation(request):
-    items = [
-        (_("Accueil"), "/"),
+    entries = [entry for provider in NAV_PROVIDERS if (entry := provider(request))]
+    items = [(_("Accueil"), "/"), *((label, url) for _key, label, url in entries)]
+    items += [
         (_("Communautés"), reverse("communautes:list")),
         (_("Recherche"), reverse("recherche")),
     ]
@@ -14,4 +20,4 @@ def navigation(request):
         items.append((_("Annuaire"), reverse("annuaire:professionnels")))
         items.append((_("Analyse de pratiques"), reverse("analyse_pratiques:mes_groupes")))
         items.append((_("Mon tableau de bord"), reverse("dashboard")))
-    return {"nav_items": items}
+    return {"nav_items": items, "nav_urls": {key: url for key, _label, url in entries}}
