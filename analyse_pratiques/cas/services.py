@@ -1,32 +1,125 @@
-"""Writes of the case pipeline: propose, check, review twice, publish as a CasPage, withdraw."""
+"""Writes of the case pipeline: propose, edit, resolve flags, review twice, publish, withdraw.
+
+Nothing reaches the library while a flag is unresolved: each flagged token is replaced by the
+placeholder of its kind, or dismissed by a reviewer with a reason (never the kinds that are
+not publishable at all). The case page is built from the resolved text, which is also what
+the reviewers see, so the page, its search document, the e-mails and the API carry only it.
+"""
 
 import html
+from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Lower, StrIndex
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from analyse_pratiques import selectors
-from analyse_pratiques.models import CasPropose, Seance
+from analyse_pratiques.models import CasPropose, DecisionSignal, Seance
 from analyse_pratiques.selectors import Acces
-from maillage.models import Commune
+from maillage.models import Commune, Reseau, Structure
 
-from .pseudonymisation import CHECKLIST, candidats_communes, signaler
+from .pseudonymisation import CHECKLIST, NATURES, References, candidats, remplacer, signaler
 
 CHAMPS = ("titre", "situation", "questions", "tentatives", "resultat", "enseignements")
+MOTIF_MAX = 500
+
+
+# --- flags -------------------------------------------------------------------------------
+
+
+def references_pour(textes: Iterable[str]) -> References:
+    """The names the platform knows that occur in `textes` (four queries whatever the text)."""
+    textes = [t for t in textes if t]
+    noms = set().union(*(candidats(t) for t in textes)) if textes else set()
+    bas = "\n".join(textes).lower()
+    communes = set()
+    membres: dict[str, set[str]] = {}
+    if noms:
+        communes = {
+            n.lower()
+            for n in Commune.objects.annotate(n=Lower("nom"))
+            .filter(n__in=noms)
+            .values_list("nom", flat=True)
+        }
+        for prenom, nom in (
+            get_user_model()
+            .objects.annotate(n=Lower("last_name"))
+            .filter(n__in=noms)
+            .values_list("first_name", "last_name")
+        ):
+            membres.setdefault(nom.lower(), set()).add(prenom.lower())
+    structures = set()
+    if bas:
+        # Structure names are several words long: look for each one inside the text.
+        structures = {
+            n.lower()
+            for n in Structure.objects.annotate(pos=StrIndex(Value(bas), Lower(F("nom"))))
+            .filter(pos__gt=0)
+            .values_list("nom", flat=True)
+            if len(n) >= 3
+        }
+    non_identifiants = {
+        mot.lower()
+        for nom in Reseau.objects.values_list("nom", flat=True)
+        for mot in nom.replace("'", " ").split()
+    }
+    return References(
+        communes=communes,
+        membres=membres,
+        structures=structures,
+        non_identifiants=non_identifiants,
+    )
 
 
 def cas_signaux(*, cas: CasPropose) -> list[dict]:
-    """The automatic flags of every field of a proposal (one query for commune names)."""
+    """The automatic flags of every field of a proposal, with the field each lies in."""
     textes = {champ: getattr(cas, champ) for champ in CHAMPS}
-    candidats = set().union(*(candidats_communes(t) for t in textes.values()))
-    communes = set(Commune.objects.filter(nom__in=candidats).values_list("nom", flat=True))
+    references = references_pour(textes.values())
     return [
         {"champ": champ, **signal.as_dict()}
         for champ, texte in textes.items()
-        for signal in signaler(texte, communes=communes)
+        for signal in signaler(texte, references=references)
     ]
+
+
+def _ecartes(cas: CasPropose) -> set[tuple[str, str]]:
+    return {
+        (nature, texte)
+        for nature, texte in DecisionSignal.objects.filter(
+            cas=cas, action=DecisionSignal.Action.ECARTE
+        ).values_list("nature", "texte")
+        if not NATURES[nature].jamais_publiable
+    }
+
+
+def signaux_ouverts(*, cas: CasPropose, signaux: list[dict] | None = None) -> list[dict]:
+    """The flags neither replaced nor dismissed: while one is left, nothing is published."""
+    ecartes = _ecartes(cas)
+    signaux = cas.signaux if signaux is None else signaux
+    return [s for s in signaux if (s["nature"], s["texte"]) not in ecartes]
+
+
+def _recalculer(cas: CasPropose) -> list[dict]:
+    """Run the detection again on the current text; the open flags."""
+    cas.signaux = cas_signaux(cas=cas)
+    return signaux_ouverts(cas=cas)
+
+
+# --- permissions -------------------------------------------------------------------------
+
+
+def _verrouiller(cas: CasPropose) -> CasPropose:
+    return (
+        CasPropose.objects.select_for_update()
+        .select_related("seance__groupe", "client")
+        .get(pk=cas.pk)
+    )
 
 
 def _check_client(*, user, cas: CasPropose) -> None:
@@ -37,11 +130,31 @@ def _check_client(*, user, cas: CasPropose) -> None:
         raise PermissionDenied(_("Seul le client de la séance peut modifier ce cas."))
 
 
+def est_relecteur(*, user, cas: CasPropose) -> bool:
+    return user.pk != cas.client_id and selectors.acces_for(
+        user=user, groupe=cas.seance.groupe
+    ) in (Acces.MEMBRE, Acces.ANIMATEUR)
+
+
+def check_peut_remplacer(*, user, cas: CasPropose) -> None:
+    """The client replaces in the draft; a reviewer, during the review."""
+    if cas.etat == CasPropose.Etat.BROUILLON:
+        _check_client(user=user, cas=cas)
+    elif cas.etat == CasPropose.Etat.EN_RELECTURE:
+        if not est_relecteur(user=user, cas=cas):
+            raise PermissionDenied(_("Vous ne pouvez pas relire ce cas."))
+    else:
+        raise ValidationError(_("Ce cas ne peut plus être modifié."), code="etat")
+
+
 def _check_fields(fields: dict) -> dict:
     fields = {k: (v or "").strip() for k, v in fields.items() if k in CHAMPS}
     if not fields.get("titre") or not fields.get("situation"):
         raise ValidationError(_("Le titre et la situation sont obligatoires."), code="requis")
     return fields
+
+
+# --- proposal and edition ----------------------------------------------------------------
 
 
 @transaction.atomic
@@ -64,25 +177,161 @@ def cas_proposer(*, user, seance: Seance, consentement: bool, **fields) -> CasPr
     return cas
 
 
+def _cles(signaux: list[dict]) -> dict[tuple[str, str], int]:
+    compte: dict[tuple[str, str], int] = {}
+    for s in signaux:
+        compte[s["nature"], s["texte"]] = compte.get((s["nature"], s["texte"]), 0) + 1
+    return compte
+
+
 @transaction.atomic
 def cas_modifier(*, user, cas: CasPropose, **fields) -> CasPropose:
-    """The client edits the draft; the flags are computed again."""
-    cas = CasPropose.objects.select_for_update().select_related("seance__groupe").get(pk=cas.pk)
+    """The client edits the draft; the flags are computed again.
+
+    A flagged token the client rewrote is recorded as replaced, without keeping it.
+    """
+    cas = _verrouiller(cas)
     _check_client(user=user, cas=cas)
     if cas.etat != CasPropose.Etat.BROUILLON:
         raise ValidationError(_("Seul un brouillon peut être modifié."), code="etat")
+    avant = _cles(signaux_ouverts(cas=cas))
     for champ, valeur in _check_fields({**{c: getattr(cas, c) for c in CHAMPS}, **fields}).items():
         setattr(cas, champ, valeur)
     cas.full_clean()
-    cas.signaux = cas_signaux(cas=cas)
+    apres = _cles(_recalculer(cas))
     cas.save()
+    disparus = [(nature, n) for (nature, texte), n in avant.items() if (nature, texte) not in apres]
+    DecisionSignal.objects.bulk_create(
+        DecisionSignal(
+            cas=cas,
+            action=DecisionSignal.Action.REMPLACE,
+            nature=nature,
+            occurrences=n,
+            motif=_("Réécrit dans le texte"),
+            par=user,
+        )
+        for nature, n in disparus
+    )
+    return cas
+
+
+def _remplacer(*, user, cas: CasPropose, cibles: list[dict]) -> CasPropose:
+    """Replace the flagged spans `cibles` by their placeholders and record it."""
+    par_champ: dict[str, list[dict]] = {}
+    for signal in cibles:
+        par_champ.setdefault(signal["champ"], []).append(signal)
+    for champ, signaux in par_champ.items():
+        setattr(cas, champ, remplacer(getattr(cas, champ), signaux))
+    if cas.etat == CasPropose.Etat.EN_RELECTURE:
+        # The text changed: an approval given to the former one no longer holds.
+        cas.relu_animateur_le = cas.relu_second_le = cas.second_relecteur = None
+    _recalculer(cas)
+    cas.save()
+    DecisionSignal.objects.bulk_create(
+        DecisionSignal(
+            cas=cas,
+            action=DecisionSignal.Action.REMPLACE,
+            nature=nature,
+            occurrences=n,
+            par=user,
+        )
+        for (nature, _texte), n in _cles(cibles).items()
+    )
     return cas
 
 
 @transaction.atomic
+def cas_signal_remplacer(*, user, cas: CasPropose, nature: str, texte: str) -> CasPropose:
+    """Replace every occurrence of one flagged token by the placeholder of its kind."""
+    cas = _verrouiller(cas)
+    check_peut_remplacer(user=user, cas=cas)
+    cibles = [s for s in _recalculer(cas) if s["nature"] == nature and s["texte"] == texte]
+    if not cibles:
+        raise ValidationError(_("Cet élément n'est plus signalé."), code="inconnu")
+    return _remplacer(user=user, cas=cas, cibles=cibles)
+
+
+@transaction.atomic
+def cas_signaux_remplacer_tous(*, user, cas: CasPropose) -> CasPropose:
+    """Replace every open flag by its placeholder (until the detection finds nothing more)."""
+    cas = _verrouiller(cas)
+    check_peut_remplacer(user=user, cas=cas)
+    ouverts = _recalculer(cas)
+    if not ouverts:
+        raise ValidationError(_("Aucun élément signalé à remplacer."), code="rien")
+    # A replacement can reveal a surname next to "[prénom]": a few passes at most.
+    for _passe in range(3):
+        if not ouverts:
+            break
+        cas = _remplacer(user=user, cas=cas, cibles=ouverts)
+        ouverts = signaux_ouverts(cas=cas)
+    return cas
+
+
+@transaction.atomic
+def cas_signal_ecarter(*, user, cas: CasPropose, nature: str, texte: str, motif: str) -> CasPropose:
+    """A reviewer keeps a flagged token, saying why; never for the kinds never publishable."""
+    cas = _verrouiller(cas)
+    if not est_relecteur(user=user, cas=cas):
+        raise PermissionDenied(_("Seuls les relecteurs peuvent écarter un signalement."))
+    if cas.etat != CasPropose.Etat.EN_RELECTURE:
+        raise ValidationError(_("Ce cas n'est pas en relecture."), code="etat")
+    if nature not in NATURES:
+        raise ValidationError(_("Ce type de signalement n'existe pas."), code="nature")
+    if NATURES[nature].jamais_publiable:
+        raise ValidationError(
+            _("Un élément de type « %(nature)s » ne peut jamais être publié : remplacez-le.")
+            % {"nature": NATURES[nature].libelle},
+            code="jamais_publiable",
+        )
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError(
+            _("Indiquez pourquoi cet élément peut être publié tel quel."), code="motif"
+        )
+    if len(motif) > MOTIF_MAX:
+        raise ValidationError(
+            _("Le motif ne doit pas dépasser %(max)d caractères.") % {"max": MOTIF_MAX},
+            code="motif",
+        )
+    ouverts = [s for s in _recalculer(cas) if s["nature"] == nature and s["texte"] == texte]
+    if not ouverts:
+        raise ValidationError(_("Cet élément n'est plus signalé."), code="inconnu")
+    cas.save()
+    DecisionSignal.objects.create(
+        cas=cas,
+        action=DecisionSignal.Action.ECARTE,
+        nature=nature,
+        texte=texte,
+        occurrences=len(ouverts),
+        motif=motif,
+        par=user,
+    )
+    return cas
+
+
+# --- review and publication --------------------------------------------------------------
+
+
+def _message_ouverts(ouverts: list[dict]) -> str:
+    n = len(_cles(ouverts))
+    return ngettext(
+        "%(n)d élément signalé n'est pas résolu : remplacez-le, ou faites-le écarter par un "
+        "relecteur avec un motif.",
+        "%(n)d éléments signalés ne sont pas résolus : remplacez-les, ou faites-les écarter par "
+        "un relecteur avec un motif.",
+        n,
+    ) % {"n": n}
+
+
+@transaction.atomic
 def cas_soumettre(*, user, cas: CasPropose, checklist: dict) -> CasPropose:
-    """The client confirms every pseudonymisation check; the case goes to review."""
-    cas = CasPropose.objects.select_for_update().select_related("seance__groupe").get(pk=cas.pk)
+    """The client confirms every pseudonymisation check; the case goes to review.
+
+    What can never be published (phone, e-mail, address, NIR, date of birth, names of the
+    platform's users and structures) must be replaced first: no reviewer could let it through.
+    """
+    cas = _verrouiller(cas)
     _check_client(user=user, cas=cas)
     if cas.etat != CasPropose.Etat.BROUILLON:
         raise ValidationError(_("Ce cas n'est pas un brouillon."), code="etat")
@@ -92,10 +341,35 @@ def cas_soumettre(*, user, cas: CasPropose, checklist: dict) -> CasPropose:
             _("Toutes les vérifications de pseudonymisation doivent être cochées."),
             code="checklist",
         )
+    interdits = [s for s in _recalculer(cas) if NATURES[s["nature"]].jamais_publiable]
+    if interdits:
+        n = len(_cles(interdits))
+        raise ValidationError(
+            ngettext(
+                "%(n)d élément ne peut jamais être publié (téléphone, e-mail, adresse, numéro de "
+                "sécurité sociale, date de naissance, nom d'une personne ou d'une structure "
+                "inscrite) : remplacez-le avant l'envoi en relecture.",
+                "%(n)d éléments ne peuvent jamais être publiés (téléphone, e-mail, adresse, "
+                "numéro de sécurité sociale, date de naissance, nom d'une personne ou d'une "
+                "structure inscrite) : remplacez-les avant l'envoi en relecture.",
+                n,
+            )
+            % {"n": n},
+            code="jamais_publiable",
+        )
     cas.checklist = {cle: True for cle in CHECKLIST}
     cas.etat = CasPropose.Etat.EN_RELECTURE
     cas.relu_animateur_le = cas.relu_second_le = cas.second_relecteur = None
     cas.save()
+    relecteurs = [
+        m.user_id
+        for m in selectors.membres_actifs(groupe=cas.seance.groupe)
+        if m.user_id != cas.client_id
+    ]
+    if cas.seance.groupe.animateur_id not in relecteurs:
+        relecteurs.append(cas.seance.groupe.animateur_id)
+    cas_id = cas.pk
+    transaction.on_commit(lambda: _taches().envoyer_cas_a_relire.enqueue(relecteurs, cas_id))
     return cas
 
 
@@ -103,13 +377,10 @@ def cas_soumettre(*, user, cas: CasPropose, checklist: dict) -> CasPropose:
 def cas_relire(*, user, cas: CasPropose, approuve: bool) -> CasPropose:
     """A review by the facilitator or by one other member; two approvals publish the case.
 
-    A refusal sends the case back to the client as a draft, both reviews cleared.
+    An approval needs every flag resolved. A refusal sends the case back to the client as a
+    draft, both reviews cleared.
     """
-    cas = (
-        CasPropose.objects.select_for_update()
-        .select_related("seance__groupe", "client")
-        .get(pk=cas.pk)
-    )
+    cas = _verrouiller(cas)
     groupe = cas.seance.groupe
     acces = selectors.acces_for(user=user, groupe=groupe)
     if acces not in (Acces.MEMBRE, Acces.ANIMATEUR) or user.pk == cas.client_id:
@@ -122,7 +393,12 @@ def cas_relire(*, user, cas: CasPropose, approuve: bool) -> CasPropose:
         cas.etat = CasPropose.Etat.BROUILLON
         cas.relu_animateur_le = cas.relu_second_le = cas.second_relecteur = None
         cas.save()
+        client_id, cas_id = cas.client_id, cas.pk
+        transaction.on_commit(lambda: _taches().envoyer_cas_renvoye.enqueue(client_id, cas_id))
         return cas
+    ouverts = _recalculer(cas)
+    if ouverts:
+        raise ValidationError(_message_ouverts(ouverts), code="signaux")
     now = timezone.now()
     if acces == Acces.ANIMATEUR:
         cas.relu_animateur_le = now
@@ -132,28 +408,56 @@ def cas_relire(*, user, cas: CasPropose, approuve: bool) -> CasPropose:
         page = _publier(cas)
         cas.cas_page_id = page.pk
         cas.etat = CasPropose.Etat.PUBLIE
+        client_id, page_id = cas.client_id, page.pk
+        transaction.on_commit(lambda: _taches().envoyer_cas_publie.enqueue(client_id, page_id))
     cas.save()
     return cas
+
+
+def _taches():
+    from . import tasks
+
+    return tasks
 
 
 def _paragraphes(texte: str) -> str:
     return "".join(f"<p>{html.escape(p.strip())}</p>" for p in texte.split("\n\n") if p.strip())
 
 
+def texte_publie(cas: CasPropose) -> dict[str, str]:
+    """The case as the library will publish it: what reviewers preview is exactly this."""
+    return {
+        "title": cas.titre,
+        **{champ: _paragraphes(getattr(cas, champ)) for champ in CHAMPS if champ != "titre"},
+    }
+
+
+def _slug_libre(index, titre: str) -> str:
+    base = slugify(titre)[:70] or "cas"
+    pris = set(index.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in pris:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 def _publier(cas: CasPropose):
-    """Publish the case in the library with its consent record (no identity of anyone)."""
+    """Publish the resolved case with its consent record (no identity of anyone).
+
+    The detection runs once more here: a flag left open (a name registered since, say)
+    stops the publication, and the caller's transaction writes nothing.
+    """
     from ressources.models import CasIndexPage, CasPage
 
+    ouverts = _recalculer(cas)
+    if ouverts:
+        raise ValidationError(_message_ouverts(ouverts), code="signaux")
     index = CasIndexPage.objects.live().first()
     if index is None:
         raise ValidationError(_("La bibliothèque de cas n'existe pas encore."), code="sans_index")
+    contenu = texte_publie(cas)
     page = CasPage(
-        title=cas.titre,
-        situation=_paragraphes(cas.situation),
-        questions=_paragraphes(cas.questions),
-        tentatives=_paragraphes(cas.tentatives),
-        resultat=_paragraphes(cas.resultat),
-        enseignements=_paragraphes(cas.enseignements),
+        slug=_slug_libre(index, contenu["title"]),
         provenance=CasPage.Provenance.ANALYSE_PRATIQUES,
         consentement={
             "cas_propose": cas.pk,
@@ -162,6 +466,7 @@ def _publier(cas: CasPropose):
             "relu_animateur_le": cas.relu_animateur_le.isoformat(),
             "relu_second_le": cas.relu_second_le.isoformat(),
         },
+        **contenu,
     )
     index.add_child(instance=page)
     page.save_revision().publish()

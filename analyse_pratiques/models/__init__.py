@@ -1,7 +1,7 @@
 """Models of the practice-analysis groups."""
 
 from .agenda import JetonAgenda
-from .cas import CasPropose
+from .cas import CasPropose, DecisionSignal
 from .groupes import AcceptationCharte, Charte, Groupe, Membership
 from .seances import (
     Apprentissage,
@@ -17,6 +17,7 @@ __all__ = [
     "Apprentissage",
     "CasPropose",
     "Charte",
+    "DecisionSignal",
     "EvaluationSeance",
     "Groupe",
     "JetonAgenda",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .seances import Seance
@@ -56,3 +57,41 @@ class CasPropose(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+
+class DecisionSignal(models.Model):
+    """What became of a flag: replaced by its placeholder, or dismissed by a reviewer.
+
+    A dismissal keeps the token it lets through (it applies to that token in the whole case);
+    a replacement keeps only the kind and the count, since the token left the text.
+    """
+
+    class Action(models.TextChoices):
+        REMPLACE = "remplace", _("Remplacé")
+        ECARTE = "ecarte", _("Écarté")
+
+    cas = models.ForeignKey(CasPropose, on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(_("décision"), max_length=10, choices=Action.choices)
+    nature = models.CharField(_("nature"), max_length=20)
+    texte = models.CharField(_("élément"), max_length=300, blank=True)
+    occurrences = models.PositiveIntegerField(_("occurrences"), default=1)
+    motif = models.TextField(_("motif"), blank=True, max_length=500)
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    le = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("décision sur un signalement")
+        verbose_name_plural = _("décisions sur les signalements")
+        ordering = ["le", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} : {self.nature}"
+
+    @property
+    def libelle_nature(self) -> str:
+        from analyse_pratiques.cas.pseudonymisation import NATURES
+
+        nature = NATURES.get(self.nature)
+        return str(nature.libelle) if nature else self.nature

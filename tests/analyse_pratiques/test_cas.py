@@ -23,8 +23,8 @@ def test_flags_identifying_tokens():
     )
     assert _natures(texte) == [
         ("date", "12/03/2024"),
-        ("nom", "Kevin"),
-        ("nom", "Durand"),
+        ("prenom", "Kevin"),
+        ("prenom", "Durand"),
         ("code_postal", "69100"),
         ("email", "kevin.d@exemple.fr"),
         ("telephone", "06 12 34 56 78"),
@@ -34,10 +34,11 @@ def test_flags_identifying_tokens():
 
 def test_sentence_initial_words_are_not_flagged_but_communes_are():
     texte = "Elle habite Villeurbanne. Villeurbanne est proche. Ensuite rien."
-    assert _natures(texte) == [("nom", "Villeurbanne")]
+    # After "habite", a capitalised word is a place even when no commune list knows it.
+    assert _natures(texte) == [("ville", "Villeurbanne")]
     assert _natures(texte, communes={"Villeurbanne"}) == [
-        ("commune", "Villeurbanne"),
-        ("commune", "Villeurbanne"),
+        ("ville", "Villeurbanne"),
+        ("ville", "Villeurbanne"),
     ]
 
 
@@ -76,7 +77,7 @@ def test_only_the_client_proposes_with_explicit_consent(gens, seance_terminee):
     assert cas.etat == CasPropose.Etat.BROUILLON
     assert cas.consentement_donne_le is not None
     assert {(s["champ"], s["nature"], s["texte"]) for s in cas.signaux} == {
-        ("situation", "commune", "Saint-Priest"),
+        ("situation", "ville", "Saint-Priest"),
         ("situation", "date", "3 mars 2025"),
     }
 
@@ -98,6 +99,7 @@ def test_two_reviews_publish_then_withdrawal_unpublishes(gens, seance_terminee, 
 
     CasIndexPageFactory(parent=home_page)
     cas = _proposer(gens, seance_terminee)
+    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
     cas = cas_services.cas_soumettre(
         user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
     )
@@ -127,6 +129,7 @@ def test_two_reviews_publish_then_withdrawal_unpublishes(gens, seance_terminee, 
 
 def test_a_refusal_sends_the_case_back_as_draft(gens, seance_terminee):
     cas = _proposer(gens, seance_terminee)
+    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
     cas = cas_services.cas_soumettre(
         user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
     )

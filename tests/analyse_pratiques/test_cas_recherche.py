@@ -2,6 +2,8 @@
 of /recherche/ and of /api/recherche/ within a minute, through the after-commit sync."""
 
 import copy
+import html
+import json
 import time
 
 import pytest
@@ -108,3 +110,52 @@ def test_withdrawn_case_leaves_opensearch_and_both_searches(client, gens, seance
             client.force_login(qui)
         assert titre not in _titres_page(client)
         assert titre not in _titres_api(client)
+
+
+def test_opensearch_and_api_hold_only_the_pseudonymised_case(client, gens, seance, index_unifie):
+    """The reported case, published after resolution: the OpenSearch document, the search
+    page and both API endpoints show placeholders, never a name, a town, a date or a phone."""
+    from maillage.factories import CommuneFactory
+
+    for nom in ("Vénissieux", "Lyon"):
+        CommuneFactory(nom=nom)
+    services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
+    services.seance_ouvrir(user=gens.animateur, seance=seance)
+    seance = services.seance_terminer(user=gens.animateur, seance=seance)
+    cas = cas_services.cas_proposer(
+        user=gens.membre,
+        seance=seance,
+        consentement=True,
+        titre=f"Kevin Dupont et la {MOT}",
+        situation=(
+            f"Kevin Dupont, 17 ans, habitant Vénissieux, suivi à la Mission locale de Lyon depuis "
+            f"le 12 mars 2026, vit une {MOT}. Téléphone 06 12 34 56 78."
+        ),
+    )
+    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
+    cas = cas_services.cas_soumettre(
+        user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
+    )
+    cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
+    cas = cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=True)
+    assert cas.etat == CasPropose.Etat.PUBLIE
+    _attendre(lambda: _dans_l_index(index_unifie, cas.cas_page_id))
+    source = index_unifie.client().get(
+        index=index_unifie.alias_name(), id=f"ressources.caspage:{cas.cas_page_id}"
+    )["_source"]
+    sorties = [
+        json.dumps(source, ensure_ascii=False, default=str),
+        _titres_page(client),
+        json.dumps(client.get("/api/recherche/", {"q": MOT}).json(), ensure_ascii=False),
+        json.dumps(
+            client.get("/api/recherche/suggestions", {"q": "[prénom]"}).json(), ensure_ascii=False
+        ),
+    ]
+    assert "[prénom] [nom]" in sorties[0]
+    for sortie in sorties:
+        texte = html.unescape(sortie)
+        for jeton in ("Kevin", "Dupont", "Vénissieux", "Lyon", "12 mars 2026", "06 12 34 56 78"):
+            assert jeton not in texte
+    # Searching for the name finds nothing.
+    reponse = client.get("/api/recherche/", {"q": "Kevin Dupont"}).json()
+    assert reponse["total"] == 0
