@@ -7,22 +7,37 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from maillage.api_errors import ErreurValidation
+
 from .models import CatalogueIndexPage
 from .selectors import session_list_catalogue
 
 router = Router(tags=["formations"])
 
+# Beyond this page the list is empty anyway; a larger number would overflow the SQL OFFSET.
+PAGE_MAX = 10_000
+SLUG = r"^[-a-zA-Z0-9_]+$"
+
 
 class FiltresSessions(Schema):
-    region: str | None = Field(None, description="code INSEE de la région", max_length=3)
-    departement: str | None = Field(None, description="code du département", max_length=3)
-    thematique: str | None = Field(None, description="identifiant (slug) de la thématique")
-    public: str | None = Field(None, description="identifiant (slug) du public visé")
-    reseau: str | None = Field(None, description="identifiant (slug) du réseau visé")
+    region: str | None = Field(None, description="code INSEE de la région", pattern=r"^\d{2,3}$")
+    departement: str | None = Field(
+        None, description="code du département", pattern=r"^[0-9][0-9AB][0-9]?$"
+    )
+    thematique: str | None = Field(
+        None, description="identifiant (slug) de la thématique", pattern=SLUG, max_length=100
+    )
+    public: str | None = Field(
+        None, description="identifiant (slug) du public visé", pattern=SLUG, max_length=100
+    )
+    reseau: str | None = Field(
+        None, description="identifiant (slug) du réseau visé", pattern=SLUG, max_length=100
+    )
     modalite: int | None = Field(
         None, ge=0, le=2, description="0 présentiel, 1 mixte, 2 distanciel"
     )
-    mois: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="AAAA-MM")
+    # Years 2000 to 2099: "0000-01" matched the old pattern but is no date.
+    mois: str | None = Field(None, pattern=r"^20\d{2}-(0[1-9]|1[0-2])$", description="AAAA-MM")
     places_restantes: bool = Field(False, description="seulement les sessions non complètes")
 
 
@@ -80,6 +95,10 @@ def _sortie(request: HttpRequest, session, catalogue) -> dict:
 
 
 class SessionsPagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=PAGE_MAX, description="numéro de page, à partir de 1")
+        page_size: int | None = Field(None, ge=1, le=100, description="sessions par page")
+
     def paginate_queryset(self, queryset, pagination, request, **params):
         resultat = super().paginate_queryset(queryset, pagination, request, **params)
         catalogue = CatalogueIndexPage.objects.live().first()
@@ -89,7 +108,7 @@ class SessionsPagination(PageNumberPagination):
 
 @router.get(
     "/",
-    response=list[SessionOut],
+    response={200: list[SessionOut], 422: ErreurValidation},
     summary="Sessions ouvertes du catalogue",
     description="Sessions ouvertes et à venir des formations publiées, filtrables, paginées.",
 )

@@ -2,6 +2,8 @@
 
 from ninja import Router, Schema
 
+from maillage.api_errors import ErreurValidation
+
 from . import selectors
 from .search import query
 
@@ -45,7 +47,7 @@ class SuggestionOut(Schema):
     url: str
 
 
-@router.get("/", response=SearchOut, summary="Recherche unifiée")
+@router.get("/", response={200: SearchOut, 422: ErreurValidation}, summary="Recherche unifiée")
 def recherche(request, q: str = "", type: str = "", page: str = "1"):
     """Search cases, tools, formations and public publications.
 
@@ -65,6 +67,10 @@ def recherche(request, q: str = "", type: str = "", page: str = "1"):
     }
 
 
-@router.get("/suggestions", response=list[SuggestionOut], summary="Autocomplétion")
+@router.get(
+    "/suggestions",
+    response={200: list[SuggestionOut], 422: ErreurValidation},
+    summary="Autocomplétion",
+)
 def suggestions(request, q: str = ""):
     return query.suggest(q)

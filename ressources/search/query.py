@@ -77,7 +77,9 @@ def parse(params) -> SearchRequest:
     request.q = q
     request.page = min(max(_int(params.get("page"), 1), 1), MAX_PAGE)
     for spec in registry.facets():
-        raw = [str(v).strip()[:150] for v in params.getlist(spec.name) if str(v).strip()]
+        # Control characters (NUL included, which PostgreSQL refuses) cannot be in a code.
+        raw = [_CONTROL.sub("", str(v)).strip()[:150] for v in params.getlist(spec.name)]
+        raw = [v for v in raw if v]
         raw = list(dict.fromkeys(raw))[:MAX_FILTER_VALUES]
         if not raw:
             continue
