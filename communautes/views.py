@@ -2,6 +2,7 @@
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -11,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from maillage.http import parse_id
 
 from . import selectors, services
 from .forms import (
@@ -40,6 +43,10 @@ def _publication(request: HttpRequest, communaute: Communaute, pk: int) -> Publi
         return selectors.publication_get_for(user=request.user, communaute=communaute, pk=pk)
     except Publication.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# The free-text reason of a move, read without a form: cleaning refuses NUL and overlong text.
+_MOTIF = forms.CharField(required=False, max_length=500)
 
 
 def _refused(request: HttpRequest, exc: Exception) -> None:
@@ -321,10 +328,10 @@ def reponse_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _target(data, publication: Publication) -> dict:
     """The publication itself, or one of its replies when the form data names one."""
-    reponse_id = data.get("reponse")
-    if not reponse_id:
+    if not data.get("reponse"):
         return {"publication": publication}
-    if not reponse_id.isdigit():
+    reponse_id = parse_id(data.get("reponse"))
+    if reponse_id is None:
         raise Http404
     return {"reponse": get_object_or_404(Reponse, pk=reponse_id, publication=publication)}
 
@@ -425,15 +432,16 @@ def publication_moderate(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 def publication_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     communaute = _communaute(request, slug)
     publication = _publication(request, communaute, pk)
-    vers = selectors.communautes_moderees(user=request.user).filter(pk=request.POST.get("vers"))
-    if not request.POST.get("vers", "").isdigit() or not vers:
+    vers_id = parse_id(request.POST.get("vers"))
+    vers = selectors.communautes_moderees(user=request.user).filter(pk=vers_id)
+    if vers_id is None or not vers:
         raise Http404
     try:
         services.publication_move(
             by=request.user,
             publication=publication,
             vers=vers[0],
-            motif=request.POST.get("motif", ""),
+            motif=_MOTIF.clean(request.POST.get("motif", "")),
         )
     except (PermissionDenied, ValidationError) as exc:
         _refused(request, exc)
@@ -470,7 +478,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if "adhesion" in request.POST:
                 adhesion = get_object_or_404(
-                    Adhesion, pk=request.POST["adhesion"], communaute=communaute
+                    Adhesion, pk=parse_id(request.POST["adhesion"]), communaute=communaute
                 )
                 services.adhesion_approve(by=request.user, adhesion=adhesion)
             elif "fermee" in request.POST:
@@ -479,7 +487,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             elif "signalement" in request.POST:
                 signalement = get_object_or_404(
-                    Signalement, pk=request.POST["signalement"], communaute=communaute
+                    Signalement, pk=parse_id(request.POST["signalement"]), communaute=communaute
                 )
                 services.signalement_reject(by=request.user, signalement=signalement)
         except (PermissionDenied, ValidationError) as exc:

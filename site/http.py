@@ -3,6 +3,8 @@
 import re
 from collections.abc import Iterable
 
+from django.utils.http import url_has_allowed_host_and_scheme
+
 # 18 digits always fit in a PostgreSQL bigint (19 digits may not): a longer id cannot name a
 # row, and passing it to the database would raise an overflow error instead of "not found".
 MAX_ID_DIGITS = 18
@@ -21,6 +23,24 @@ def parse_id(value: object) -> int | None:
 def parse_ids(values: Iterable[object]) -> set[int]:
     """The valid ids among `values` (a `QueryDict.getlist`); the others are dropped."""
     return {pk for pk in map(parse_id, values) if pk is not None}
+
+
+def local_url(value: object, *, default: str) -> str:
+    """`value` when it is a printable path of this site ("/…"), else `default`.
+
+    For redirect targets sent by the client (`suivant`): a bare word such as "abc" would make
+    `redirect()` look for a view of that name and fail, and a control character would break
+    the Location header.
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith("/")
+        and value.isprintable()
+        and len(value) <= 2000
+        and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+    ):
+        return value
+    return default
 
 
 class IdConverter:

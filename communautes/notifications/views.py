@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from maillage.http import local_url
 
 from .. import selectors as communautes_selectors
 from ..models import Communaute
@@ -30,10 +32,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.notification_mark_read(user=request.user, notification_id=pk):
         raise Http404
-    suivant = request.POST.get("suivant", "")
-    if suivant and url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()}):
-        return redirect(suivant)
-    return redirect("communautes:notifications")
+    return redirect(
+        local_url(request.POST.get("suivant"), default=reverse("communautes:notifications"))
+    )
 
 
 @login_required
