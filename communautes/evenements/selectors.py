@@ -40,6 +40,19 @@ def can_edit(*, user, evenement: Evenement) -> bool:
     )
 
 
+def can_see_visio_link(*, user, evenement: Evenement) -> bool:
+    """The video link goes to registered participants and to those who may edit the event;
+    the page and the .ics both ask this, so a calendar never reveals more than the page."""
+    if not user.is_authenticated:
+        return False
+    if can_edit(user=user, evenement=evenement):
+        return True
+    if hasattr(evenement, "ma_participation"):
+        participation = evenement.ma_participation
+        return participation is not None and participation.etat == Etat.INSCRIT
+    return evenement.participations.filter(user=user, etat=Etat.INSCRIT).exists()
+
+
 def can_propose(*, user, communaute: Communaute) -> bool:
     adhesion = communaute_selectors.adhesion_for(user=user, communaute=communaute)
     return (
@@ -98,6 +111,7 @@ def evenement_get_for(*, user, communaute: Communaute, pk: int) -> Evenement:
         else None
     )
     evenement.peut_modifier = user.is_authenticated and can_edit(user=user, evenement=evenement)
+    evenement.voit_lien = can_see_visio_link(user=user, evenement=evenement)
     evenement.termine = evenement.fin <= timezone.now()
     return evenement
 

@@ -63,9 +63,12 @@ def evenement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def evenement_ics_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     communaute = _communaute(request, slug)
     evenement = _evenement(request, communaute, pk)
-    reponse = HttpResponse(evenement_ics([evenement]), content_type="text/calendar; charset=utf-8")
+    reponse = HttpResponse(
+        evenement_ics([evenement], user=request.user), content_type="text/calendar; charset=utf-8"
+    )
     reponse["Content-Disposition"] = f'attachment; filename="evenement-{evenement.pk}.ics"'
-    if communaute.visibilite != Communaute.Visibilite.PUBLIQUE:
+    # The video link depends on who asks: such a file must not sit in a shared cache.
+    if communaute.visibilite != Communaute.Visibilite.PUBLIQUE or evenement.lien:
         reponse["Cache-Control"] = "private, no-store"
     return reponse
 

@@ -2,11 +2,13 @@
 
 import datetime
 
+import icalendar
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from analyse_pratiques import services
+from analyse_pratiques.agenda import seances_ics
 from analyse_pratiques.factories import (
     GroupeFactory,
     MembershipFactory,
@@ -14,6 +16,7 @@ from analyse_pratiques.factories import (
     QuestionConsultationFactory,
     SeanceFactory,
 )
+from analyse_pratiques.models import Seance
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +184,14 @@ def test_feed_costs_a_fixed_number_of_queries(client, gens, django_assert_max_nu
     with django_assert_max_num_queries(7):
         response = client.get(reverse("analyse_pratiques:agenda", args=[jeton]))
     assert len(_uids(response)) == 18
+
+
+def test_a_group_name_cannot_inject_calendar_lines(gens, groupe):
+    groupe.nom = "Codev\rEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Intrus"
+    groupe.save(update_fields=["nom"])
+    seance = SeanceFactory(groupe=groupe)
+    ics = seances_ics([Seance.objects.select_related("groupe").get(pk=seance.pk)])
+    (vevent,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert str(vevent["SUMMARY"]).endswith("Codev\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:Intrus")
+    assert str(vevent["CLASS"]) == "PRIVATE"
+    assert str(vevent["UID"]) == _uid(seance)

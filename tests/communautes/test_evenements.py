@@ -6,7 +6,9 @@ import io
 import json
 import threading
 
+import icalendar
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -331,7 +333,7 @@ def test_ics_is_rfc5545(communaute, gens):
         debut=datetime.datetime(2031, 3, 4, 9, 30, tzinfo=datetime.UTC),
         fin=datetime.datetime(2031, 3, 4, 12, 0, tzinfo=datetime.UTC),
     )
-    ics = evenement_ics([evenement])
+    ics = evenement_ics([evenement], user=gens.animateur)
     assert ics.endswith("\r\n") and "\n" not in ics.replace("\r\n", "")
     assert all(len(ligne.encode()) <= 75 for ligne in ics.split("\r\n"))
     lignes = _deplier(ics)
@@ -342,6 +344,56 @@ def test_ics_is_rfc5545(communaute, gens):
     assert resume.startswith("SUMMARY:Séminaire \\; accueil\\, orientation")
     assert "LOCATION:https://visio.exemple.fr/cep" in lignes
     assert sum(ligne.startswith("DTSTAMP:") for ligne in lignes) == 1
+
+
+def test_video_link_in_page_and_ics_only_for_registered_people_and_managers(
+    client, communaute, gens
+):
+    evenement = _evenement(communaute, gens.animateur)
+    services.participation_register(user=gens.membre, evenement=evenement)
+    ics_url = reverse("communautes:evenement_ics", args=[communaute.slug, evenement.pk])
+    lien = "https://visio.exemple.fr/cep"
+    for qui, voit in [
+        (None, False),
+        (gens.exterieur, False),
+        (gens.autre_membre, False),
+        (gens.membre, True),
+        (gens.animateur, True),
+    ]:
+        client.logout()
+        if qui is not None:
+            client.force_login(qui)
+        page = client.get(evenement.get_absolute_url()).content.decode()
+        ics = client.get(ics_url)
+        lignes = _deplier(ics.content.decode())
+        assert (lien in page) == voit, qui
+        assert ("Communiqué aux inscrit·es." in page) != voit, qui
+        assert (f"LOCATION:{lien}" in lignes) == voit, qui
+        assert (lien in ics.content.decode()) == voit, qui
+        assert "private" in ics["Cache-Control"]
+        if not voit:
+            assert "LOCATION:À distance (lien communiqué aux inscrit·es)" in lignes
+    # Once the registration is cancelled, the link goes with it.
+    services.participation_cancel(user=gens.membre, evenement=evenement)
+    anonyme = AnonymousUser()
+    assert not selectors.can_see_visio_link(user=anonyme, evenement=evenement)
+    assert not selectors.can_see_visio_link(user=gens.membre, evenement=evenement)
+    assert lien not in evenement_ics([evenement], user=gens.membre)
+
+
+def test_line_breaks_in_an_event_cannot_inject_calendar_lines(communaute, gens):
+    evenement = _evenement(
+        communaute,
+        gens.animateur,
+        titre="Matinale\rEND:VEVENT\r\nBEGIN:VEVENT\nSUMMARY:Piège",
+        adresse="1 place Bellecour\rEND:VEVENT\r\nBEGIN:VEVENT",
+        commune=CommuneFactory(),
+        lien="",
+    )
+    calendrier = icalendar.Calendar.from_ical(evenement_ics([evenement], user=gens.animateur))
+    (vevent,) = calendrier.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Matinale\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:Piège"
+    assert str(vevent["LOCATION"]).startswith("1 place Bellecour\nEND:VEVENT")
 
 
 def test_ics_download(client, communaute, gens):
@@ -495,7 +547,7 @@ def test_dashboard_lists_my_upcoming_events(communaute, gens, reservee):
 
 
 def _ics(evenement) -> list[str]:
-    return _deplier(evenement_ics([Evenement.objects.get(pk=evenement.pk)]))
+    return _deplier(evenement_ics([Evenement.objects.get(pk=evenement.pk)], user=AnonymousUser()))
 
 
 def test_a_new_date_place_or_link_is_told_to_the_registered_once_per_change(
