@@ -16,6 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = Path(os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium"))
 SITE = Path(__file__).resolve().parent / "live_site"
+CSP_VIOLATION_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
 
 
 def _free_port() -> int:
@@ -92,11 +98,22 @@ def test_a_publication_posted_without_javascript_appears_live_on_another_page(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
         )
         pages = {}
+        csp_messages = []
         for user in (lecteur, auteur):
             context = browser.new_context(locale="fr-FR")
             context.set_default_timeout(20_000)
             context.add_cookies([{"name": "sessionid", "value": cookies[user.pk], "url": live_url}])
+            # A script the CSP blocks fails silently: the browser only says so here.
+            context.add_init_script(CSP_VIOLATION_RECORDER)
             pages[user.pk] = context.new_page()
+            pages[user.pk].on(
+                "console",
+                lambda message: (
+                    csp_messages.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
         lecture = pages[lecteur.pk]
         lecture.goto(page_url)
         # The presence list fills once the socket is open and subscribed.
@@ -113,5 +130,8 @@ def test_a_publication_posted_without_javascript_appears_live_on_another_page(
         assert "Arrivée en direct" in item.inner_text()
         assert lecture.url == page_url
         announce = lecture.inner_text("[data-live-status]")
+        violations = [page.evaluate("window.__cspViolations") for page in pages.values()]
         browser.close()
     assert announce == "Nouvelle publication : Arrivée en direct"
+    assert violations == [[], []]
+    assert csp_messages == []
