@@ -263,6 +263,30 @@ def totp_code():
 
 
 @pytest.fixture
+def mfa_login():
+    """Log a client in as allauth leaves a session after password and TOTP code.
+
+    Admin screens require that the session passed the second factor; `force_login` alone
+    records no authentication step. The user must have an active TOTP authenticator.
+    """
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.test import RequestFactory
+
+    def login(client, user):
+        authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        client.force_login(user)
+        request = RequestFactory().get("/")
+        request.session = client.session
+        record_authentication(request, user, "password", email=user.email)
+        record_authentication(request, user, "mfa", id=authenticator.pk, type="totp")
+        request.session.save()
+        return client
+
+    return login
+
+
+@pytest.fixture
 def home_page(db):
     """The site's home page (made by a data migration; rebuilt after a transactional flush)."""
     from wagtail.models import Locale, Page, Site
