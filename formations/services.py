@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import GroupPagePermission
 
 from maillage import roles
@@ -171,6 +172,31 @@ def session_cancel(*, session: Session) -> Session:
 def session_close(*, session: Session) -> Session:
     """Close the enrolment window and tell everyone enrolled or waiting."""
     return _changer_etat_session(session, Session.Etat.FERMEE, "session_fermee", annuler=False)
+
+
+def session_capacity_change(*, session: Session, capacite: int) -> list[int]:
+    """Change the number of places: never below the places already taken; new places go to
+    the waiting list in order, and the promoted are told. Returns the promoted ids."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        occupees = _places_occupees(session)
+        if capacite < occupees:
+            raise ValidationError(
+                ngettext(
+                    "%(occupees)d place est déjà occupée : la capacité ne peut pas être "
+                    "inférieure.",
+                    "%(occupees)d places sont déjà occupées : la capacité ne peut pas être "
+                    "inférieure.",
+                    occupees,
+                )
+                % {"occupees": occupees}
+            )
+        ajoutees = capacite - session.capacite
+        session.capacite = capacite
+        session.save(update_fields=["capacite", "modifie_le"])
+        promus = _promouvoir(session, ajoutees)
+        _notifier_apres_commit(promus, "promotion")
+    return promus
 
 
 RAPPEL_JOURS_AVANT = 2

@@ -1,0 +1,141 @@
+"""Admin screens that change the state of sessions and enrolments through the services."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin import messages
+from wagtail.admin.views import generic
+
+from maillage.service_errors import error_messages
+
+from . import services
+from .models import Inscription, Session
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    question: str
+    done: str
+    permission: str
+
+
+SESSION_ACTIONS = {
+    "fermer": Action(
+        _("Fermer les inscriptions"),
+        _(
+            "Les inscriptions à cette session seront fermées et chaque inscrit ou personne en "
+            "liste d'attente en sera informé par e-mail."
+        ),
+        _("Les inscriptions sont fermées ; les personnes concernées sont prévenues."),
+        "formations.change_session",
+    ),
+    "annuler": Action(
+        _("Annuler la session"),
+        _(
+            "La session sera annulée : toutes les inscriptions et la liste d'attente seront "
+            "annulées et chaque personne en sera informée par e-mail. Cette action est "
+            "définitive."
+        ),
+        _("La session est annulée ; les personnes concernées sont prévenues."),
+        "formations.change_session",
+    ),
+}
+SESSION_ETATS = {"fermer": Session.Etat.FERMEE, "annuler": Session.Etat.ANNULEE}
+INSCRIPTION_ACTIONS = {
+    "valider": Action(
+        _("Valider l'inscription"),
+        _("L'inscription sera confirmée et la personne en sera informée par e-mail."),
+        _("L'inscription est validée ; la personne est prévenue."),
+        "formations.change_inscription",
+    ),
+}
+
+
+def session_action_allowed(session: Session, action: str) -> bool:
+    """Whether an action still means something for the session in its current state."""
+    if session.etat == Session.Etat.ANNULEE:
+        return False
+    return session.etat != SESSION_ETATS[action]
+
+
+def inscription_action_allowed(inscription: Inscription, action: str) -> bool:
+    return inscription.etat == Inscription.Etat.EN_ATTENTE_VALIDATION
+
+
+def _run(request, *, action: Action, objet, run, index_url: str):
+    if not request.user.has_perm(action.permission):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            run()
+        except (ValidationError, PermissionDenied) as exc:
+            for message in error_messages(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, str(action.done))
+        return redirect(index_url)
+    return TemplateResponse(
+        request,
+        "formations/admin/confirmer_action.html",
+        {"action": action, "objet": objet, "index_url": index_url},
+    )
+
+
+def session_action(request, pk: int, action: str):
+    if action not in SESSION_ACTIONS:
+        raise Http404
+    session = get_object_or_404(Session, pk=pk)
+    if not session_action_allowed(session, action):
+        raise Http404
+    run = {
+        "fermer": lambda: services.session_close(session=session),
+        "annuler": lambda: services.session_cancel(session=session),
+    }[action]
+    return _run(
+        request,
+        action=SESSION_ACTIONS[action],
+        objet=session,
+        run=run,
+        index_url="sessions_formation:index",
+    )
+
+
+def inscription_action(request, pk: int, action: str):
+    if action not in INSCRIPTION_ACTIONS:
+        raise Http404
+    inscription = get_object_or_404(Inscription.objects.select_related("session"), pk=pk)
+    if not inscription_action_allowed(inscription, action):
+        raise Http404
+    return _run(
+        request,
+        action=INSCRIPTION_ACTIONS[action],
+        objet=inscription,
+        run=lambda: services.inscription_validate(inscription=inscription, user=request.user),
+        index_url="inscriptions_formation:index",
+    )
+
+
+class SessionEditView(generic.EditView):
+    """A capacity change goes through the service: never below the places taken, and the
+    waiting list gets the new places."""
+
+    def form_valid(self, form):
+        if "capacite" not in form.changed_data:
+            return super().form_valid(form)
+        try:
+            with transaction.atomic():
+                services.session_capacity_change(
+                    session=self.object, capacite=form.cleaned_data["capacite"]
+                )
+                return super().form_valid(form)
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error("capacite", message)
+            self.produced_error_message = _("La session n'a pas été enregistrée.")
+            return self.form_invalid(form)
