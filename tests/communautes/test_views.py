@@ -376,12 +376,14 @@ def test_chat_room_works_without_javascript_and_is_for_members(client, communaut
     assert "communautes/live.js" in page
 
 
-def test_administrators_manage_communities_in_the_wagtail_admin(client, communaute, gens):
+def test_administrators_manage_communities_in_the_wagtail_admin(
+    client, communaute, gens, mfa_login
+):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     admin = UserFactory(is_superuser=True, is_staff=True)
     TOTP.activate(admin, generate_totp_secret())
-    client.force_login(admin)
+    mfa_login(client, admin)
     listing = client.get(reverse("communautes_admin:index"))
     assert listing.status_code == 200
     assert "Accueil des jeunes" in listing.content.decode()

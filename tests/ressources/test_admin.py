@@ -3,6 +3,7 @@
 import html
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
@@ -33,20 +34,19 @@ def entries(home_page):
 
 
 @pytest.fixture
-def admin_client(client, staff_user_totp):
-    client.force_login(staff_user_totp)
-    return client
+def admin_client(client, staff_user_totp, mfa_login):
+    return mfa_login(client, staff_user_totp)
 
 
 @pytest.fixture
-def editor_client(client):
+def editor_client(client, mfa_login):
     """An account that reaches the Wagtail admin (a regional editor) but is not staff."""
     editor = UserFactory(username="editeur.regional")
     editor.user_permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
-    client.force_login(editor)
-    return client
+    TOTP.activate(editor, generate_totp_secret())
+    return mfa_login(client, editor)
 
 
 def test_staff_sees_pending_and_failed_entries(admin_client, entries):
