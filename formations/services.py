@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import GroupPagePermission
@@ -265,13 +265,63 @@ def calendar_token_revoke(*, user) -> None:
 ETATS_EMARGEABLES = (Etat.CONFIRMEE, Etat.PRESENT, Etat.ABSENT)
 
 
+def _moment(jour: datetime.date, heure: datetime.time | None = None) -> datetime.datetime:
+    """A local date and time (midnight when the time is unknown) as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(jour, heure or datetime.time.min))
+
+
+def _le(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "j F Y à H\\hi")
+
+
+def creneau_debut(creneau: SessionDate) -> datetime.datetime:
+    """When a slot starts; a slot without times starts at the beginning of its day."""
+    return _moment(creneau.date, creneau.heure_debut)
+
+
+def _creneaux(session: Session) -> list[SessionDate]:
+    return sorted(session.dates.all(), key=lambda c: (c.date, c.heure_debut or datetime.time.min))
+
+
+def session_dernier_debut(session: Session) -> datetime.datetime | None:
+    """When the last slot (half-day) of a session starts, or its last day without slots."""
+    creneaux = _creneaux(session)
+    if creneaux:
+        return creneau_debut(creneaux[-1])
+    jour = session.date_fin or session.date_debut
+    return _moment(jour) if jour else None
+
+
+def session_fin(session: Session) -> datetime.datetime | None:
+    """When a session is over: the end of its last slot, else the end of its last day."""
+    creneaux = _creneaux(session)
+    if creneaux and creneaux[-1].heure_fin:
+        return _moment(creneaux[-1].date, creneaux[-1].heure_fin)
+    jour = creneaux[-1].date if creneaux else (session.date_fin or session.date_debut)
+    return _moment(jour + datetime.timedelta(days=1)) if jour else None
+
+
+def emargement_refus(*, creneau: SessionDate) -> str | None:
+    """Why the attendance of a slot cannot be recorded now (None when it can): attendance
+    states what happened, so it opens when the slot starts."""
+    debut = creneau_debut(creneau)
+    if timezone.now() < debut:
+        return _(
+            "L'émargement de ce créneau ne sera possible qu'à partir de son début, le %(debut)s."
+        ) % {"debut": _le(debut)}
+    return None
+
+
 def emargement_record(*, creneau: SessionDate, presents: set[int], user) -> int:
     """Record the attendance sheet of one slot: enrolments in `presents` attended, the other
-    confirmed ones did not. Only the session's trainers (or staff) may. Returns rows saved."""
+    confirmed ones did not. Only the session's trainers (or staff) may, once the slot has
+    started. Returns rows saved."""
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=creneau.session_id)
         if not (user.is_staff or session.formateurs.filter(pk=user.pk).exists()):
             raise PermissionDenied(_("Seuls les formateurs de la session peuvent émarger."))
+        if refus := emargement_refus(creneau=creneau):
+            raise ValidationError(refus)
         inscriptions = list(session.inscriptions.filter(etat__in=ETATS_EMARGEABLES))
         inconnues = presents - {i.pk for i in inscriptions}
         if inconnues:
@@ -304,12 +354,29 @@ def inscription_heures_presence(*, inscription: Inscription) -> float:
     return sum(creneau.duree_heures for creneau in creneaux)
 
 
+def attestation_refus(*, inscription: Inscription) -> str | None:
+    """Why no attestation can be issued now (None when it can): it states that the
+    participant followed the session, so the session must be over and attendance signed."""
+    fin = session_fin(inscription.session)
+    if fin is None or timezone.now() < fin:
+        if fin is None:
+            return _("L'attestation sera disponible à la fin de la session.")
+        return _("L'attestation sera disponible à la fin de la session, le %(fin)s.") % {
+            "fin": _le(fin)
+        }
+    signe = Emargement.objects.filter(inscription=inscription, present=True).exists()
+    if inscription.etat != Etat.PRESENT or not signe:
+        return _("Une attestation n'est délivrée qu'après une présence émargée.")
+    return None
+
+
 def attestation_issue(*, inscription: Inscription, user) -> Attestation:
-    """The attestation of a participant who attended; hours refreshed from the sheets."""
+    """The attestation of a participant who attended a session that is over; hours
+    refreshed from the sheets."""
     if inscription.user_id != user.pk and not user.is_staff:
         raise PermissionDenied(_("Cette attestation ne vous concerne pas."))
-    if inscription.etat != Etat.PRESENT:
-        raise ValidationError(_("Une attestation n'est délivrée qu'après une présence émargée."))
+    if refus := attestation_refus(inscription=inscription):
+        raise ValidationError(refus)
     heures = Decimal(str(inscription_heures_presence(inscription=inscription)))
     attestation = Attestation.objects.filter(inscription=inscription).first()
     if attestation is None:
@@ -360,6 +427,25 @@ def evaluation_request_send(*, jour: datetime.date | None = None) -> dict[str, i
     return envoyes
 
 
+def evaluation_refus(*, inscription: Inscription, type: str) -> str | None:
+    """Why a questionnaire cannot be answered now (None when it can): satisfaction opens at
+    the start of the last half-day, the follow-up when it is requested, weeks after the end."""
+    if inscription.etat != Etat.PRESENT:
+        return _("Seules les personnes présentes à la session peuvent l'évaluer.")
+    session = inscription.session
+    if type == Evaluation.Type.SUIVI:
+        jour = session.date_fin or session.date_debut
+        delai = datetime.timedelta(days=DELAIS_EVALUATION[type][0])
+        ouverture = _moment(jour + delai) if jour else None
+    else:
+        ouverture = session_dernier_debut(session)
+    if ouverture is None:
+        return _("Ce questionnaire n'est pas encore ouvert.")
+    if timezone.now() < ouverture:
+        return _("Ce questionnaire ouvrira le %(date)s.") % {"date": _le(ouverture)}
+    return None
+
+
 def evaluation_submit(
     *,
     inscription: Inscription,
@@ -373,8 +459,8 @@ def evaluation_submit(
     """Record (or correct) a participant's answer to a questionnaire."""
     if inscription.user_id != user.pk:
         raise PermissionDenied(_("Ce questionnaire ne vous concerne pas."))
-    if inscription.etat != Etat.PRESENT:
-        raise ValidationError(_("Seules les personnes présentes à la session peuvent l'évaluer."))
+    if refus := evaluation_refus(inscription=inscription, type=type):
+        raise ValidationError(refus)
     evaluation = Evaluation.objects.filter(inscription=inscription, type=type).first()
     evaluation = evaluation or Evaluation(inscription=inscription, type=type)
     evaluation.note_globale = note_globale

@@ -1,10 +1,13 @@
 """Tests of the attendance sheet (émargement), hours attended and attestations."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from formations import services
 from formations.factories import (
@@ -19,9 +22,23 @@ pytestmark = pytest.mark.django_db
 Etat = Inscription.Etat
 
 
+# "Now" in these tests: Friday 4 December 2026, 10:00 in Paris.
+MAINTENANT = datetime.datetime(2026, 12, 4, 10, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture(autouse=True)
+def maintenant(monkeypatch):
+    """Freeze the clock the services read, so that "started" and "over" are exact."""
+    monkeypatch.setattr(timezone, "now", lambda: MAINTENANT)
+    return MAINTENANT
+
+
 @pytest.fixture
 def feuille():
-    session = SessionFactory()
+    # A session that took place last Monday and Tuesday.
+    session = SessionFactory(
+        date_debut=datetime.date(2026, 11, 30), date_fin=datetime.date(2026, 12, 1)
+    )
     matin = SessionDateFactory(session=session)
     apres_midi = SessionDateFactory(
         session=session, heure_debut=datetime.time(14), heure_fin=datetime.time(17)
@@ -105,3 +122,108 @@ def test_attestation_only_for_its_holder(feuille):
     services.emargement_record(creneau=matin, presents={a.pk}, user=formateur)
     with pytest.raises(PermissionDenied):
         services.attestation_issue(inscription=a, user=b.user)
+
+
+@pytest.fixture
+def a_venir():
+    """A session of 4 and 8 January 2027, and one whose last half-day is this afternoon."""
+    janvier = SessionFactory(
+        date_debut=datetime.date(2027, 1, 4), date_fin=datetime.date(2027, 1, 8)
+    )
+    creneau_janvier = SessionDateFactory(session=janvier, date=datetime.date(2027, 1, 8))
+    aujourdhui = SessionFactory(date_debut=MAINTENANT.date(), date_fin=MAINTENANT.date())
+    ce_matin = SessionDateFactory(session=aujourdhui)
+    cet_apres_midi = SessionDateFactory(
+        session=aujourdhui, heure_debut=datetime.time(14), heure_fin=datetime.time(17)
+    )
+    formateur = UserFactory()
+    janvier.formateurs.add(formateur)
+    aujourdhui.formateurs.add(formateur)
+    return SimpleNamespace(
+        janvier=janvier,
+        creneau_janvier=creneau_janvier,
+        inscrit_janvier=InscriptionFactory(session=janvier),
+        aujourdhui=aujourdhui,
+        ce_matin=ce_matin,
+        cet_apres_midi=cet_apres_midi,
+        inscrit_aujourdhui=InscriptionFactory(session=aujourdhui),
+        formateur=formateur,
+    )
+
+
+def test_attendance_of_a_half_day_that_has_not_started_is_refused(a_venir):
+    inscrit = a_venir.inscrit_janvier
+    with pytest.raises(ValidationError) as erreur:
+        services.emargement_record(
+            creneau=a_venir.creneau_janvier, presents={inscrit.pk}, user=a_venir.formateur
+        )
+    assert "qu'à partir de son début, le 8 janvier 2027 à 09h00" in erreur.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.emargement_record(
+            creneau=a_venir.cet_apres_midi,
+            presents={a_venir.inscrit_aujourdhui.pk},
+            user=a_venir.formateur,
+        )
+    assert not Emargement.objects.exists()
+    inscrit.refresh_from_db()
+    assert inscrit.etat == Etat.CONFIRMEE
+
+
+def test_attendance_opens_when_the_half_day_starts(a_venir):
+    inscrit = a_venir.inscrit_aujourdhui
+    services.emargement_record(
+        creneau=a_venir.ce_matin, presents={inscrit.pk}, user=a_venir.formateur
+    )
+    assert Emargement.objects.get(inscription=inscrit).present
+
+
+def test_sheet_of_a_future_half_day_explains_and_offers_no_form(client, a_venir):
+    session, creneau = a_venir.janvier, a_venir.creneau_janvier
+    url = f"{CatalogueIndexPage.objects.get().url}sessions/{session.pk}/emargement/{creneau.pk}/"
+    client.force_login(a_venir.formateur)
+    page = client.get(url).content.decode()
+    assert "ne sera possible qu&#x27;à partir de son début" in page
+    assert 'name="presents"' not in page
+    response = client.post(url, {"presents": [str(a_venir.inscrit_janvier.pk)]}, follow=True)
+    assert response.status_code == 200
+    assert "à partir de son début" in response.content.decode()
+    assert not Emargement.objects.exists()
+
+
+def test_no_attestation_before_the_session_is_over(client, a_venir):
+    inscrit = a_venir.inscrit_aujourdhui
+    services.emargement_record(
+        creneau=a_venir.ce_matin, presents={inscrit.pk}, user=a_venir.formateur
+    )
+    inscrit.refresh_from_db()
+    assert inscrit.etat == Etat.PRESENT
+    with pytest.raises(ValidationError) as erreur:
+        services.attestation_issue(inscription=inscrit, user=inscrit.user)
+    assert "fin de la session, le 4 décembre 2026 à 17h00" in erreur.value.messages[0]
+    client.force_login(inscrit.user)
+    url = f"{CatalogueIndexPage.objects.get().url}sessions/{a_venir.aujourdhui.pk}/attestation/"
+    response = client.get(url, follow=True)
+    assert response["Content-Type"].startswith("text/html")
+    assert "fin de la session" in response.content.decode()
+    assert not Attestation.objects.exists()
+
+
+def test_attestation_once_the_session_is_over(a_venir, monkeypatch):
+    inscrit = a_venir.inscrit_aujourdhui
+    services.emargement_record(
+        creneau=a_venir.ce_matin, presents={inscrit.pk}, user=a_venir.formateur
+    )
+    monkeypatch.setattr(timezone, "now", lambda: MAINTENANT.replace(hour=17))
+    inscrit.refresh_from_db()
+    attestation = services.attestation_issue(inscription=inscrit, user=inscrit.user)
+    assert attestation.heures == Decimal("3.5")
+
+
+def test_no_attestation_without_signed_attendance(feuille):
+    session, _, _, _, a, _ = feuille
+    # Marked as attended by hand, but no attendance sheet says so.
+    Inscription.objects.filter(pk=a.pk).update(etat=Etat.PRESENT)
+    a.refresh_from_db()
+    with pytest.raises(ValidationError, match="présence émargée"):
+        services.attestation_issue(inscription=a, user=a.user)
+    assert not Attestation.objects.exists()

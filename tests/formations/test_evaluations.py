@@ -1,6 +1,7 @@
 """Tests of evaluation requests, answers and results."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -8,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from formations import selectors, services
-from formations.factories import InscriptionFactory, SessionFactory
+from formations.factories import InscriptionFactory, SessionDateFactory, SessionFactory
 from formations.models import CatalogueIndexPage, Evaluation, Inscription
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,53 @@ def test_answer_and_results(client):
     programme = session.formation.get_parent()
     assert selectors.evaluation_results(programme=programme)[Type.SATISFACTION]["demandes"] == 2
     assert client.get(url.replace("satisfaction", "autre")).status_code == 404
+
+
+def _session_de_deux_demi_journees(jour: datetime.date):
+    session = SessionFactory(date_debut=jour, date_fin=jour)
+    SessionDateFactory(session=session)
+    SessionDateFactory(session=session, heure_debut=datetime.time(14), heure_fin=datetime.time(17))
+    return session
+
+
+def test_satisfaction_opens_at_the_last_half_day(client, monkeypatch):
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    jour = datetime.date(2026, 12, 4)
+    session = _session_de_deux_demi_journees(jour)
+    present = InscriptionFactory(session=session, etat=Etat.PRESENT)
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 4, 10, tzinfo=paris))
+    with pytest.raises(ValidationError) as erreur:
+        services.evaluation_submit(
+            inscription=present,
+            user=present.user,
+            type=Type.SATISFACTION,
+            note_globale=5,
+            note_utilite=5,
+        )
+    assert "ouvrira le 4 décembre 2026 à 14h00" in erreur.value.messages[0]
+    url = f"{CatalogueIndexPage.objects.get().url}sessions/{session.pk}/evaluation/satisfaction/"
+    client.force_login(present.user)
+    page = client.get(url).content.decode()
+    assert "ouvrira le 4 décembre 2026 à 14h00" in page
+    assert 'name="note_globale"' not in page
+    client.post(url, {"note_globale": "5", "note_utilite": "5"})
+    assert not Evaluation.objects.exists()
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 4, 14, tzinfo=paris))
+    assert 'name="note_globale"' in client.get(url).content.decode()
+    assert client.post(url, {"note_globale": "5", "note_utilite": "4"}).status_code == 302
+    assert Evaluation.objects.get(inscription=present).note_utilite == 4
+
+
+def test_follow_up_keeps_its_later_timing(monkeypatch):
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    session = _session_de_deux_demi_journees(datetime.date(2026, 12, 4))
+    present = InscriptionFactory(session=session, etat=Etat.PRESENT)
+    reponse = {"type": Type.SUIVI, "note_globale": 4, "note_utilite": 4}
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 20, tzinfo=paris))
+    with pytest.raises(ValidationError, match="ouvrira le 15 janvier 2027"):
+        services.evaluation_submit(inscription=present, user=present.user, **reponse)
+    assert not Evaluation.objects.exists()
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2027, 1, 15, tzinfo=paris))
+    services.evaluation_submit(inscription=present, user=present.user, **reponse)
+    assert Evaluation.objects.get().type == Type.SUIVI
