@@ -182,3 +182,21 @@ def test_private_calendar_feed_is_secret_and_revocable(client):
     assert client.get(lien.removeprefix("http://testserver")).status_code == 404
     client.post(f"{catalogue_url()}agenda-lien/", {"revoquer": "1"})
     assert not JetonCalendrier.objects.filter(user=user).exists()
+
+
+def test_a_session_card_shows_my_own_status(client):
+    session, complete = SessionFactory(), SessionFactory(capacite=0)
+    user = UserFactory()
+    client.force_login(user)
+    html = client.get(catalogue_url()).content.decode()
+    assert "Mon inscription :" not in html
+
+    client.post(f"{catalogue_url()}sessions/{session.pk}/inscription/")
+    client.post(f"{catalogue_url()}sessions/{complete.pk}/inscription/")
+    html = client.get(catalogue_url()).content.decode()
+    assert "Mon inscription : Confirmée" in html
+    assert "Mon inscription : Sur liste d&#x27;attente" in html
+
+    client.post(f"{catalogue_url()}sessions/{session.pk}/annulation/")
+    client.post(f"{catalogue_url()}sessions/{complete.pk}/annulation/")
+    assert "Mon inscription :" not in client.get(catalogue_url()).content.decode()
