@@ -3,6 +3,7 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
@@ -17,6 +18,7 @@ from .admin_views import (
     session_action,
     session_action_allowed,
 )
+from .lheo.admin_views import ImportLheoView, lheo_import_allowed
 from .models import Inscription, Session
 
 
@@ -118,3 +120,22 @@ class InscriptionViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return [SessionViewSet("sessions_formation"), InscriptionViewSet("inscriptions_formation")]
+
+
+class ImportLheoMenuItem(AdminMenuItem):
+    def is_shown(self, request) -> bool:
+        return lheo_import_allowed(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_import_lheo_url():
+    return [
+        path("formations/import-lheo/", ImportLheoView.as_view(), name="formations_import_lheo")
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_lheo_menu_item():
+    return ImportLheoMenuItem(
+        _("Import LHEO"), reverse("formations_import_lheo"), icon_name="upload", order=310
+    )
