@@ -1,8 +1,10 @@
 """Wagtail admin screen of the LHEO import: upload, dry-run report, then import."""
 
+import contextlib
 import re
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -26,6 +28,7 @@ from .parser import LheoError
 MAX_OCTETS = 50 * 1024 * 1024
 SESSION_KEY = "formations_lheo_import"
 JETON = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+CONSERVATION_S = 24 * 3600
 
 
 def lheo_import_regions(*, user) -> list[Territoire] | None:
@@ -46,6 +49,15 @@ def _dossier() -> Path:
     dossier = Path(tempfile.gettempdir()) / "maillage-lheo-import"
     dossier.mkdir(mode=0o700, exist_ok=True)
     return dossier
+
+
+def _oublier_anciens(dossier: Path) -> None:
+    """Files checked but never imported are dropped after a day."""
+    limite = time.time() - CONSERVATION_S
+    for fichier in dossier.glob("*.xml"):
+        with contextlib.suppress(FileNotFoundError):
+            if fichier.stat().st_mtime < limite:
+                fichier.unlink()
 
 
 class ImportLheoForm(forms.Form):
@@ -105,8 +117,13 @@ class ImportLheoView(WagtailAdminTemplateMixin, TemplateView):
         form = ImportLheoForm(request.POST, request.FILES, regions=self.regions)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        dossier = _dossier()
+        _oublier_anciens(dossier)
+        precedent = (request.session.get(SESSION_KEY) or {}).get("jeton", "")
+        if JETON.match(precedent):
+            (dossier / f"{precedent}.xml").unlink(missing_ok=True)
         jeton = secrets.token_urlsafe(24)
-        chemin = _dossier() / f"{jeton}.xml"
+        chemin = dossier / f"{jeton}.xml"
         with chemin.open("wb") as copie:
             for morceau in form.cleaned_data["fichier"].chunks():
                 copie.write(morceau)

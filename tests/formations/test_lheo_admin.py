@@ -129,3 +129,16 @@ def test_a_bad_file_gets_a_french_message_and_nothing_is_kept(admin_client, monk
     response = admin_client.post(URL, {"jeton": "../../etc/passwd"})
     assert response.status_code == 302
     assert not FormationPage.objects.exists()
+
+
+def test_a_new_check_replaces_the_file_kept_by_the_previous_one(admin_client):
+    avant = set(_en_attente())
+    admin_client.post(URL, {"fichier": _upload(SAMPLE.read_bytes()), "region": ""})
+    (premier,) = set(_en_attente()) - avant
+    admin_client.post(URL, {"fichier": _upload(SAMPLE.read_bytes()), "region": ""})
+    (second,) = set(_en_attente()) - avant
+    assert second != premier and not premier.exists()
+    assert admin_client.post(URL, {"jeton": premier.stem}).status_code == 302
+    assert not FormationPage.objects.exists()
+    admin_client.post(URL, {"jeton": second.stem})
+    assert FormationPage.objects.count() == 1
