@@ -25,3 +25,22 @@ class CommunautesConfig(AppConfig):
         if communautes_provide not in DEMO_PROVIDERS:
             DEMO_PROVIDERS.append(communautes_provide)
         register()
+        self._follow_sessions()
+
+    def _follow_sessions(self) -> None:
+        """A session's participants join and leave its community as their enrolment goes."""
+        from formations import events
+
+        from .services import (
+            communaute_session_participant_add,
+            communaute_session_participant_remove,
+        )
+
+        def joined(sender, *, session, user, **kwargs):
+            communaute_session_participant_add(session=session, user=user)
+
+        def left(sender, *, session, user, **kwargs):
+            communaute_session_participant_remove(session=session, user=user)
+
+        events.participant_confirmed.connect(joined, weak=False, dispatch_uid="communautes.join")
+        events.participant_left.connect(left, weak=False, dispatch_uid="communautes.leave")

@@ -269,6 +269,16 @@ def communaute_session_participant_add(*, session, user) -> Adhesion:
     return adhesion
 
 
+@transaction.atomic
+def communaute_session_participant_remove(*, session, user) -> None:
+    """A participant who no longer holds a place leaves their session's community; its
+    trainers stay, and an exclusion stays an exclusion."""
+    communaute = Communaute.objects.filter(session=session).first()
+    if communaute is None or session.formateurs.filter(pk=user.pk).exists():
+        return
+    communaute_leave(user=user, communaute=communaute)
+
+
 # --- publications, replies, reactions ----------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from wagtail.models import GroupPagePermission
 
 from maillage import roles
 
+from . import events
 from .models import (
     Attestation,
     Emargement,
@@ -45,12 +46,16 @@ def _notifier_apres_commit(inscription_ids: list[int], modele: str) -> None:
 
 
 def _rejoindre_communaute(session: Session, inscriptions: list[Inscription]) -> None:
-    """Confirmed participants join their session's community in the same transaction."""
-    from communautes.services import communaute_session_participant_add
-
+    """Announce the confirmed participants (their session's community takes them in)."""
     for inscription in inscriptions:
         if inscription.etat == Etat.CONFIRMEE:
-            communaute_session_participant_add(session=session, user=inscription.user)
+            events.participant_confirmed.send(Session, session=session, user=inscription.user)
+
+
+def _quitter_communaute(session: Session, inscriptions: list[Inscription]) -> None:
+    """Announce the participants who no longer hold a place."""
+    for inscription in inscriptions:
+        events.participant_left.send(Session, session=session, user=inscription.user)
 
 
 def _places_occupees(session: Session) -> int:
@@ -127,6 +132,7 @@ def inscription_cancel(*, inscription: Inscription, user) -> Inscription:
         inscription.etat = Etat.ANNULEE
         inscription.position = None
         inscription.save(update_fields=["etat", "position", "modifie_le"])
+        _quitter_communaute(session, [inscription])
         _notifier_apres_commit([inscription.pk], "annulation_inscription")
         promus = _promouvoir(session, 1 if liberait_une_place else 0)
         _notifier_apres_commit(promus, "promotion")
@@ -157,10 +163,11 @@ def _changer_etat_session(session: Session, etat: str, modele: str, annuler: boo
         session.etat = etat
         session.save(update_fields=["etat", "modifie_le"])
         concernees = session.inscriptions.select_for_update().filter(etat__in=ETATS_ACTIFS)
-        ids = list(concernees.values_list("pk", flat=True))
+        inscriptions = list(concernees.select_related("user"))
         if annuler:
             concernees.update(etat=Etat.ANNULEE, position=None)
-        _notifier_apres_commit(ids, modele)
+            _quitter_communaute(session, inscriptions)
+        _notifier_apres_commit([inscription.pk for inscription in inscriptions], modele)
     return session
 
 

@@ -35,3 +35,26 @@ def test_promotion_from_waiting_list_joins_the_community(session, users):
     assert users[2].pk not in _membres_actifs(session)
     services.inscription_cancel(inscription=inscriptions[0], user=users[0])
     assert users[2].pk in _membres_actifs(session)
+
+
+@pytest.mark.django_db
+def test_a_participant_who_cancels_leaves_the_community(session, users):
+    formateur = UserFactory()
+    session.formateurs.add(formateur)
+    inscription = services.inscription_create(session=session, user=users[0])
+    assert users[0].pk in _membres_actifs(session)
+    services.inscription_cancel(inscription=inscription, user=users[0])
+    assert _membres_actifs(session) == {formateur.pk}
+    # Enrolling again brings them back.
+    services.inscription_create(session=session, user=users[0])
+    assert users[0].pk in _membres_actifs(session)
+
+
+@pytest.mark.django_db
+def test_a_cancelled_session_leaves_only_its_trainers_in_the_community(session, users):
+    formateur = UserFactory()
+    session.formateurs.add(formateur)
+    for user in users:
+        services.inscription_create(session=session, user=user)
+    services.session_cancel(session=session)
+    assert _membres_actifs(session) == {formateur.pk}
