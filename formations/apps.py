@@ -19,6 +19,7 @@ class FormationsConfig(AppConfig):
             SETUP_HOOKS.append(region_editors_grant_all)
         self._register_demo()
         self._register_navigation()
+        self._register_dashboard()
 
     def _register_demo(self) -> None:
         from maillage.demo import DEMO_PROVIDERS
@@ -35,3 +36,14 @@ class FormationsConfig(AppConfig):
 
         if catalogue_entry not in NAV_PROVIDERS:
             NAV_PROVIDERS.append(catalogue_entry)
+
+    def _register_dashboard(self) -> None:
+        from maillage.selectors import DASHBOARD_PROVIDERS
+
+        from .dashboard import inscriptions_section, programmes_section, sessions_formateur_section
+
+        # Sessions come first on the dashboard, whatever the order the apps are ready in.
+        providers = (inscriptions_section, sessions_formateur_section, programmes_section)
+        for position, provider in enumerate(providers):
+            if provider not in DASHBOARD_PROVIDERS:
+                DASHBOARD_PROVIDERS.insert(position, provider)

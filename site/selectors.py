@@ -15,6 +15,8 @@ class DashboardSection:
     empty_message: str = ""
     action_label: str = ""
     action_url: str = ""
+    # A template of the app's own for rich rows; the generic list otherwise.
+    template: str = ""
 
 
 @dataclass
@@ -27,7 +29,8 @@ class Dashboard:
         return self.profil.structure_id is None or not self.profil.fonction
 
 
-# Apps register a callable(user) -> DashboardSection here from their AppConfig.ready().
+# Apps register a callable(user) -> DashboardSection | None (None: not for this user) here
+# from their AppConfig.ready().
 DASHBOARD_PROVIDERS: list = []
 
 
@@ -39,4 +42,5 @@ def dashboard_for(*, user) -> Dashboard:
         .prefetch_related("territoires", "thematiques")
         .get_or_create(user=user)[0]
     )
-    return Dashboard(profil=profil, sections=[provider(user) for provider in DASHBOARD_PROVIDERS])
+    sections = [section for provider in DASHBOARD_PROVIDERS if (section := provider(user))]
+    return Dashboard(profil=profil, sections=sections)
