@@ -13,6 +13,7 @@ from .models import (
     Apprentissage,
     CasPropose,
     Charte,
+    DecisionSignal,
     EvaluationSeance,
     Groupe,
     JetonAgenda,
@@ -143,6 +144,20 @@ class CasProposeFactory(DjangoModelFactory):
     titre = "Un jeune qui ne vient plus aux rendez-vous"
     situation = "Un jeune de 19 ans, suivi depuis six mois, ne vient plus."
     consentement_donne_le = factory.LazyFunction(timezone.now)
+
+
+class DecisionSignalFactory(DjangoModelFactory):
+    """A reviewer's dismissal of a flagged town, with its reason."""
+
+    class Meta:
+        model = DecisionSignal
+
+    cas = factory.SubFactory(CasProposeFactory)
+    action = DecisionSignal.Action.ECARTE
+    nature = "ville"
+    texte = "Lyon"
+    motif = "Une grande ville : rien de rare."
+    par = factory.SubFactory(UserFactory)
 
 
 class JetonAgendaFactory(DjangoModelFactory):

@@ -223,6 +223,10 @@ class _Detecteur:
         ]
         self.mots = list(_MOT.finditer(texte))
 
+    def avant(self, position: int) -> str:
+        """The text just before `position`: enough for the cues, whatever the text's length."""
+        return self.texte[max(0, position - 60) : position]
+
     def libre(self, debut: int, fin: int) -> bool:
         return not any(debut < f and d < fin for d, f in self.pris)
 
@@ -245,10 +249,10 @@ class _Detecteur:
             for m in motif.finditer(self.texte):
                 self.ajouter(nature, m.start(), m.end())
         for m in _DATE.finditer(self.texte):
-            naissance = _NAISSANCE.search(self.texte[: m.start()])
+            naissance = _NAISSANCE.search(self.avant(m.start()))
             self.ajouter("date_naissance" if naissance else "date", m.start(), m.end())
         for m in _ANNEE.finditer(self.texte):
-            if _NAISSANCE.search(self.texte[: m.start()]):
+            if _NAISSANCE.search(self.avant(m.start())):
                 self.ajouter("date_naissance", m.start(), m.end())
         for m in _CODE_POSTAL.finditer(self.texte):
             self.ajouter("code_postal", m.start(), m.end())
@@ -270,7 +274,7 @@ class _Detecteur:
                 if not _majuscule(m.group(0)) and not _PARTICULE.match(m.group(0)):
                     continue
                 debut = m.start()
-                avant = re.search(rf"([{_L}'’-]+)[ \u00a0]$", self.texte[:debut])
+                avant = re.search(rf"([{_L}'’-]+)[ \u00a0]$", self.avant(debut))
                 if avant and avant.group(1).lower() in prenoms_connus:
                     debut = avant.start(1)
                 self.ajouter("membre", debut, m.end())
@@ -301,7 +305,7 @@ class _Detecteur:
         communes = self.references.communes
         for i, mot in enumerate(self.mots):
             valeur = mot.group(0)
-            avant = self.texte[: mot.start()]
+            avant = self.avant(mot.start())
             civilite = _CIVILITE.search(avant) is not None
             seul = not (self._adjacent(i) and _majuscule(self.mots[i + 1].group(0)))
             if civilite and seul:
@@ -341,17 +345,14 @@ class _Detecteur:
         ]
         for debut, fin in sorted(trouves, key=lambda t: t[0] - t[1]):
             extrait = self.texte[debut:fin]
-            if est_prenom(extrait) and not _REPERE_LIEU.search(self.texte[:debut]):
+            if est_prenom(extrait) and not _REPERE_LIEU.search(self.avant(debut)):
                 continue
             self.ajouter("ville", debut, fin)
 
     def lieux(self) -> None:
-        communes = self.references.communes
-        for debut, fin in _ngrammes(self.texte, self.mots):
-            if self.texte[debut:fin].lower() in communes:
-                self.ajouter("ville", debut, fin)
+        """A capitalised word after a place cue ("habitant", "à", "originaire de"…)."""
         for i, mot in enumerate(self.mots):
-            if _majuscule(mot.group(0)) and _REPERE_LIEU.search(self.texte[: mot.start()]):
+            if _majuscule(mot.group(0)) and _REPERE_LIEU.search(self.avant(mot.start())):
                 fin = self._suite_nom(i)
                 if fin > 0 and mot.group(0).lower() not in self.non_identifiants():
                     self.ajouter("ville", mot.start(), fin)
@@ -366,7 +367,7 @@ class _Detecteur:
             valeur = mot.group(0)
             if len(valeur) < 2 or not _majuscule(valeur) or _tout_majuscules(valeur):
                 continue
-            if valeur.lower() in exclus or _DEBUT_PHRASE.search(self.texte[: mot.start()]):
+            if valeur.lower() in exclus or _DEBUT_PHRASE.search(self.avant(mot.start())):
                 continue
             self.ajouter("nom", mot.start(), mot.end())
 

@@ -46,9 +46,12 @@ class Signalement:
 
 
 def signalements(*, cas: CasPropose) -> list[Signalement]:
-    """The open flags grouped by token, the never-publishable kinds first."""
+    """The open flags grouped by token, the never-publishable kinds first, then in reading
+    order (fields in their order on the page)."""
     groupes: dict[tuple[str, str], Signalement] = {}
-    for signal in signaux_ouverts(cas=cas):
+    ordre = {champ: i for i, champ in enumerate(CHAMPS)}
+    ouverts = sorted(signaux_ouverts(cas=cas), key=lambda s: (ordre[s["champ"]], s["debut"]))
+    for signal in ouverts:
         item = groupes.setdefault(
             (signal["nature"], signal["texte"]), Signalement(signal["nature"], signal["texte"])
         )
@@ -56,7 +59,7 @@ def signalements(*, cas: CasPropose) -> list[Signalement]:
         libelle = str(LIBELLES_CHAMPS[signal["champ"]])
         if libelle not in item.champs:
             item.champs.append(libelle)
-    return sorted(groupes.values(), key=lambda s: (not s.jamais_publiable, s.nature, s.texte))
+    return sorted(groupes.values(), key=lambda s: not s.jamais_publiable)
 
 
 def decisions(*, cas: CasPropose) -> QuerySet[DecisionSignal]:
