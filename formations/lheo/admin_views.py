@@ -144,8 +144,9 @@ class ImportLheoView(WagtailAdminTemplateMixin, TemplateView):
     def _importer(self, request):
         attente = request.session.get(SESSION_KEY) or {}
         jeton = request.POST["jeton"]
-        chemin = _dossier() / f"{jeton}.xml"
-        if attente.get("jeton") != jeton or not JETON.match(jeton) or not chemin.exists():
+        valide = attente.get("jeton") == jeton and JETON.match(jeton)
+        chemin = _dossier() / f"{jeton if valide else 'x'}.xml"
+        if not valide or not chemin.exists():
             messages.error(request, _("Ce fichier n'est plus disponible : déposez-le à nouveau."))
             return redirect(reverse("formations_import_lheo"))
         del request.session[SESSION_KEY]
