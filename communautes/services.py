@@ -7,7 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from maillage.francais import de
 from maillage.models import Territoire, Thematique
 
 from . import selectors
@@ -535,8 +537,11 @@ def publication_moderate(
     description = (
         publication.titre
         if publication
-        else _("Réponse de %(auteur)s à « %(titre)s »")
-        % {"auteur": selectors.display_name(reponse.auteur), "titre": reponse.publication.titre}
+        else _("Réponse %(de_auteur)s à « %(titre)s »")
+        % {
+            "de_auteur": de(selectors.display_name(reponse.auteur)),
+            "titre": reponse.publication.titre,
+        }
     )
     ModerationAction.objects.create(
         communaute=communaute,

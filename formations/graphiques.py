@@ -175,11 +175,11 @@ def presence(sessions: list[Session]) -> Graphique:
             sans_emargement += 1
             detail = _("pas encore d'émargement")
         else:
-            detail = _("%(taux)s %% (%(presents)s présents sur %(emarges)s)") % {
-                "taux": taux,
-                "presents": s.presents,
-                "emarges": emarges,
-            }
+            detail = ngettext(
+                "%(taux)s %% (%(presents)s présent sur %(emarges)s)",
+                "%(taux)s %% (%(presents)s présents sur %(emarges)s)",
+                s.presents,
+            ) % {"taux": taux, "presents": s.presents, "emarges": emarges}
         segments = [Segment("presents", taux or 0), Segment("fond", 100 - (taux or 0))]
         barres.append(Barre(libelle, complet, detail, segments))
         lignes.append([complet, s.presents, s.absents, taux])
@@ -187,10 +187,10 @@ def presence(sessions: list[Session]) -> Graphique:
     if taux_global is None:
         resume = _("Aucun émargement pour l'instant.")
     else:
-        resume = _("Présence : %(taux)s %% (%(presents)s présents, %(absents)s absents)") % {
+        resume = _("Présence : %(taux)s %% (%(presents)s, %(absents)s)") % {
             "taux": taux_global,
-            "presents": presents,
-            "absents": absents,
+            "presents": ngettext("%(n)s présent", "%(n)s présents", presents) % {"n": presents},
+            "absents": ngettext("%(n)s absent", "%(n)s absents", absents) % {"n": absents},
         }
         resume += " ; " + ngettext(
             "%(n)s session sans émargement.", "%(n)s sessions sans émargement.", sans_emargement
@@ -259,20 +259,22 @@ def repartition(
     if total:
         moyenne = sum(note * nombre for note, nombre in notes.items()) / total
         resume = _(
-            "%(total)s réponses sur %(demandes)s demandes (%(taux)s %%) ; %(quoi)s moyenne "
+            "%(total)s sur %(demandes)s (%(taux)s %%) ; %(quoi)s moyenne "
             "%(moyenne)s / 5 ; %(hautes)s %% donnent 4 ou 5."
         ) % {
-            "total": total,
-            "demandes": demandes,
+            "total": ngettext("%(n)s réponse", "%(n)s réponses", total) % {"n": total},
+            "demandes": ngettext("%(n)s demande", "%(n)s demandes", demandes) % {"n": demandes},
             "taux": _pourcentage(total, demandes) or 0,
             "quoi": quoi,
             "moyenne": number_format(round(moyenne, 1), 1),
             "hautes": _pourcentage(notes.get(4, 0) + notes.get(5, 0), total),
         }
     else:
-        resume = _("Aucune réponse pour l'instant (%(demandes)s demandes envoyées).") % {
-            "demandes": demandes
-        }
+        resume = ngettext(
+            "Aucune réponse pour l'instant (%(demandes)s demande envoyée).",
+            "Aucune réponse pour l'instant (%(demandes)s demandes envoyées).",
+            demandes,
+        ) % {"demandes": demandes}
     return Graphique(
         ident=ident,
         titre=titre,

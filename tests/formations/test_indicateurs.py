@@ -182,3 +182,12 @@ def test_exports_for_regional_editors_only(client, programme):
     feuille = load_workbook(io.BytesIO(xlsx.content)).active
     assert feuille.max_row == 3
     assert feuille.cell(row=2, column=13).value == 4
+
+
+def test_summaries_agree_in_number():
+    une = graphiques.repartition(ident="s", titre="t", notes={4: 1}, demandes=1, quoi="note")
+    assert une.resume.startswith("1 réponse sur 1 demande (100 %)")
+    deux = graphiques.repartition(ident="s", titre="t", notes={4: 1, 5: 1}, demandes=3, quoi="note")
+    assert deux.resume.startswith("2 réponses sur 3 demandes")
+    aucune = graphiques.repartition(ident="s", titre="t", notes={}, demandes=1, quoi="note")
+    assert aucune.resume == "Aucune réponse pour l'instant (1 demande envoyée)."
