@@ -57,6 +57,14 @@ def database(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": unquote(parsed.path[1:] or ":memory:"),
+            # Overlapping writes queue up instead of failing with "database is locked": the
+            # write lock is taken when a transaction begins (a deferred one upgrading from a
+            # read cannot wait), a writer waits up to 20 s, and WAL lets reads run alongside.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {

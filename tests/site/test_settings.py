@@ -255,6 +255,11 @@ class TestEnvDatabase:
         assert env.database("sqlite:////var/lib/maillage/db.sqlite3") == {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": "/var/lib/maillage/db.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
         assert env.database("sqlite://")["NAME"] == ":memory:"
 
