@@ -1,12 +1,16 @@
 """The live stream of a community page: replay from the log, then events as they commit."""
 
 import asyncio
+from collections import deque
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from maillage.websocket import JsonStreamConsumer
 
 from . import selectors, services
+from .forms import MessageSalonForm
 from .live import group_name, member_group_name
 from .models import Adhesion, Communaute
 from .presence import (
@@ -23,6 +27,11 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 # Past this many missed events, the client reloads the page instead of replaying them.
 REPLAY_LIMIT = 500
+# How long a new stream holds live events back waiting for the client's `resume`; a client
+# that never sends one then starts from the last event logged when it connected.
+RESUME_WAIT_S = 2.0
+# Event ids are PostgreSQL bigints: a larger cursor is refused before it reaches a query.
+MAX_EVENT_ID = 2**63 - 1
 
 
 def _stream_communaute_id(user, slug: str) -> int | None:
@@ -74,10 +83,19 @@ def _salon_post(user, communaute_id: int, texte: str) -> None:
     services.message_salon_create(auteur=user, communaute=communaute, texte=texte)
 
 
-class CommunauteConsumer(AsyncJsonWebsocketConsumer):
-    """`ws/communautes/<slug>/`: members only, every forwarded event re-checked."""
+class CommunauteConsumer(JsonStreamConsumer):
+    """`ws/communautes/<slug>/`: members only, every forwarded event re-checked.
+
+    Each event reaches the page exactly once and in id order, across reconnections: live
+    events are held back until the client's cursor is known (its `resume`), the missed ones
+    are replayed from the log, and from then on an event is forwarded only if its id is
+    past the last one sent, after fetching from the log any that its announcement skipped.
+    """
 
     communaute_id: int | None = None
+    # Live events held back until the stream starts; None once it has started.
+    pending: deque | None = None
+    _start_timer: asyncio.Task | None = None
 
     async def connect(self):
         self.user = self.scope.get("user")
@@ -95,12 +113,14 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
             member_group_name(communaute_id, self.user.pk),
         ]
         # Join the groups before reading the cursor, so no event falls between the two.
+        self.pending = deque(maxlen=REPLAY_LIMIT)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         self.last_event_id = await database_sync_to_async(selectors.flux_last_id)(
             communaute_id=communaute_id
         )
         await self.accept()
+        self._start_timer = asyncio.create_task(self._start_later())
         # The newcomer gets the whole list; the pages already open only get the change.
         if await presence_join(
             communaute_id=communaute_id, user_id=self.user.pk, channel_name=self.channel_name
@@ -116,7 +136,7 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         if self.communaute_id is None:
             return
-        kind = content.get("type") if isinstance(content, dict) else None
+        kind = content["type"]
         if kind == "resume":
             await self._resume(content.get("last_event_id"))
         elif kind == "salon":
@@ -124,25 +144,66 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "ping":
             await self._ping()
         else:
-            await self.send_json({"type": "error", "message": "type de message inconnu"})
+            await self.send_error(_("Type de message inconnu."))
 
     async def _resume(self, last_event_id) -> None:
-        if isinstance(last_event_id, bool) or not isinstance(last_event_id, int):
-            await self.send_json({"type": "error", "message": "last_event_id doit être un entier"})
+        if (
+            isinstance(last_event_id, bool)
+            or not isinstance(last_event_id, int)
+            or last_event_id > MAX_EVENT_ID
+        ):
+            await self.send_error(_("last_event_id doit être un entier positif."))
             return
-        last_event_id = max(last_event_id, 0)
-        await self._forward(after_id=last_event_id, up_to_id=None)
+        after_id = max(last_event_id, 0)
+        if self.pending is not None:
+            await self._start(after_id)
+        elif after_id >= self.last_event_id:
+            await self._forward(after_id=after_id, up_to_id=None)
+        else:
+            # Events past that cursor already went out on this socket: sending the older
+            # ones now would put them out of order, so the page reloads instead.
+            await self.send_json({"type": "resync", "last_event_id": self.last_event_id})
+
+    async def _start(self, after_id: int) -> None:
+        """Replay the log after the client's cursor, then the live events held back."""
+        pending, self.pending = self.pending or (), None
+        self._cancel_start_timer()
+        self.last_event_id = after_id
+        await self._forward(after_id=after_id, up_to_id=None)
+        for message in pending:
+            if self.communaute_id is None:
+                return
+            await self._live(message)
+
+    async def _start_later(self) -> None:
+        """Start from the connection-time cursor if the client has not resumed meanwhile.
+
+        Sent through the channel layer, so it is handled in turn with the other messages.
+        """
+        await asyncio.sleep(RESUME_WAIT_S)
+        await self.channel_layer.send(self.channel_name, {"type": "stream.start"})
+
+    def _cancel_start_timer(self) -> None:
+        if self._start_timer is not None:
+            self._start_timer.cancel()
+            self._start_timer = None
 
     async def _salon(self, texte) -> None:
         """Post to the chat room through the service; the message returns as a logged event."""
         if not isinstance(texte, str):
-            await self.send_json({"type": "error", "message": "texte manquant"})
+            await self.send_error(_("Le message doit être un texte."))
+            return
+        form = MessageSalonForm(data={"texte": texte})
+        if not form.is_valid():
+            await self.send_error(" ".join(form.errors["texte"]))
             return
         try:
-            await database_sync_to_async(_salon_post)(self.user, self.communaute_id, texte)
+            await database_sync_to_async(_salon_post)(
+                self.user, self.communaute_id, form.cleaned_data["texte"]
+            )
         except (PermissionDenied, ValidationError) as exc:
             messages = getattr(exc, "messages", None) or [str(exc)]
-            await self.send_json({"type": "error", "message": " ".join(messages)})
+            await self.send_error(" ".join(messages))
 
     async def _forward(self, *, after_id: int, up_to_id: int | None) -> None:
         member, events = await database_sync_to_async(_catch_up)(
@@ -165,12 +226,18 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
             self.last_event_id = max(self.last_event_id, after_id)
 
     async def _ping(self) -> None:
-        """A page's sign of life, every minute: also when its membership is re-read."""
-        member = await database_sync_to_async(selectors.is_active_member)(
+        """A page's sign of life, every minute: its membership is re-read, and the log too.
+
+        Reading the log catches up an event whose announcement never arrived (a channel
+        layer drops messages to a full channel) even when no later event reveals the gap.
+        """
+        if self.pending is None:
+            await self._forward(after_id=self.last_event_id, up_to_id=None)
+        elif not await database_sync_to_async(selectors.is_active_member)(
             user=self.user, communaute_id=self.communaute_id
-        )
-        if not member:
+        ):
             await self._end()
+        if self.communaute_id is None:
             return
         await presence_touch(
             communaute_id=self.communaute_id, user_id=self.user.pk, channel_name=self.channel_name
@@ -190,6 +257,16 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
         if self.user.pk in message["exclus"]:
             await self._end()
             return
+        if self.pending is not None:
+            self.pending.append(message)
+            return
+        await self._live(message)
+
+    async def stream_start(self, message):
+        if self.communaute_id is not None and self.pending is not None:
+            await self._start(self.last_event_id)
+
+    async def _live(self, message: dict) -> None:
         if message["id"] <= self.last_event_id:
             return
         if message["precedent"] > self.last_event_id:
@@ -218,6 +295,7 @@ class CommunauteConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=CLOSE_FORBIDDEN)
 
     async def _detach(self) -> None:
+        self._cancel_start_timer()
         if self.communaute_id is None:
             return
         communaute_id, self.communaute_id = self.communaute_id, None

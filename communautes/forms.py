@@ -122,5 +122,8 @@ class InvitationForm(forms.Form):
 
 class MessageSalonForm(forms.Form):
     texte = forms.CharField(
-        label=_("Votre message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Votre message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Le message ne peut pas être vide.")},
     )

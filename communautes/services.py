@@ -486,6 +486,20 @@ def message_salon_create(*, auteur, communaute: Communaute, texte: str) -> Messa
     texte = plain_text(texte or "")
     if not texte:
         raise ValidationError({"texte": _("Le message ne peut pas être vide.")}, code="required")
+    # full_clean() does not enforce a TextField's max_length.
+    limite = MessageSalon._meta.get_field("texte").max_length
+    if len(texte) > limite:
+        raise ValidationError(
+            {
+                "texte": ngettext(
+                    "Le message ne peut pas dépasser %(limite)d caractère.",
+                    "Le message ne peut pas dépasser %(limite)d caractères.",
+                    limite,
+                )
+                % {"limite": limite}
+            },
+            code="max_length",
+        )
     message = MessageSalon(communaute=communaute, auteur=auteur, texte=texte)
     message.full_clean()
     message.save()

@@ -1,6 +1,7 @@
 """The live stream through the real channel layer: delivery, catch-up, access control."""
 
 import asyncio
+import logging
 
 import pytest
 from channels.auth import AuthMiddlewareStack
@@ -354,3 +355,140 @@ async def test_chat_messages_sent_over_the_socket_are_stored_then_broadcast():
     assert "vide" in error["message"]
     await stream_a.disconnect()
     await stream_b.disconnect()
+
+
+reply = database_sync_to_async(services.reponse_create)
+
+
+@database_sync_to_async
+def logged_ids(communaute, after_id: int = 0) -> list[int]:
+    from communautes.models import FluxEvenement
+
+    return list(
+        FluxEvenement.objects.filter(communaute=communaute, id__gt=after_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+async def test_an_event_announced_before_the_resume_is_not_sent_twice_nor_out_of_order():
+    """Away for two replies, a third lands as the page reconnects: 2, 3, 4 — never 4, 2, 3, 4."""
+    communaute, (alice, bruno) = await community()
+    publication = await publish(auteur=alice, communaute=communaute, titre="Fil", corps="<p>f</p>")
+    stream, _, _ = await open_stream(bruno, communaute.slug)
+    await stream.send_json_to({"type": "resume", "last_event_id": 0})
+    seen = (await next_message(stream))["id"]
+    await stream.disconnect()
+    for n in range(2):
+        await reply(auteur=alice, publication=publication, corps=f"<p>Pendant {n}</p>")
+
+    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    assert connected
+    await reply(auteur=alice, publication=publication, corps="<p>Juste après</p>")
+    # Announced before the page said where it stands: held back, not forwarded.
+    await assert_no_event(stream)
+    await stream.send_json_to({"type": "resume", "last_event_id": seen})
+    received = [(await next_message(stream))["id"] for _ in range(3)]
+    assert received == await logged_ids(communaute, seen)
+    await assert_no_event(stream)
+    await stream.disconnect()
+
+
+async def test_a_page_that_never_resumes_starts_from_the_connection_time():
+    communaute, (alice, bruno) = await community()
+    await publish(auteur=alice, communaute=communaute, titre="Avant", corps="<p>a</p>")
+    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    assert connected
+    after = await publish(auteur=alice, communaute=communaute, titre="Après", corps="<p>b</p>")
+    message = await next_message(stream)
+    assert message["data"]["publication"]["id"] == after.pk
+    await assert_no_event(stream)
+    # Asking later for events older than those already sent cannot keep the order: reload.
+    await stream.send_json_to({"type": "resume", "last_event_id": 0})
+    resync = await next_message(stream, "resync")
+    assert resync["last_event_id"] == message["id"]
+    await assert_no_event(stream)
+    await stream.disconnect()
+
+
+async def test_a_ping_catches_up_an_event_whose_announcement_was_lost():
+    from communautes.models import FluxEvenement
+
+    communaute, (alice, bruno) = await community()
+    stream, _, _ = await open_stream(bruno, communaute.slug)
+    await stream.send_json_to({"type": "resume", "last_event_id": 0})
+    await assert_still_open(stream)  # the resume has been handled
+    # Logged without an announcement, as when the channel layer drops a message.
+    event = await database_sync_to_async(FluxEvenement.objects.create)(
+        communaute=communaute, nature=FluxEvenement.Nature.SALON, payload={"message": {}}
+    )
+    await assert_no_event(stream)
+    await stream.send_json_to({"type": "ping"})
+    assert (await next_message(stream))["id"] == event.pk
+    await next_message(stream, "pong")
+    await stream.send_json_to({"type": "ping"})
+    await next_message(stream, "pong")
+    await assert_no_event(stream)
+    await stream.disconnect()
+
+
+@database_sync_to_async
+def salon_count(communaute) -> int:
+    from communautes.models import MessageSalon
+
+    return MessageSalon.objects.filter(communaute=communaute).count()
+
+
+async def assert_still_open(stream) -> None:
+    await stream.send_json_to({"type": "ping"})
+    await next_message(stream, "pong")
+
+
+@pytest.mark.parametrize("longueur", [2001, 500_000])
+async def test_a_chat_message_over_the_form_limit_is_refused_and_not_stored(longueur, caplog):
+    communaute, (alice, bruno) = await community()
+    stream_a, _, _ = await open_stream(alice, communaute.slug)
+    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    for stream in (stream_a, stream_b):
+        await stream.send_json_to({"type": "resume", "last_event_id": 0})
+    await stream_a.send_json_to({"type": "salon", "texte": "x" * longueur})
+    error = await next_message(stream_a, "error")
+    assert "2000" in error["message"] or "trop long" in error["message"]
+    await assert_still_open(stream_a)
+    assert await salon_count(communaute) == 0
+    await assert_no_event(stream_b)
+    # Exactly at the limit is fine.
+    await stream_a.send_json_to({"type": "salon", "texte": "y" * 2000})
+    assert (await next_message(stream_b))["data"]["message"]["texte"] == "y" * 2000
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    await stream_a.disconnect()
+    await stream_b.disconnect()
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"text_data": "pas du JSON"},
+        {"text_data": "[1, 2]"},
+        {"text_data": '{"type": 3}'},
+        {"text_data": '"resume"'},
+        {"bytes_data": b"\x00\x01"},
+        {"text_data": " " * 40_000},
+        {"text_data": '{"type": "salon", "texte": ["liste"]}'},
+        {"text_data": '{"type": "salon", "texte": 12}'},
+        {"text_data": '{"type": "salon"}'},
+        {"text_data": '{"type": "resume", "last_event_id": 100000000000000000000000}'},
+        {"text_data": '{"type": "resume", "last_event_id": 1.5}'},
+        {"text_data": '{"type": "inconnu"}'},
+    ],
+)
+async def test_a_malformed_frame_gets_an_error_frame_and_the_socket_stays_open(frame, caplog):
+    communaute, (alice, _bruno) = await community()
+    stream, _, _ = await open_stream(alice, communaute.slug)
+    await stream.send_to(**frame)
+    error = await next_message(stream, "error")
+    assert error["message"]
+    await assert_still_open(stream)
+    assert await salon_count(communaute) == 0
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    await stream.disconnect()

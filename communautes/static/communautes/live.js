@@ -163,6 +163,8 @@
 
   function handle(message) {
     if (message.type === "event") {
+      // The server sends events once and in id order; an id at or below the last one
+      // shown can only be a copy, and is ignored.
       if (message.id <= lastEventId) {
         return;
       }
@@ -198,13 +200,23 @@
     socket = new WebSocket(scheme + window.location.host + anchor.getAttribute("data-live-url"));
     socket.addEventListener("open", function () {
       delay = 1000;
+      // First thing on every connection: the server holds live events back until it
+      // knows where this page stands, then replays what it missed, in order.
       socket.send(JSON.stringify({ type: "resume", last_event_id: lastEventId }));
       pingTimer = window.setInterval(function () {
-        socket.send(JSON.stringify({ type: "ping" }));
+        if (socket.readyState === WebSocket.OPEN) {
+          socket.send(JSON.stringify({ type: "ping" }));
+        }
       }, 60000);
     });
     socket.addEventListener("message", function (event) {
-      handle(JSON.parse(event.data));
+      var message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (error) {
+        return;
+      }
+      handle(message);
     });
     socket.addEventListener("close", function (event) {
       window.clearInterval(pingTimer);
