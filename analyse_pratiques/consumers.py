@@ -1,7 +1,9 @@
 """The live stream of a séance: the shared phase and timer, for its members only."""
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from maillage.websocket import JsonStreamConsumer
 
 from . import selectors
 from .live import groupe_group, seance_group
@@ -16,10 +18,16 @@ def _groupe_id(seance_id: int) -> int | None:
     return Seance.objects.filter(pk=seance_id).values_list("groupe_id", flat=True).first()
 
 
-class SeanceConsumer(AsyncJsonWebsocketConsumer):
-    """`ws/analyse-pratiques/seances/<id>/`: sends the state on connect and after each change."""
+class SeanceConsumer(JsonStreamConsumer):
+    """`ws/analyse-pratiques/seances/<id>/`: sends the state on connect and after each change.
+
+    There is no log to replay: the state itself is the stream. A page that reconnects gets
+    the current state at once, and a state is forwarded only if its version is newer than
+    the last one sent, so an announcement read before the connection never rolls it back.
+    """
 
     seance_id: int | None = None
+    version: int = -1
 
     async def connect(self):
         self.user = self.scope.get("user")
@@ -42,7 +50,7 @@ class SeanceConsumer(AsyncJsonWebsocketConsumer):
             return
         self.seance_id = seance_id
         await self.accept()
-        await self.send_json(state)
+        await self._send_state(state)
 
     async def disconnect(self, code):
         await self._leave_groups()
@@ -51,10 +59,10 @@ class SeanceConsumer(AsyncJsonWebsocketConsumer):
         """Clients only listen; a ping is answered so they can detect a dead connection."""
         if self.seance_id is None:
             return
-        if isinstance(content, dict) and content.get("type") == "ping":
+        if content["type"] == "ping":
             await self.send_json({"type": "pong"})
         else:
-            await self.send_json({"type": "error", "message": "type de message inconnu"})
+            await self.send_error(_("Type de message inconnu."))
 
     # Channel-layer handlers: each one re-checks access before sending anything.
 
@@ -65,7 +73,8 @@ class SeanceConsumer(AsyncJsonWebsocketConsumer):
         if self.user.pk not in message["autorises"]:
             await self._end()
             return
-        await self.send_json(message["etat"])
+        if message["etat"]["version"] > self.version:
+            await self._send_state(message["etat"])
 
     async def membre_change(self, message):
         if message.get("user_id") in (None, self.user.pk):
@@ -78,7 +87,12 @@ class SeanceConsumer(AsyncJsonWebsocketConsumer):
         if state is None:
             await self._end()
             return
+        if state["version"] >= self.version:
+            await self._send_state(state)
+
+    async def _send_state(self, state: dict) -> None:
         await self.send_json(state)
+        self.version = state["version"]
 
     async def _state(self, seance_id: int) -> dict | None:
         return await database_sync_to_async(selectors.seance_state_for_user)(

@@ -199,3 +199,86 @@ def _rewind(*, seance: Seance) -> Seance:
     Seance.objects.filter(pk=seance.pk).update(phase_index=0)
     seance.refresh_from_db()
     return seance
+
+
+@database_sync_to_async
+def _version(seance) -> tuple[int, int]:
+    seance.refresh_from_db()
+    return seance.version, seance.phase_index
+
+
+async def test_a_stale_announcement_never_rolls_a_page_back(ws_connect, gens, groupe):
+    """A change read before the page connected may reach it after: it is not forwarded."""
+    from channels.layers import get_channel_layer
+
+    from analyse_pratiques.live import seance_group
+
+    seance = await _seance_ouverte(groupe)
+    seance = await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+    assert connected
+    state = await communicator.receive_json_from(timeout=2)
+    assert state["phase"]["index"] == 1
+    old = {**state, "version": state["version"] - 1, "phase": {**state["phase"], "index": 0}}
+    layer = get_channel_layer()
+    for etat in (old, state):
+        await layer.group_send(
+            seance_group(seance.pk),
+            {"type": "seance.changed", "etat": etat, "autorises": [gens.membre.pk]},
+        )
+    assert await communicator.receive_nothing(timeout=0.5)
+    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    newer = await communicator.receive_json_from(timeout=2)
+    assert (newer["version"], newer["phase"]["index"]) == (state["version"] + 1, 2)
+
+
+async def test_a_page_that_reconnects_ends_on_the_current_state(ws_connect, gens, groupe):
+    """Changes made while a page is away, or while it reconnects, all end up on screen."""
+    seance = await _seance_ouverte(groupe)
+    for _ in range(3):
+        communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+        assert connected
+        versions = [(await communicator.receive_json_from(timeout=2))["version"]]
+        # Two changes: one seen live, one made as the page goes away.
+        seance = await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+        versions.append((await communicator.receive_json_from(timeout=2))["version"])
+        seance = await _run(services.seance_pause, user=gens.animateur, seance=seance)
+        await communicator.disconnect(code=1006)
+        seance = await _run(services.seance_reprendre, user=gens.animateur, seance=seance)
+        assert versions == sorted(set(versions))
+    communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+    assert connected
+    state = await communicator.receive_json_from(timeout=2)
+    assert (state["version"], state["phase"]["index"]) == await _version(seance)
+    assert state["phase"]["index"] == 3
+    assert not state["paused"]
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"text_data": "pas du JSON"},
+        {"text_data": "[]"},
+        {"text_data": '{"type": null}'},
+        {"bytes_data": b"\xff"},
+        {"text_data": "x" * 40_000},
+        {"text_data": '{"type": "avancer"}'},
+    ],
+)
+async def test_a_malformed_frame_gets_an_error_and_the_stream_goes_on(
+    ws_connect, gens, groupe, frame, caplog
+):
+    import logging
+
+    seance = await _seance_ouverte(groupe)
+    communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+    assert connected
+    await communicator.receive_json_from(timeout=2)
+    await communicator.send_to(**frame)
+    error = await communicator.receive_json_from(timeout=2)
+    assert error["type"] == "error" and error["message"]
+    await communicator.send_json_to({"type": "ping"})
+    assert (await communicator.receive_json_from(timeout=2))["type"] == "pong"
+    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    assert (await communicator.receive_json_from(timeout=2))["phase"]["index"] == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
