@@ -122,8 +122,11 @@ def communautes_of(*, user) -> QuerySet:
     """The communities the user is an active member of."""
     if not user.is_authenticated:
         return Communaute.objects.none()
+    # Filter through a subquery: a join on the user's own membership would also narrow the
+    # members counted to that one row.
+    mes_adhesions = Adhesion.objects.filter(user=user, etat=Adhesion.Etat.ACTIVE)
     return _with_member_count(
-        Communaute.objects.filter(adhesions__user=user, adhesions__etat=Adhesion.Etat.ACTIVE)
+        Communaute.objects.filter(pk__in=mes_adhesions.values("communaute_id"))
     ).order_by("nom")
 
 
@@ -145,12 +148,13 @@ def communautes_suggerees(*, user, limit: int = 6) -> list[Communaute]:
     deja = Adhesion.objects.filter(
         user=user, etat__in=[Adhesion.Etat.ACTIVE, Adhesion.Etat.BANNIE]
     ).values("communaute_id")
+    # The themes join repeats rows: count members over the matching ids only.
+    ids = Communaute.objects.filter(condition).values("pk")
     return list(
         _with_member_count(
-            Communaute.objects.filter(condition)
+            Communaute.objects.filter(pk__in=ids)
             .exclude(visibilite=Communaute.Visibilite.PRIVEE)
             .exclude(pk__in=deja)
-            .distinct()
         ).order_by("-nb_membres", "nom")[:limit]
     )
 

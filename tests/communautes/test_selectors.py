@@ -188,3 +188,30 @@ def test_suggestions_follow_structure_territory_and_profile_themes():
     suggestions = selectors.communautes_suggerees(user=user)
     assert set(suggestions) == {rhone, accueil}
     assert privee not in suggestions
+
+
+def test_my_communities_count_every_member_not_only_me():
+    communaute = CommunauteFactory(slug="six-membres")
+    moi = AdhesionFactory(communaute=communaute).user
+    AdhesionFactory.create_batch(5, communaute=communaute)
+    AdhesionFactory(communaute=communaute, etat=Adhesion.Etat.PARTIE)
+    (mienne,) = selectors.communautes_of(user=moi)
+    (toutes,) = selectors.communaute_list_visible(user=moi).filter(slug="six-membres")
+    assert mienne.nb_membres == toutes.nb_membres == 6
+
+
+def test_suggestions_count_members_once_whatever_the_themes():
+    from maillage.models import Profil, Thematique
+
+    user = UserFactory()
+    themes = [
+        Thematique.objects.get_or_create(slug=f"t{i}", defaults={"nom": f"Thème {i}"})[0]
+        for i in range(3)
+    ]
+    profil, _ = Profil.objects.get_or_create(user=user)
+    profil.thematiques.add(*themes)
+    communaute = CommunauteFactory(nature=Communaute.Nature.THEMATIQUE, slug="trois-themes")
+    communaute.thematiques.add(*themes)
+    AdhesionFactory.create_batch(2, communaute=communaute)
+    (suggeree,) = selectors.communautes_suggerees(user=user)
+    assert suggeree.nb_membres == 2
