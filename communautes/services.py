@@ -582,6 +582,14 @@ def publication_moderate(
         FluxEvenement.objects.filter(
             communaute=communaute, **{f"payload__{cle}__id": cible.pk}
         ).update(payload={"retire": True})
+    if action != Moderation.RESTAURER and cible.auteur_id != by.pk:
+        notifications.moderation_notify(
+            by=by,
+            auteur=cible.auteur,
+            publication=publication or reponse.publication,
+            reponse=reponse,
+            motif=motif,
+        )
     if action == Moderation.SUPPRIMER:
         cible.delete()
     else:
@@ -687,6 +695,7 @@ def signalement_create(
     )
     signalement.full_clean()
     signalement.save()
+    notifications.signalement_notify(signalement=signalement)
     return signalement
 
 

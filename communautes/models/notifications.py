@@ -19,6 +19,8 @@ class Notification(models.Model):
         ADHESION = "adhesion", _("Adhésion acceptée")
         INVITATION = "invitation", _("Invitation")
         EVENEMENT = "evenement", _("Événement")
+        SIGNALEMENT = "signale", _("Signalement à traiter")
+        MODERATION = "moderation", _("Décision de modération")
 
     id = models.BigAutoField(primary_key=True)
     destinataire = models.ForeignKey(

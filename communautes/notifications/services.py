@@ -6,6 +6,7 @@ in the caller's transaction, then pushed live (and e-mailed if asked) after comm
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import selectors as communautes_selectors
@@ -266,6 +267,49 @@ def adhesion_notify(*, by, adhesion: Adhesion) -> None:
         nature=nature,
         texte=texte,
         lien=communaute.get_absolute_url(),
+        communaute=communaute,
+        acteur=by,
+    )
+
+
+def signalement_notify(*, signalement) -> int:
+    """Tell the community's managers that content was reported; returns how many."""
+    communaute = signalement.communaute
+    animateurs = Adhesion.objects.filter(
+        communaute=communaute, etat=Adhesion.Etat.ACTIVE, role=Adhesion.Role.ANIMATEUR
+    ).values_list("user_id", flat=True)
+    cible = signalement.publication or signalement.reponse.publication
+    texte = _("Un contenu de « %(publication)s » a été signalé : %(motif)s") % {
+        "publication": cible.titre,
+        "motif": signalement.get_motif_display(),
+    }
+    return len(
+        notification_create_many(
+            destinataire_ids=[pk for pk in animateurs if pk != signalement.auteur_id],
+            nature=Notification.Nature.SIGNALEMENT,
+            texte=texte,
+            lien=reverse("communautes:moderation", args=[communaute.slug]),
+            communaute=communaute,
+            cle=f"signalement:{signalement.pk}",
+        )
+    )
+
+
+def moderation_notify(*, by, auteur, publication: Publication, reponse=None, motif: str) -> None:
+    """Tell an author that moderation hid or removed their publication or reply, and why."""
+    if reponse is not None:
+        texte = _("Votre réponse dans « %(titre)s » a été retirée par la modération : %(motif)s")
+    else:
+        texte = _("Votre publication « %(titre)s » a été retirée par la modération : %(motif)s")
+    communaute = publication.communaute
+    notification_create_many(
+        destinataire_ids=[auteur.pk],
+        nature=Notification.Nature.MODERATION,
+        texte=texte % {"titre": publication.titre, "motif": motif},
+        # The reply's thread stays readable; a removed publication has no page left.
+        lien=publication.get_absolute_url()
+        if reponse is not None
+        else communaute.get_absolute_url(),
         communaute=communaute,
         acteur=by,
     )

@@ -352,3 +352,40 @@ async def test_a_ping_after_removal_leaks_nothing():
     message = await stream.receive_json_from(timeout=TIMEOUT)
     assert message["non_lues"] == 0 and message["derniere"] is None
     await stream.disconnect()
+
+
+@pytest.mark.django_db
+def test_managers_are_told_of_a_report_once(communaute, gens):
+    publication = PublicationFactory(communaute=communaute, auteur=gens.autre_membre)
+    for _fois in range(2):
+        services.signalement_create(auteur=gens.membre, motif="donnees", publication=publication)
+    recue = Notification.objects.get(nature=Notification.Nature.SIGNALEMENT)
+    assert recue.destinataire == gens.animateur
+    assert recue.lien == reverse("communautes:moderation", args=[communaute.slug])
+    assert "Données personnelles" in recue.texte
+    assert not Notification.objects.filter(destinataire__in=[gens.membre, gens.autre_membre])
+
+
+@pytest.mark.django_db
+def test_an_author_is_told_why_their_reply_was_hidden(communaute, gens):
+    publication = PublicationFactory(communaute=communaute, auteur=gens.membre)
+    reponse = ReponseFactory(publication=publication, auteur=gens.autre_membre)
+    Notification.objects.all().delete()
+    services.publication_moderate(
+        by=gens.animateur, action="masquer", motif="Nom d'une personne accompagnée", reponse=reponse
+    )
+    recue = Notification.objects.get(destinataire=gens.autre_membre)
+    assert recue.nature == Notification.Nature.MODERATION
+    assert "Nom d'une personne accompagnée" in recue.texte
+    assert recue.lien == publication.get_absolute_url()
+    # Restoring tells nothing more; a removed publication tells its author too.
+    services.publication_moderate(by=gens.animateur, action="restaurer", reponse=reponse)
+    services.publication_moderate(
+        by=gens.animateur, action="supprimer", motif="Hors charte", publication=publication
+    )
+    natures = list(
+        Notification.objects.filter(nature=Notification.Nature.MODERATION).values_list(
+            "destinataire", flat=True
+        )
+    )
+    assert sorted(natures) == sorted([gens.autre_membre.pk, gens.membre.pk])
