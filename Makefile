@@ -20,6 +20,8 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 # The embedded default: SQLite, in-memory channel layer, immediate tasks, database search.
+# Links in e-mails and calendars point at the port the site runs on.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	DJANGO_SETTINGS_MODULE=maillage.settings.dev $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=maillage.settings.dev $(PY) manage.py demo
