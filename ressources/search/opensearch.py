@@ -15,6 +15,7 @@ from opensearchpy import (
     SearchAsYouType,
     Text,
     analyzer,
+    char_filter,
     helpers,
     token_filter,
 )
@@ -61,13 +62,29 @@ fr_unstemmed = analyzer(
     filter=[fr_elision, "lowercase", "asciifolding", fr_stop],
 )
 
+# « co-développement » and « codéveloppement » are the same word written two ways.
+joined_hyphens = char_filter(
+    "joined_hyphens", type="pattern_replace", pattern="(\\p{L})-(?=\\p{L})", replacement="$1"
+)
+fr_joined = analyzer(
+    "fr_joined",
+    tokenizer="standard",
+    char_filter=[joined_hyphens],
+    filter=[fr_elision, "lowercase", "asciifolding", fr_stop],
+)
+
 
 def _text(fields: dict | None = None, **extra) -> Text:
-    """French text, plus an unstemmed `folded` sub-field where typos are matched."""
+    """French text, plus unstemmed sub-fields: `folded` where typos are matched, `joined`
+    where hyphenated words meet their one-word spelling."""
     return Text(
         analyzer=fr_index,
         search_analyzer=fr_search,
-        fields={"folded": Text(analyzer=fr_unstemmed), **(fields or {})},
+        fields={
+            "folded": Text(analyzer=fr_unstemmed),
+            "joined": Text(analyzer=fr_joined),
+            **(fields or {}),
+        },
         **extra,
     )
 

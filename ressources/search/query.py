@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Q as DbQ
 from django.utils.translation import gettext as _
 from opensearchpy import Q, Search
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
@@ -14,6 +15,7 @@ from opensearchpy.exceptions import TransportError
 
 from ..models import SearchDocument, SearchFacet
 from . import opensearch, registry
+from .synonyms import SYNONYMES
 from .text import fold, query_words
 
 logger = logging.getLogger(__name__)
@@ -172,6 +174,13 @@ def _text_query(q: str) -> Q:
             Q(
                 "multi_match",
                 query=q,
+                fields=["title.joined^3", "keywords.joined^2", "body.joined"],
+                type="best_fields",
+                operator="and",
+            ),
+            Q(
+                "multi_match",
+                query=q,
                 fields=fields,
                 type="most_fields",
                 minimum_should_match="2<70%",
@@ -243,13 +252,77 @@ def _database_snippet(body: str, words: list[str]) -> str:
     return ("…" if start else "") + "".join(parts) + ("…" if end < len(body) else "")
 
 
-def _database(request: SearchRequest) -> SearchResults:
+def _synonym_words() -> dict[str, list[list[str]]]:
+    """Each one-word term of the synonym rules (an acronym, mostly), with the words of its
+    equivalents: « plie » → [["plan", "local", "insertion", "emploi"]]."""
+    table: dict[str, list[list[str]]] = {}
+    for rule in SYNONYMES:
+        terms = [query_words(term) for term in rule.split(",")]
+        for term in terms:
+            if len(term) == 1:
+                table.setdefault(term[0], []).extend(t for t in terms if t != term)
+    return table
+
+
+_SYNONYM_WORDS = _synonym_words()
+# Words shorter than this are matched exactly: one edit would make them match anything.
+MIN_FUZZY_LENGTH = 5
+
+
+def _word_condition(word: str) -> DbQ:
+    """A document matches a word, or one of the phrases the word abbreviates."""
+    condition = DbQ(content_folded__contains=word)
+    for phrase in _SYNONYM_WORDS.get(word, []):
+        every = DbQ()
+        for part in phrase:
+            every &= DbQ(content_folded__contains=part)
+        condition |= every
+    return condition
+
+
+def one_edit_pattern(word: str) -> str:
+    """A regular expression matching the word with one letter missing, added, changed or two
+    letters swapped: « illetrisme » finds « illettrisme », « codeveloppement » finds
+    « co-developpement »."""
+    letters = [re.escape(c) for c in word]
+    variants = set()
+    for i in range(len(letters) + 1):
+        variants.add("".join(letters[:i]) + "." + "".join(letters[i:]))  # one added
+    for i in range(len(letters)):
+        variants.add("".join(letters[:i]) + "".join(letters[i + 1 :]))  # one missing
+        variants.add("".join(letters[:i]) + "." + "".join(letters[i + 1 :]))  # one changed
+    for i in range(len(letters) - 1):
+        swapped = letters[:i] + [letters[i + 1], letters[i]] + letters[i + 2 :]
+        variants.add("".join(swapped))
+    return "(" + "|".join(sorted(variants)) + ")"
+
+
+def _database_words(request: SearchRequest, words: list[str]):
+    """The documents matching every word; a word found nowhere is matched with one typo."""
     qs = SearchDocument.objects.all()
+    approches = []
+    for word in words:
+        condition = _word_condition(word)
+        if len(word) >= MIN_FUZZY_LENGTH and not SearchDocument.objects.filter(condition).exists():
+            condition = DbQ(content_folded__regex=one_edit_pattern(word))
+            approches.append(word)
+        qs = qs.filter(condition)
+    if approches:
+        request.messages.append(
+            _(
+                "Aucun document ne contient exactement « %(mots)s » : voici les résultats "
+                "des mots les plus proches."
+            )
+            % {"mots": " ".join(approches)}
+        )
+    return qs
+
+
+def _database(request: SearchRequest) -> SearchResults:
     words = query_words(request.q)
+    qs = _database_words(request, words)
     if request.q and not words:
         qs = qs.none()
-    for word in words:
-        qs = qs.filter(content_folded__contains=word)
     for name, values in request.filters.items():
         qs = qs.filter(
             Exists(SearchFacet.objects.filter(document=OuterRef("pk"), name=name, value__in=values))
