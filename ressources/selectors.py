@@ -1,5 +1,7 @@
 """Reads of the ressources app: tool feedback, the unified search and its outbox."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Min, Q, QuerySet
@@ -8,6 +10,38 @@ from .models import OutilPage, RetourUsage, SearchOutbox
 from .search import query, sync
 
 OUTBOX_LISTED = 200
+DIRECTORY_PREVIEW = 5
+
+
+@dataclass
+class DirectoryPreview:
+    """People and structures of the member directory matching a search, as `user` may see
+    them (the directory's own rules: nothing for visitors, hidden profiles never)."""
+
+    q: str
+    personnes: list
+    nb_personnes: int
+    structures: list
+    nb_structures: int
+
+
+def directory_preview(*, q: str, user: AbstractBaseUser | AnonymousUser) -> DirectoryPreview | None:
+    """The first people and structures matching the search words; None for visitors."""
+    from communautes import annuaire
+
+    q = q.strip()
+    if not q or not user.is_authenticated:
+        return None
+    filtres = annuaire.Filtres(texte=q)
+    personnes = annuaire.profil_list(user=user, filtres=filtres)
+    structures = annuaire.structure_list(user=user, filtres=filtres)
+    return DirectoryPreview(
+        q=q,
+        personnes=list(personnes[:DIRECTORY_PREVIEW]),
+        nb_personnes=personnes.count(),
+        structures=list(structures[:DIRECTORY_PREVIEW]),
+        nb_structures=structures.count(),
+    )
 
 
 def retour_usage_list(*, outil: OutilPage, user: AbstractBaseUser | AnonymousUser) -> QuerySet:

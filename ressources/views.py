@@ -20,7 +20,11 @@ def recherche(request):
     return render(
         request,
         "ressources/recherche.html",
-        {"search": results, "query_without_page": query_without_page.urlencode()},
+        {
+            "search": results,
+            "query_without_page": query_without_page.urlencode(),
+            "annuaire": selectors.directory_preview(q=results.request.q, user=request.user),
+        },
     )
 
 

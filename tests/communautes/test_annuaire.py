@@ -246,6 +246,7 @@ def test_pages_cost_a_fixed_number_of_queries_whatever_their_length(client, mond
         (reverse("annuaire:structure", args=[monde.lille.pk]), {}),
     ]
     _peupler(2, monde.lille, thematiques, territoires)
+    client.get(PROFESSIONNELS)  # the first page of a run fills the navigation's cache
     small = [_requetes(client, url, params) for url, params in pages]
     _peupler(PAR_PAGE + 5, monde.lille, thematiques, territoires)
     large = [_requetes(client, url, params) for url, params in pages]
@@ -266,3 +267,24 @@ def test_pagination_keeps_the_filters(client, monde):
     assert f"reseau={monde.mission_locale.pk}&amp;page=2".encode() in first.content
     second = client.get(PROFESSIONNELS, {"reseau": monde.mission_locale.pk, "page": 2})
     assert len(second.context["page"].object_list) == 4
+
+
+def test_the_unified_search_finds_people_and_structures_as_the_directory_shows_them(client, monde):
+    recherche = reverse("recherche")
+    # Visitors: no one.
+    assert "Dans l&#x27;annuaire" not in _get(client, recherche, q="Lille").content.decode()
+
+    client.force_login(monde.lecteur)
+    html = _get(client, recherche, q="Lille").content.decode()
+    bloc = html.split('id="recherche-annuaire"', 1)[1].split("</section>", 1)[0]
+    assert "1 professionnel" in bloc and "Alice Visiblement" in bloc
+    assert "Cachottier" not in html  # hidden, whatever the search
+    assert "1 structure" in bloc
+    assert f'href="{reverse("annuaire:structure", args=[monde.lille.pk])}"' in bloc
+    assert f'href="{PROFESSIONNELS}?texte=Lille"' in bloc
+    assert 'id="recherche-annuaire"' not in _get(client, recherche, q="Cachottier").content.decode()
+
+    # "My communities" visibility: seen once a community is shared, as in the directory.
+    assert 'id="recherche-annuaire"' not in _get(client, recherche, q="Entrenous").content.decode()
+    AdhesionFactory(user=monde.lecteur, communaute=monde.communaute)
+    assert "Claire Entrenous" in _get(client, recherche, q="Entrenous").content.decode()
