@@ -8,16 +8,21 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from maillage import views
+from maillage.admin_access import DJANGO, WAGTAIL, admin_login
 from maillage.api import api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # Both admins' login screens forward to allauth's: one door, with MFA and rate limits.
+    path("django-admin/login/", admin_login, {"area": DJANGO}),
     path("django-admin/", admin.site.urls),
+    path("admin/login/", admin_login, {"area": WAGTAIL}),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
     path("profil/", views.profil_edit, name="profil_edit"),
+    path("profil/", include("maillage.rgpd.urls")),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("api/", api.urls),
     path("communautes/", include("communautes.urls")),
