@@ -17,7 +17,7 @@ urlpatterns = [
         name="notifications_read_all",
     ),
     path(
-        "notifications/<int:pk>/lue/",
+        "notifications/<id:pk>/lue/",
         notifications_views.notification_read,
         name="notification_read",
     ),
@@ -38,38 +38,36 @@ urlpatterns = [
     path("<slug:slug>/moderation/", views.moderation, name="moderation"),
     path("<slug:slug>/membres/", views.membres, name="membres"),
     path("<slug:slug>/salon/", views.salon, name="salon"),
-    path("<slug:slug>/publications/<int:pk>/", views.publication_detail, name="publication"),
+    path("<slug:slug>/publications/<id:pk>/", views.publication_detail, name="publication"),
     path(
-        "<slug:slug>/publications/<int:pk>/modifier/",
+        "<slug:slug>/publications/<id:pk>/modifier/",
         views.publication_update,
         name="publication_update",
     ),
+    path("<slug:slug>/publications/<id:pk>/repondre/", views.reponse_create, name="reponse_create"),
+    path("<slug:slug>/publications/<id:pk>/reagir/", views.reaction_toggle, name="reaction"),
     path(
-        "<slug:slug>/publications/<int:pk>/repondre/", views.reponse_create, name="reponse_create"
-    ),
-    path("<slug:slug>/publications/<int:pk>/reagir/", views.reaction_toggle, name="reaction"),
-    path(
-        "<slug:slug>/publications/<int:pk>/signaler/",
+        "<slug:slug>/publications/<id:pk>/signaler/",
         views.signalement_create,
         name="signalement",
     ),
     path(
-        "<slug:slug>/publications/<int:pk>/moderer/",
+        "<slug:slug>/publications/<id:pk>/moderer/",
         views.publication_moderate,
         name="publication_moderate",
     ),
     path(
-        "<slug:slug>/publications/<int:pk>/deplacer/",
+        "<slug:slug>/publications/<id:pk>/deplacer/",
         views.publication_move,
         name="publication_move",
     ),
     path(
-        "<slug:slug>/publications/<int:pk>/options/",
+        "<slug:slug>/publications/<id:pk>/options/",
         views.publication_flags,
         name="publication_flags",
     ),
     path(
-        "<slug:slug>/publications/<int:pk>/accepter/<int:reponse_pk>/",
+        "<slug:slug>/publications/<id:pk>/accepter/<id:reponse_pk>/",
         views.reponse_accept,
         name="reponse_accept",
     ),

@@ -9,5 +9,5 @@ app_name = "annuaire"
 urlpatterns = [
     path("", views_annuaire.professionnels, name="professionnels"),
     path("structures/", views_annuaire.structures, name="structures"),
-    path("structures/<int:pk>/", views_annuaire.structure, name="structure"),
+    path("structures/<id:pk>/", views_annuaire.structure, name="structure"),
 ]

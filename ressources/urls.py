@@ -9,7 +9,7 @@ urlpatterns = [
     path("ressources/proposer-un-cas/", views.cas_propose, name="cas_propose"),
     path("ressources/partager-un-outil/", views.outil_propose, name="outil_propose"),
     path(
-        "ressources/outils/<int:outil_id>/retour/",
+        "ressources/outils/<id:outil_id>/retour/",
         views.retour_usage_create,
         name="retour_usage_create",
     ),

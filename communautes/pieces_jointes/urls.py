@@ -5,5 +5,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("<int:pk>/", views.piece_jointe_download, name="piece_jointe"),
+    path("<id:pk>/", views.piece_jointe_download, name="piece_jointe"),
 ]

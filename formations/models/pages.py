@@ -34,7 +34,7 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
         return catalogue(request, self)
 
-    @path("sessions/<int:pk>/calendrier/", name="session_ics")
+    @path("sessions/<id:pk>/calendrier/", name="session_ics")
     def session_ics(self, request, pk: int):
         from ..views import session_ics
 
@@ -52,13 +52,13 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
         return agenda_lien(request, self)
 
-    @path("sessions/<int:pk>/emargement/<int:creneau_pk>/", name="emargement")
+    @path("sessions/<id:pk>/emargement/<id:creneau_pk>/", name="emargement")
     def emargement(self, request, pk: int, creneau_pk: int):
         from ..views import emargement
 
         return emargement(request, pk, creneau_pk)
 
-    @path("sessions/<int:pk>/attestation/", name="attestation_telecharger")
+    @path("sessions/<id:pk>/attestation/", name="attestation_telecharger")
     def attestation_telecharger(self, request, pk: int):
         from ..views import attestation_telecharger
 
@@ -70,25 +70,25 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
         return attestation_verifier(request, code)
 
-    @path("sessions/<int:pk>/evaluation/<str:type_>/", name="evaluation")
+    @path("sessions/<id:pk>/evaluation/<str:type_>/", name="evaluation")
     def evaluation(self, request, pk: int, type_: str):
         from ..views import evaluation
 
         return evaluation(request, self, pk, type_)
 
-    @path("programmes/<int:pk>/indicateurs/", name="programme_indicateurs")
+    @path("programmes/<id:pk>/indicateurs/", name="programme_indicateurs")
     def programme_indicateurs(self, request, pk: int):
         from ..views import programme_indicateurs
 
         return programme_indicateurs(request, pk)
 
-    @path("sessions/<int:pk>/inscription/", name="session_inscription")
+    @path("sessions/<id:pk>/inscription/", name="session_inscription")
     def session_inscription(self, request, pk: int):
         from ..views import session_inscription
 
         return session_inscription(request, self, pk)
 
-    @path("sessions/<int:pk>/annulation/", name="session_annulation")
+    @path("sessions/<id:pk>/annulation/", name="session_annulation")
     def session_annulation(self, request, pk: int):
         from ..views import session_annulation
 
