@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from maillage.http import local_url, parse_ids
 
 from . import graphiques, indicateurs, selectors, services
 from .attestations import attestation_pdf
@@ -105,12 +106,7 @@ def agenda_lien(request, page):
             )
             % {"lien": lien},
         )
-    suivant = request.POST.get("suivant", "")
-    if not url_has_allowed_host_and_scheme(
-        suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        suivant = page.url
-    return redirect(suivant)
+    return redirect(local_url(request.POST.get("suivant"), default=page.url))
 
 
 def _post_connecte(request):
@@ -156,7 +152,7 @@ def emargement(request, pk: int, creneau_pk: int):
     if not (request.user.is_staff or session.formateurs.filter(pk=request.user.pk).exists()):
         raise PermissionDenied
     if request.method == "POST":
-        presents = {int(v) for v in request.POST.getlist("presents") if v.isdigit()}
+        presents = parse_ids(request.POST.getlist("presents"))
         try:
             services.emargement_record(creneau=creneau, presents=presents, user=request.user)
         except ValidationError as exc:
@@ -168,7 +164,12 @@ def emargement(request, pk: int, creneau_pk: int):
     return TemplateResponse(
         request,
         "formations/emargement.html",
-        {"session": session, "creneau": creneau, "participants": participants},
+        {
+            "session": session,
+            "creneau": creneau,
+            "participants": participants,
+            "refus": services.emargement_refus(creneau=creneau),
+        },
     )
 
 
@@ -223,7 +224,12 @@ def evaluation(request, page, pk: int, type_: str):
     return TemplateResponse(
         request,
         "formations/evaluation.html",
-        {"formulaire": formulaire, "inscription": inscription, "type": type_},
+        {
+            "formulaire": formulaire,
+            "inscription": inscription,
+            "type": type_,
+            "refus": services.evaluation_refus(inscription=inscription, type=type_),
+        },
     )
 
 
