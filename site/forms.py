@@ -117,6 +117,33 @@ class SignupForm(StructureFieldsMixin, AllauthSignupForm):
         return user
 
 
+def territoire_choices_by_region() -> list:
+    """Régions with their départements, each région first in its own group, in one query."""
+    territoires = list(
+        Territoire.objects.filter(
+            niveau__in=[Territoire.Niveau.REGION, Territoire.Niveau.DEPARTEMENT]
+        ).order_by("nom")
+    )
+    departements: dict[int, list] = {}
+    for territoire in territoires:
+        if territoire.niveau == Territoire.Niveau.DEPARTEMENT:
+            departements.setdefault(territoire.parent_id, []).append(territoire)
+    return [
+        (
+            region.nom,
+            [
+                (region.pk, _("Toute la région %(region)s") % {"region": region.nom}),
+                *(
+                    (d.pk, str(d))
+                    for d in sorted(departements.get(region.pk, []), key=lambda d: d.code)
+                ),
+            ],
+        )
+        for region in territoires
+        if region.niveau == Territoire.Niveau.REGION
+    ]
+
+
 class ProfilForm(forms.ModelForm):
     first_name = forms.CharField(
         label=_("Prénom"), max_length=150, widget=_NAME_WIDGETS["first_name"]
@@ -128,7 +155,10 @@ class ProfilForm(forms.ModelForm):
         queryset=Territoire.objects.filter(
             niveau__in=[Territoire.Niveau.REGION, Territoire.Niveau.DEPARTEMENT]
         ),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # Boxes grouped by région, filtered as one types when scripts run: no Ctrl-click.
+        widget=forms.CheckboxSelectMultiple(
+            attrs={"class": "choix-longs", "data-filtre": _("Filtrer la liste")}
+        ),
     )
     thematiques = forms.ModelMultipleChoiceField(
         label=_("Thématiques"),
@@ -138,6 +168,10 @@ class ProfilForm(forms.ModelForm):
     )
 
     field_order = ["first_name", "last_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoires"].choices = territoire_choices_by_region()
 
     class Meta:
         model = Profil
