@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .cas.pseudonymisation import CHECKLIST
+from .cas.pseudonymisation import CHECKLIST, NATURES
+from .cas.services import MOTIF_MAX
 from .services import CHARTE_MAX, TEXTE_MAX
 
 
@@ -70,7 +71,9 @@ class EvaluationForm(forms.Form):
     )
 
 
-class CasForm(forms.Form):
+class CasEditionForm(forms.Form):
+    """The draft's text; the flags are shown next to each field and computed on save."""
+
     titre = forms.CharField(label=_("Titre"), max_length=200)
     situation = forms.CharField(label=_("Situation"), max_length=10000, widget=forms.Textarea)
     questions = forms.CharField(
@@ -85,6 +88,9 @@ class CasForm(forms.Form):
     enseignements = forms.CharField(
         label=_("Enseignements"), max_length=5000, required=False, widget=forms.Textarea
     )
+
+
+class CasForm(CasEditionForm):
     consentement = forms.BooleanField(
         label=_(
             "J'accepte que cette situation, pseudonymisée, soit publiée dans la bibliothèque de "
@@ -98,3 +104,18 @@ class ChecklistForm(forms.Form):
         super().__init__(*args, **kwargs)
         for cle, libelle in CHECKLIST.items():
             self.fields[cle] = forms.BooleanField(label=libelle, required=False)
+
+
+class SignalForm(forms.Form):
+    """Which flagged token a replacement or a dismissal is about."""
+
+    nature = forms.ChoiceField(choices=[(cle, cle) for cle in NATURES], widget=forms.HiddenInput)
+    texte = forms.CharField(max_length=300, widget=forms.HiddenInput)
+
+
+class EcarterForm(SignalForm):
+    motif = forms.CharField(
+        label=_("Pourquoi cet élément peut-il être publié tel quel ?"),
+        max_length=MOTIF_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

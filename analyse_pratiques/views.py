@@ -10,25 +10,29 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .agenda import seances_ics
+from .cas import selectors as cas_selectors
 from .cas import services as cas_services
 from .forms import (
+    CasEditionForm,
     CasForm,
     CharteForm,
     ChecklistForm,
+    EcarterForm,
     EvaluationForm,
     InvitationForm,
     ProlongerForm,
     RolesForm,
     SeanceForm,
+    SignalForm,
     TexteForm,
 )
-from .models import Seance
+from .models import CasPropose, Seance
 from .selectors import Acces, CharteNonAcceptee
 
 PILOTAGE = ("ouvrir", "avancer", "pause", "reprendre", "prolonger", "terminer")
@@ -97,6 +101,7 @@ def groupe_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "reseaux": selectors.reseaux_mix(groupe=groupe),
             "seances": selectors.seances_of(groupe=groupe),
             "charte": selectors.charte_courante(groupe=groupe),
+            "cas_proposes": cas_selectors.cas_of_groupe(groupe=groupe, user=request.user),
         },
     )
 
@@ -465,16 +470,132 @@ def cas_proposer(request: HttpRequest, pk: int) -> HttpResponse:
 @membres_only
 def cas_detail(request: HttpRequest, cas_pk: int) -> HttpResponse:
     cas, acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    est_client = cas.client_id == request.user.pk
+    peut_relire = not est_client and acces in (Acces.MEMBRE, Acces.ANIMATEUR)
+    en_relecture = cas.etat == CasPropose.Etat.EN_RELECTURE
+    signalements = cas_selectors.signalements(cas=cas)
     return render(
         request,
         "analyse_pratiques/cas.html",
         {
             "cas": cas,
-            "est_client": cas.client_id == request.user.pk,
-            "peut_relire": cas.client_id != request.user.pk
-            and acces in (Acces.MEMBRE, Acces.ANIMATEUR),
+            "groupe": cas.seance.groupe,
+            "est_client": est_client,
+            "peut_relire": peut_relire,
+            "peut_remplacer": (est_client and cas.etat == CasPropose.Etat.BROUILLON)
+            or (peut_relire and en_relecture),
+            "peut_ecarter": peut_relire and en_relecture,
+            "signalements": signalements,
+            "textes": cas_selectors.textes_surlignes(cas=cas) if signalements else [],
+            "apercu": cas_selectors.apercu(cas=cas),
+            "decisions": cas_selectors.decisions(cas=cas),
             "checklist_form": ChecklistForm(),
         },
+    )
+
+
+@membres_only
+def cas_modifier(request: HttpRequest, cas_pk: int) -> HttpResponse:
+    """The client's editor of the draft, with the flags of each field shown above it."""
+    cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    if cas.client_id != request.user.pk:
+        raise PermissionDenied
+    if cas.etat != CasPropose.Etat.BROUILLON:
+        messages.error(request, _("Seul un brouillon peut être modifié."))
+        return redirect(_cas_url(cas))
+    form = CasEditionForm(
+        request.POST or None,
+        initial={champ: getattr(cas, champ) for champ in cas_services.CHAMPS},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cas = cas_services.cas_modifier(user=request.user, cas=cas, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            restants = len(cas_selectors.signalements(cas=cas))
+            if restants:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Brouillon enregistré : %(n)d élément reste signalé.",
+                        "Brouillon enregistré : %(n)d éléments restent signalés.",
+                        restants,
+                    )
+                    % {"n": restants},
+                )
+            else:
+                messages.success(request, _("Brouillon enregistré : plus aucun élément signalé."))
+            return redirect(_cas_url(cas))
+    champs = [
+        {"field": form[champ], "extraits": cas_selectors.extraits(cas=cas, champ=champ)}
+        for champ in cas_services.CHAMPS
+    ]
+    return render(
+        request,
+        "analyse_pratiques/cas_edition.html",
+        {"cas": cas, "form": form, "champs": champs},
+    )
+
+
+def _signal_action(request: HttpRequest, cas_pk: int, form_class, action, succes: str):
+    cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    if form_class is SignalForm:
+        try:
+            cas_services.check_peut_remplacer(user=request.user, cas=cas)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(_cas_url(cas))
+    form = form_class(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_cas_url(cas))
+    return _run(request, lambda: action(cas, form.cleaned_data), succes, _cas_url(cas))
+
+
+@membres_only
+@require_POST
+def cas_signal_remplacer(request: HttpRequest, cas_pk: int) -> HttpResponse:
+    return _signal_action(
+        request,
+        cas_pk,
+        SignalForm,
+        lambda cas, data: cas_services.cas_signal_remplacer(
+            user=request.user, cas=cas, nature=data["nature"], texte=data["texte"]
+        ),
+        _("L'élément est remplacé partout dans le cas."),
+    )
+
+
+@membres_only
+@require_POST
+def cas_signal_ecarter(request: HttpRequest, cas_pk: int) -> HttpResponse:
+    return _signal_action(
+        request,
+        cas_pk,
+        EcarterForm,
+        lambda cas, data: cas_services.cas_signal_ecarter(
+            user=request.user,
+            cas=cas,
+            nature=data["nature"],
+            texte=data["texte"],
+            motif=data["motif"],
+        ),
+        _("Le signalement est écarté ; votre motif est enregistré."),
+    )
+
+
+@membres_only
+@require_POST
+def cas_signaux_remplacer_tous(request: HttpRequest, cas_pk: int) -> HttpResponse:
+    cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    return _run(
+        request,
+        lambda: cas_services.cas_signaux_remplacer_tous(user=request.user, cas=cas),
+        _("Tous les éléments signalés sont remplacés. Relisez le texte."),
+        _cas_url(cas),
     )
 
 

@@ -49,6 +49,8 @@ GET_ALLOWED = {
     # "membre" is the client of the séance; the facilitator may not propose in their name.
     "cas_proposer": {"membre": 200, "animateur": 403, "non_accepte": CHARTE},
     "cas": {"membre": 200, "animateur": 200, "non_accepte": CHARTE},
+    # Only the client edits the draft.
+    "cas_modifier": {"membre": 200, "animateur": 403, "non_accepte": CHARTE},
     "seance_ics": {"membre": 200, "animateur": 200, "non_accepte": CHARTE},
     # The private feed, fetched with the asker's own secret: everyone with an account may have
     # one, and the walk checks below what it holds. Without a secret it is 404.
@@ -81,6 +83,9 @@ POST_ONLY_NAMES = {
     "cas_soumettre",
     "cas_relire",
     "cas_retirer",
+    "cas_signal_remplacer",
+    "cas_signaux_remplacer_tous",
+    "cas_signal_ecarter",
     "agenda_lien",
 }
 
@@ -261,6 +266,7 @@ def test_member_cannot_use_facilitator_or_client_controls(client, monde):
             "candidater",
             "quitter",
             "cas_relire",
+            "cas_signal_ecarter",
             "agenda_lien",
         }:
             continue
@@ -322,7 +328,7 @@ def test_dashboard_shows_the_group_to_its_participants(client, monde):
         assert reverse("analyse_pratiques:seance", args=[monde["seance"].pk]) in body, qui
 
 
-def test_admin_lists_no_group_to_staff(client, monde, home_page):
+def test_admin_lists_no_group_to_staff(client, monde, home_page, mfa_login):
     """Neither Django admin nor Wagtail admin know of groups; search never indexes them."""
     from wagtail.search.index import Indexed
     from wagtail.snippets.models import get_snippet_models
@@ -345,7 +351,7 @@ def test_admin_lists_no_group_to_staff(client, monde, home_page):
     staff = monde["gens"].staff
     staff.is_superuser = True
     staff.save()
-    client.force_login(staff)
+    mfa_login(client, staff)
     for url in ("/django-admin/", "/admin/", "/admin/snippets/", "/admin/pages/search/"):
         # The query words are echoed back: search for part of the name, never all of it.
         response = client.get(url, {"q": "confidentiel"})

@@ -217,7 +217,16 @@ def test_case_pipeline_through_pages(client, gens, groupe, seance, home_page):
     cas = CasPropose.objects.get()
     assert response["Location"] == _url("cas", cas.pk)
     page = client.get(_url("cas", cas.pk)).content.decode()
-    assert "06 11 22 33 44 (telephone, situation)" in page
+    assert '<mark class="signal">06 11 22 33 44</mark> — numéro de téléphone' in page
+    # A phone number is never publishable: the draft cannot go to review with it.
+    client.post(_url("cas_soumettre", cas.pk), {cle: "on" for cle in CHECKLIST})
+    cas.refresh_from_db()
+    assert cas.etat == CasPropose.Etat.BROUILLON
+    client.post(
+        _url("cas_signal_remplacer", cas.pk), {"nature": "telephone", "texte": "06 11 22 33 44"}
+    )
+    cas.refresh_from_db()
+    assert cas.situation == "Le jeune a appelé le [téléphone]."
     client.post(_url("cas_soumettre", cas.pk), {cle: "on" for cle in CHECKLIST})
     for relecteur in (gens.animateur, gens.autre_membre):
         client.force_login(relecteur)
