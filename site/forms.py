@@ -4,10 +4,12 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maillage.models import Commune, Profil, Reseau, Structure, Territoire, Thematique
 from maillage.models.profils import validate_siret
+from maillage.selectors import commune_candidates, commune_label
 
 
 class StructureFieldsMixin(forms.Form):
@@ -28,10 +30,16 @@ class StructureFieldsMixin(forms.Form):
         help_text=_("14 chiffres, facultatif."),
     )
     commune = forms.CharField(
-        label=_("Code INSEE de la commune de la structure"),
-        max_length=5,
-        min_length=5,
-        help_text=_("Par exemple 69123 pour Lyon."),
+        label=_("Commune de la structure"),
+        max_length=200,
+        help_text=_("Son nom ou son code postal, par exemple « Villeurbanne (69100) »."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "communes-suggestions",
+                "autocomplete": "off",
+                "data-suggestions": reverse_lazy("communes_suggestions"),
+            }
+        ),
     )
 
     def clean_siret(self) -> str:
@@ -41,15 +49,28 @@ class StructureFieldsMixin(forms.Form):
         return siret
 
     def clean_commune(self) -> Commune:
-        code = self.cleaned_data["commune"].strip().upper()
-        try:
-            return Commune.objects.select_related("departement__parent").get(code_insee=code)
-        except Commune.DoesNotExist:
+        texte = self.cleaned_data["commune"].strip()
+        communes = commune_candidates(texte=texte)
+        if len(communes) == 1:
+            return communes[0]
+        if not communes:
             raise ValidationError(
-                _("Le code commune %(code)s est inconnu du code officiel géographique."),
+                _(
+                    "Aucune commune ne correspond à « %(texte)s ». "
+                    "Indiquez son nom ou son code postal."
+                ),
                 code="commune_inconnue",
-                params={"code": code},
-            ) from None
+                params={"texte": texte},
+            )
+        # Never choose for the member: « 69100 » is Villeurbanne's postcode and Irigny's INSEE code.
+        raise ValidationError(
+            _(
+                "« %(texte)s » peut désigner plusieurs communes : %(choix)s. "
+                "Recopiez celle qui convient."
+            ),
+            code="commune_ambigue",
+            params={"texte": texte, "choix": ", ".join(commune_label(c) for c in communes[:6])},
+        )
 
     def structure_from_cleaned_data(self) -> Structure:
         data = self.cleaned_data

@@ -1,8 +1,12 @@
 """Reads for site-wide pages; each takes the user it reads for."""
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from maillage.models import Profil
+from django.db.models import Q
+
+from maillage.models import Commune, Profil
 
 
 @dataclass
@@ -44,3 +48,62 @@ def dashboard_for(*, user) -> Dashboard:
     )
     sections = [section for provider in DASHBOARD_PROVIDERS if (section := provider(user))]
     return Dashboard(profil=profil, sections=sections)
+
+
+# A commune typed in a form: « Villeurbanne », « 69100 », « Villeurbanne (69100) », « 69266 ».
+_CODE = re.compile(r"\b(\d{5}|2[AaBb]\d{3})\b")
+COMMUNE_SUGGESTIONS = 10
+
+
+def _sans_accents(texte: str) -> str:
+    decompose = unicodedata.normalize("NFD", texte)
+    return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
+
+
+def _nom_normalise(texte: str) -> str:
+    return " ".join(_sans_accents(texte).replace("-", " ").replace("'", " ").split())
+
+
+def _communes_du_code(code: str) -> list[Commune]:
+    """The commune whose INSEE code it is, and those whose postcodes include it."""
+    prefixe = code[:2].upper()
+    meme_departement = (
+        Q(code_insee__startswith="2A") | Q(code_insee__startswith="2B")
+        if prefixe == "20"
+        else Q(code_insee__startswith=prefixe)
+    )
+    candidates = Commune.objects.filter(meme_departement | Q(code_insee=code.upper()))
+    return [
+        commune
+        for commune in candidates.select_related("departement__parent")
+        if commune.code_insee == code.upper() or code in (commune.codes_postaux or [])
+    ]
+
+
+def commune_candidates(*, texte: str) -> list[Commune]:
+    """The communes a typed text may mean, best first; several when it is ambiguous."""
+    texte = (texte or "").strip()[:200]
+    code_trouve = _CODE.search(texte)
+    nom = _nom_normalise(_CODE.sub(" ", texte).replace("(", " ").replace(")", " "))
+    if code_trouve:
+        communes = _communes_du_code(code_trouve.group(1))
+        if nom:
+            communes = [c for c in communes if _nom_normalise(c.nom) == nom] or communes
+        return sorted(communes, key=lambda c: -(c.population or 0))
+    if len(nom) < 2:
+        return []
+    premier_mot = nom.split()[0]
+    proches = Commune.objects.filter(nom__istartswith=premier_mot[:3]).select_related(
+        "departement__parent"
+    )
+    exactes = [c for c in proches if _nom_normalise(c.nom) == nom]
+    if exactes:
+        return sorted(exactes, key=lambda c: -(c.population or 0))
+    debut = [c for c in proches if _nom_normalise(c.nom).startswith(nom)]
+    return sorted(debut, key=lambda c: (-(c.population or 0), c.nom))[:COMMUNE_SUGGESTIONS]
+
+
+def commune_label(commune: Commune) -> str:
+    """« Villeurbanne (69100) »: how a commune is shown and typed back."""
+    codes = commune.codes_postaux or []
+    return f"{commune.nom} ({codes[0]})" if codes else f"{commune.nom} ({commune.code_insee})"

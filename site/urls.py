@@ -24,6 +24,7 @@ urlpatterns = [
     path("profil/", views.profil_edit, name="profil_edit"),
     path("profil/", include("maillage.rgpd.urls")),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("communes/suggestions/", views.communes_suggestions, name="communes_suggestions"),
     path("api/", api.urls),
     path("communautes/", include("communautes.urls")),
     path("annuaire/", include("communautes.urls_annuaire")),

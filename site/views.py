@@ -51,3 +51,16 @@ def profil_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Votre profil a été enregistré."))
         return redirect("dashboard")
     return render(request, "maillage/profil_form.html", {"form": form})
+
+
+@require_GET
+def communes_suggestions(request: HttpRequest) -> HttpResponse:
+    """Communes matching what is being typed, as « Nom (code postal) » (for sign-up forms)."""
+    communes = selectors.commune_candidates(texte=request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "communes": [
+                selectors.commune_label(c) for c in communes[: selectors.COMMUNE_SUGGESTIONS]
+            ]
+        }
+    )

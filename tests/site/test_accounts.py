@@ -164,7 +164,7 @@ class TestSignup:
             (
                 {"commune": "99999"},
                 "commune",
-                "Le code commune 99999 est inconnu du code officiel géographique.",
+                "Aucune commune ne correspond à « 99999 ». Indiquez son nom ou son code postal.",
             ),
             (
                 {"password2": "Un-autre-mot-de-passe-1"},
