@@ -52,10 +52,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Serves the API documentation's Swagger UI from our static files rather than a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "maillage.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +70,48 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Security headers (maillage.middleware.SecurityHeadersMiddleware). Pages run no inline
+# script, style or event handler; connect-src also gets this host's ws:/wss: for Channels.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# The Wagtail and Django admins still carry inline scripts and styles, and Wagtail shows
+# its page previews in a same-origin frame.
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ["/admin/", "/django-admin/"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    **CONTENT_SECURITY_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# No page uses the browser's location ("près de chez moi" asks for a commune), camera, etc.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 ROOT_URLCONF = "maillage.urls"
 ASGI_APPLICATION = "maillage.asgi.application"
@@ -100,7 +145,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # The layer waits for messages with a 5 s BZPOPMIN; redis-py 8's default 5 s
+            # read timeout would cut that wait short and end the consumer (1011).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
     CACHES = {
@@ -201,7 +248,10 @@ if OIDC_CLIENT_ID:
         ]
     }
 
+# One login door: the admins send people to allauth's login (MFA, rate limits) and to its
+# password reset (maillage.admin_access forwards their own login screens there too).
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français"))]
@@ -244,6 +294,8 @@ DEFAULT_FROM_EMAIL = env.string(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAIL_SITE_NAME = "Maillage"
+# Avatars are never fetched from Gravatar: it would tell a third party who uses the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = [
@@ -284,5 +336,7 @@ COG_DATA_DIR = Path(
         str(BASE_DIR / "node_modules" / "@etalab" / "decoupage-administratif" / "data"),
     )
 )
-# LHEO 2.3 schema used to validate exports; deployments point at their own copy.
-LHEO_XSD = Path(env.string("LHEO_XSD", str(BASE_DIR.parent / "shared" / "lheo" / "lheo-2.3.xsd")))
+# LHEO 2.3 schema used to validate exports: the copy shipped in formations/lheo/schema/.
+LHEO_XSD = Path(
+    env.string("LHEO_XSD", str(BASE_DIR / "formations" / "lheo" / "schema" / "lheo-2.3.xsd"))
+)
