@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from maillage import roles
 from maillage.selectors import DashboardSection

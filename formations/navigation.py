@@ -1,10 +1,9 @@
-"""The formations app's entry in the site's main navigation."""
+"""The formations app's entry in the site's main navigation: a fixed address that leads to
+the catalogue page wherever it lives in the tree, so that no page pays a query for it."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from .selectors import catalogue_url
 
 
 def catalogue_entry(request):
-    url = catalogue_url()
-    return ("formations", _("Formations"), url) if url else None
+    return ("formations", _("Formations"), reverse("formations:catalogue"))

@@ -6,7 +6,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
@@ -573,14 +572,6 @@ def programme_indicators(*, programme) -> list[Session]:
     )
 
 
-CATALOGUE_URL_CACHE_KEY = "formations:catalogue_url"
-
-
-def catalogue_url() -> str | None:
-    """The URL of the live catalogue page, read once and kept until a page changes."""
-    url = cache.get(CATALOGUE_URL_CACHE_KEY)
-    if url is None:
-        catalogue = CatalogueIndexPage.objects.live().order_by("path").first()
-        url = (catalogue.url if catalogue else None) or ""
-        cache.set(CATALOGUE_URL_CACHE_KEY, url, timeout=None)
-    return url or None
+def catalogue_page_live():
+    """The live catalogue page, or None."""
+    return CatalogueIndexPage.objects.live().order_by("path").first()

@@ -266,3 +266,11 @@ def programme_indicateurs(request, pk: int):
             "graphiques": graphiques.programme(sessions, resultats, notes),
         },
     )
+
+
+def catalogue_redirect(request):
+    """The menu's fixed address: on to the live catalogue page, wherever it is."""
+    page = selectors.catalogue_page_live()
+    if page is None:
+        raise Http404(_("Le catalogue des formations n'est pas encore publié."))
+    return redirect(page.get_url(request))

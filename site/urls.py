@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("communautes/", include("communautes.urls")),
     path("annuaire/", include("communautes.urls_annuaire")),
+    path("", include("formations.urls")),
     path("analyse-pratiques/", include("analyse_pratiques.urls")),
     path("", include("ressources.urls")),
 ]
