@@ -100,6 +100,9 @@ class TestSignup:
         assert "Confirmez votre adresse e-mail" in message.subject
         assert "/comptes/confirm-email/" in message.body
         assert "Vous recevez cet e-mail" in message.body
+        # The site by its name, whatever host served the request.
+        assert "Maillage" in message.body.splitlines()[0]
+        assert "testserver" not in message.body.splitlines()[0]
 
     def test_the_confirmation_link_verifies_and_logs_in(self, client, referentiel):
         client.post(SIGNUP_URL, signup_data(referentiel))
