@@ -363,12 +363,22 @@ class TestStaffMfa:
             assert not response["Location"].startswith(MFA_ACTIVATE_URL)
 
     @pytest.mark.parametrize("path", ["/admin/", "/tableau-de-bord/"])
-    def test_staff_with_totp_pass(self, client, staff_user_totp, path):
-        client.force_login(staff_user_totp)
+    def test_staff_with_totp_pass(self, client, staff_user_totp, path, mfa_login):
+        mfa_login(client, staff_user_totp)
 
         response = client.get(path)
 
         assert response.status_code == 200
+
+    def test_staff_with_totp_but_a_password_only_session_are_asked_for_the_code(
+        self, client, staff_user_totp
+    ):
+        client.force_login(staff_user_totp)
+
+        assert client.get("/tableau-de-bord/").status_code == 200
+        response = client.get("/admin/")
+        assert response.status_code == 302
+        assert response["Location"] == "/comptes/2fa/reauthenticate/?next=%2Fadmin%2F"
 
     def test_members_are_not_asked_for_mfa(self, member_client):
         assert member_client.get("/tableau-de-bord/").status_code == 200
