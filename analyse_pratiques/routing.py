@@ -5,5 +5,5 @@ from django.urls import path
 from .consumers import SeanceConsumer
 
 websocket_urlpatterns = [
-    path("ws/analyse-pratiques/seances/<int:pk>/", SeanceConsumer.as_asgi()),
+    path("ws/analyse-pratiques/seances/<id:pk>/", SeanceConsumer.as_asgi()),
 ]

@@ -87,7 +87,7 @@ class SessionViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("action/<int:pk>/<slug:action>/", session_action, name="action"),
+            path("action/<id:pk>/<slug:action>/", session_action, name="action"),
         ]
 
 
@@ -113,7 +113,7 @@ class InscriptionViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *(pattern for pattern in super().get_urlpatterns() if pattern.name != "add"),
-            path("action/<int:pk>/<slug:action>/", inscription_action, name="action"),
+            path("action/<id:pk>/<slug:action>/", inscription_action, name="action"),
         ]
 
 

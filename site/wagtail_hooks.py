@@ -17,9 +17,9 @@ class RgpdMenuItem(MenuItem):
 def register_rgpd_urls():
     return [
         path("rgpd/", DemandesView.as_view(), name="rgpd_admin_demandes"),
-        path("rgpd/compte/<int:user_id>/", CompteView.as_view(), name="rgpd_admin_compte"),
+        path("rgpd/compte/<id:user_id>/", CompteView.as_view(), name="rgpd_admin_compte"),
         path(
-            "rgpd/compte/<int:user_id>/export.zip",
+            "rgpd/compte/<id:user_id>/export.zip",
             CompteExportView.as_view(),
             name="rgpd_admin_export",
         ),
