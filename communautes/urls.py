@@ -37,6 +37,11 @@ urlpatterns = [
     path("<slug:slug>/publier/", views.publication_create, name="publication_create"),
     path("<slug:slug>/moderation/", views.moderation, name="moderation"),
     path("<slug:slug>/membres/", views.membres, name="membres"),
+    path(
+        "<slug:slug>/membres/mentions/",
+        views.membres_suggestions,
+        name="membres_suggestions",
+    ),
     path("<slug:slug>/salon/", views.salon, name="salon"),
     path("<slug:slug>/publications/<id:pk>/", views.publication_detail, name="publication"),
     path(

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from .forms import (
     SignalementForm,
 )
 from .models import Adhesion, Communaute, Publication, Reponse, Signalement
+from .notifications.mentions import membres_mentionnables
 
 
 def _communaute(request: HttpRequest, slug: str) -> Communaute:
@@ -186,6 +187,22 @@ def membres(request: HttpRequest, slug: str) -> HttpResponse:
             "invitation_form": invitation_form,
         },
     )
+
+
+@require_http_methods(["GET"])
+def membres_suggestions(request: HttpRequest, slug: str) -> JsonResponse:
+    """Members to mention whose name starts with `q`, for the suggestions while typing."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"erreur": _("Connectez-vous pour mentionner un membre.")}, status=403)
+    communaute = _communaute(request, slug)
+    if not selectors.is_active_member(user=request.user, communaute_id=communaute.pk):
+        return JsonResponse(
+            {"erreur": _("Seuls les membres de la communauté peuvent mentionner.")}, status=403
+        )
+    resultats = membres_mentionnables(
+        user=request.user, communaute=communaute, prefixe=request.GET.get("q", "")
+    )
+    return JsonResponse({"resultats": resultats})
 
 
 @login_required

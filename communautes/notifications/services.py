@@ -185,8 +185,7 @@ def adhesion_niveau_set(*, user, communaute: Communaute, niveau: str) -> Adhesio
 
 def mentions_prepare(*, communaute: Communaute, corps: str) -> tuple[str, dict]:
     """The sanitized body with mentions of members turned into links, and who was mentioned."""
-    members = mentions.mentioned_members(html=corps, communaute=communaute)
-    return mentions.linkify(html=corps, communaute=communaute, members=members), members
+    return mentions.mentions_link(html=corps, communaute=communaute)
 
 
 def mentions_notify(
