@@ -12,7 +12,8 @@ from maillage.models import Commune, Profil, Territoire, Thematique
 
 from . import services
 from .evenements import services as evenements_services
-from .models import Adhesion, Communaute, Evenement, Publication
+from .models import Adhesion, Communaute, Evenement, Publication, ResumeEnvoi
+from .notifications.digest import FENETRE
 
 CHARTE = (
     "Bienveillance et confidentialité : aucune donnée permettant d'identifier une personne "
@@ -157,9 +158,11 @@ def communautes_provide(*, progress) -> dict[str, int]:
                 services.reponse_create(auteur=repondant, publication=publication, corps=reponse)
                 services.reaction_toggle(user=manager, nature="utile", publication=publication)
     evenements = _evenements_provide()
+    veilles = _veille_provide()
     _annuaire_visibilites(members)
     progress(
         f"Communautés : {len(COMMUNAUTES)} dont {created} créées ; {evenements} événements créés"
+        f" ; {veilles} veille publiée"
     )
     return {"communautes": len(COMMUNAUTES), "communautes_created": created}
 
@@ -268,6 +271,46 @@ def _evenements_provide() -> int:
             evenements_services.participation_register(user=adhesion.user, evenement=evenement)
         created += 1
     return created
+
+
+VEILLE_COMMUNAUTE = "cep"
+VEILLE_CORPS = (
+    "<p>Les informations utiles au conseil en évolution professionnelle cette semaine : "
+    "<strong>nouveaux appels à projets</strong> de Transitions Pro, mise à jour des "
+    "fiches métiers et dates des prochaines réunions d'information collective.</p>"
+)
+
+
+def _veille_provide() -> int:
+    """A manager's watch post when no demo community has been active within a daily digest.
+
+    A demo database reloaded days after its creation would otherwise have nothing for the
+    daily digest; the post is dated today, so a rerun the same day adds nothing.
+    """
+    depuis = timezone.now() - FENETRE[ResumeEnvoi.Frequence.QUOTIDIEN]
+    if Publication.objects.filter(
+        communaute__slug__in=[demo.slug for demo in COMMUNAUTES], cree_le__gte=depuis
+    ).exists():
+        return 0
+    animateur = (
+        Adhesion.objects.filter(
+            communaute__slug=VEILLE_COMMUNAUTE,
+            role=Adhesion.Role.ANIMATEUR,
+            etat=Adhesion.Etat.ACTIVE,
+        )
+        .select_related("user", "communaute")
+        .first()
+    )
+    if animateur is None:
+        return 0
+    services.publication_create(
+        auteur=animateur.user,
+        communaute=animateur.communaute,
+        nature=Publication.Nature.ANNONCE,
+        titre=f"Veille CEP du {timezone.localdate():%d/%m/%Y}",
+        corps=VEILLE_CORPS,
+    )
+    return 1
 
 
 def _annuaire_visibilites(members) -> None:

@@ -23,6 +23,7 @@ class CompteDemo(NamedTuple):
     structure: str
     fonction: str
     thematiques: tuple[str, ...]
+    resume: str = Profil.FrequenceResume.HEBDOMADAIRE
 
 
 COMPTES: tuple[CompteDemo, ...] = (
@@ -133,6 +134,7 @@ COMPTES: tuple[CompteDemo, ...] = (
         "France Travail Lyon Part-Dieu",
         "Conseillère emploi",
         ("accueil", "dispositifs-emploi-formation"),
+        resume=Profil.FrequenceResume.QUOTIDIEN,
     ),
     CompteDemo(
         "mehdi.bouzid@maillage.localhost",
@@ -151,6 +153,7 @@ COMPTES: tuple[CompteDemo, ...] = (
         "Cap emploi Rhône",
         "Chargée d'accompagnement vers l'emploi",
         ("handicap", "cep"),
+        resume=Profil.FrequenceResume.QUOTIDIEN,
     ),
     CompteDemo(
         "lucie.bernard@maillage.localhost",
@@ -169,6 +172,7 @@ COMPTES: tuple[CompteDemo, ...] = (
         "Apec Lyon",
         "Consultant en évolution professionnelle",
         ("cep",),
+        resume=Profil.FrequenceResume.JAMAIS,
     ),
     CompteDemo(
         "sarah.cohen@maillage.localhost",
@@ -178,6 +182,7 @@ COMPTES: tuple[CompteDemo, ...] = (
         "CIDFF des Bouches-du-Rhône",
         "Conseillère emploi-formation",
         ("egalite-femmes-hommes", "dispositifs-emploi-formation"),
+        resume=Profil.FrequenceResume.QUOTIDIEN,
     ),
     CompteDemo(
         "antoine.mercier@maillage.localhost",
@@ -271,6 +276,7 @@ def comptes_provide(*, progress) -> dict[str, int]:
         profil, _created = Profil.objects.get_or_create(user=user)
         profil.structure = structure
         profil.fonction = compte.fonction
+        profil.frequence_resume = compte.resume
         profil.full_clean()
         profil.save()
         profil.territoires.set([region, departement])
