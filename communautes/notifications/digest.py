@@ -10,11 +10,12 @@ digest rather than sending it twice.
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
@@ -285,24 +286,10 @@ def _message(resume: Resume, frequence: str):
     )
 
 
-def digest_send(
-    *,
-    frequence: str,
-    dry_run: bool = False,
-    now: datetime.datetime | None = None,
-    batch_size: int = 500,
-    progress=None,
-) -> dict:
-    """Build and send this period's digests; returns counts for the command's JSON line."""
-    if frequence not in Frequence.values:
-        raise ValueError(f"unknown frequency {frequence!r}")
-    now = now or timezone.now()
-    periode = periode_of(frequence, timezone.localdate(now))
-    lot = uuid.uuid4()
-    liens = _Liens()
-    sessions = _sessions_nouvelles(depuis=now - FENETRE[Frequence.HEBDOMADAIRE], liens=liens)
+def _candidats(*, frequence: str, periode: datetime.date):
+    """Active members subscribed to `frequence` who have not had this period's digest."""
     deja = ResumeEnvoi.objects.filter(user=OuterRef("pk"), frequence=frequence, periode=periode)
-    candidats = (
+    return (
         get_user_model()
         .objects.filter(is_active=True, profil__frequence_resume=frequence)
         .exclude(email="")
@@ -310,6 +297,63 @@ def digest_send(
         .only("pk", "email", "first_name", "last_name")
         .order_by("pk")
     )
+
+
+def digest_refusal(*, frequence: str, email: str, now: datetime.datetime | None = None) -> str:
+    """Why `email` gets no digest of `frequence` this period, in French; "" if it gets one."""
+    if frequence not in Frequence.values:
+        raise ValueError(f"unknown frequency {frequence!r}")
+    now = now or timezone.now()
+    periode = periode_of(frequence, timezone.localdate(now))
+    email = email.strip()
+    if _candidats(frequence=frequence, periode=periode).filter(email__iexact=email).exists():
+        return ""
+    user = (
+        get_user_model()
+        .objects.filter(email__iexact=email, is_active=True)
+        .select_related("profil")
+        .first()
+    )
+    if user is None:
+        return _("Aucun compte actif n'a l'adresse %(email)s.") % {"email": email}
+    profil = getattr(user, "profil", None)
+    if profil is None or profil.frequence_resume != frequence:
+        choix = profil.frequence_resume if profil else Profil.FrequenceResume.JAMAIS
+        return _("Le compte %(email)s ne reçoit pas ce résumé (préférence : %(choix)s).") % {
+            "email": email,
+            "choix": str(Profil.FrequenceResume(choix).label).lower(),
+        }
+    return _("Le compte %(email)s a déjà reçu le résumé de la période du %(periode)s.") % {
+        "email": email,
+        "periode": periode.strftime("%d/%m/%Y"),
+    }
+
+
+def digest_send(
+    *,
+    frequence: str,
+    dry_run: bool = False,
+    now: datetime.datetime | None = None,
+    batch_size: int = 500,
+    progress=None,
+    email: str | None = None,
+    preview: Callable[[EmailMessage], None] | None = None,
+) -> dict:
+    """Build and send this period's digests; returns counts for the command's JSON line.
+
+    `email` limits the run to that member. In a dry run, `preview` receives each message that
+    would be sent, built exactly as a real run builds it.
+    """
+    if frequence not in Frequence.values:
+        raise ValueError(f"unknown frequency {frequence!r}")
+    now = now or timezone.now()
+    periode = periode_of(frequence, timezone.localdate(now))
+    lot = uuid.uuid4()
+    liens = _Liens()
+    sessions = _sessions_nouvelles(depuis=now - FENETRE[Frequence.HEBDOMADAIRE], liens=liens)
+    candidats = _candidats(frequence=frequence, periode=periode)
+    if email is not None:
+        candidats = candidats.filter(email__iexact=email.strip())
     stats = {
         "frequence": frequence,
         "periode": periode.isoformat(),
@@ -334,6 +378,9 @@ def digest_send(
         stats["lots"] += 1
         if dry_run:
             pleins = [r for r in resumes if r.elements]
+            if preview:
+                for resume in pleins:
+                    preview(_message(resume, frequence))
         else:
             with transaction.atomic():
                 ResumeEnvoi.objects.bulk_create(

@@ -2,11 +2,14 @@
 
 import datetime
 import json
+import re
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail, signing
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +27,7 @@ from communautes.models import Adhesion, Communaute, Publication, ResumeEnvoi
 from communautes.notifications import desabonnement
 from communautes.notifications.digest import digest_send
 from formations.factories import FormationPageFactory, SessionFactory
+from formations.models import Session
 from maillage.factories import CommuneFactory, ProfilFactory, TerritoireFactory, ThematiqueFactory
 from maillage.models import Profil
 
@@ -220,3 +224,163 @@ def test_bad_tokens_get_a_clear_message_and_change_nothing(client, monkeypatch, 
     victime.refresh_from_db()
     assert victime.niveau_notification == "tout"
     assert Profil.objects.get(user=user).frequence_resume == "quotidien"
+
+
+# --- dry run and preview -------------------------------------------------------------------
+
+
+def digest_command(*args):
+    out = StringIO()
+    call_command("envoyer_digest", *args, stdout=out, stderr=StringIO())
+    lines = out.getvalue().strip().splitlines()
+    return "\n".join(lines[:-1]), json.loads(lines[-1])
+
+
+def sans_liens_desabonnement(texte):
+    """Unsubscribe tokens carry their signing time: the same digest differs in them only."""
+    return re.sub(r"/communautes/desabonnement/[^/\s]+/", "/communautes/desabonnement/X/", texte)
+
+
+@pytest.fixture
+def abonnes():
+    """Daily and weekly subscribers, activity in their community, sessions in their territory."""
+    departement = TerritoireFactory(departement=True)
+    ailleurs = TerritoireFactory(departement=True)
+    autre = UserFactory()
+    reseau = CommunauteFactory(nom="Réseau des conseillers")
+    gens = SimpleNamespace(
+        lecteur=abonne(),
+        voisin=abonne(territoires=[departement]),
+        silencieux=abonne(territoires=[ailleurs]),
+        hebdo=abonne("hebdomadaire"),
+        jamais=abonne("jamais"),
+    )
+    for user in (gens.lecteur, gens.voisin, gens.hebdo, gens.jamais):
+        AdhesionFactory(user=user, communaute=reseau)
+    PublicationFactory(communaute=reseau, auteur=autre, titre="Fiche de liaison partagée")
+    PublicationFactory(
+        communaute=reseau, auteur=autre, titre="Qui connaît la PMSMP ?", nature="question"
+    )
+    SessionFactory(
+        formation=FormationPageFactory(title="Accueillir les jeunes"),
+        commune=CommuneFactory(departement=departement),
+    )
+    return gens
+
+
+def test_dry_run_previews_each_digest_writes_nothing_then_a_real_run_sends_them(abonnes):
+    apercu, stats = digest_command("--frequence", "quotidien", "--dry-run")
+
+    assert stats["dry_run"] is True
+    assert (stats["membres"], stats["envoyes"], stats["vides"]) == (3, 2, 1)
+    assert mail.outbox == [] and not ResumeEnvoi.objects.exists()
+    blocs = dict(bloc.split("\n", 1) for bloc in re.split(r"^=== À : ", apercu, flags=re.M) if bloc)
+    assert set(blocs) == {abonnes.lecteur.email, abonnes.voisin.email}
+    for bloc in blocs.values():
+        assert bloc.startswith("Objet : [Maillage] Votre résumé du jour sur Maillage")
+        assert "Fiche de liaison partagée" in bloc and "Qui connaît la PMSMP ?" in bloc
+    assert "Accueillir les jeunes" in blocs[abonnes.voisin.email]
+    assert "Accueillir les jeunes" not in blocs[abonnes.lecteur.email]
+
+    _sortie, reel = digest_command("--frequence", "quotidien")
+
+    assert (reel["dry_run"], reel["envoyes"], reel["vides"]) == (False, 2, 1)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(blocs)
+    for message in mail.outbox:
+        bloc = blocs[message.to[0]]
+        assert bloc.startswith(f"Objet : {message.subject}\n")
+        attendu = sans_liens_desabonnement(message.body.rstrip())
+        assert attendu in sans_liens_desabonnement(bloc)
+    assert ResumeEnvoi.objects.filter(frequence="quotidien").count() == 3
+
+
+def test_weekly_dry_run_previews_only_weekly_subscribers(abonnes):
+    apercu, stats = digest_command("--frequence", "hebdomadaire", "--dry-run")
+    assert (stats["membres"], stats["envoyes"]) == (1, 1)
+    assert apercu.startswith(f"=== À : {abonnes.hebdo.email}\n")
+    assert "Votre résumé de la semaine sur Maillage" in apercu
+    assert mail.outbox == [] and not ResumeEnvoi.objects.exists()
+
+
+def test_apercu_shows_one_member_and_writes_nothing(abonnes):
+    apercu, stats = digest_command(
+        "--frequence", "quotidien", "--apercu", abonnes.voisin.email.upper()
+    )
+    assert (stats["dry_run"], stats["membres"], stats["envoyes"]) == (True, 1, 1)
+    assert apercu.count("=== À : ") == 1 and abonnes.voisin.email in apercu
+    assert "Accueillir les jeunes" in apercu
+    assert mail.outbox == [] and not ResumeEnvoi.objects.exists()
+
+    vide, stats = digest_command("--frequence", "quotidien", "--apercu", abonnes.silencieux.email)
+    assert stats["envoyes"] == 0 and "aucun e-mail ne serait envoyé" in vide
+
+
+@pytest.mark.parametrize(
+    ("qui", "message"),
+    [
+        ("hebdo", "ne reçoit pas ce résumé (préférence : chaque semaine)"),
+        ("jamais", "ne reçoit pas ce résumé (préférence : jamais)"),
+        ("inconnu", "Aucun compte actif n'a l'adresse personne@exemple.fr"),
+        ("deja", "a déjà reçu le résumé de la période du"),
+    ],
+)
+def test_apercu_of_a_member_without_this_digest_says_why(abonnes, qui, message):
+    if qui == "deja":
+        digest_send(frequence="quotidien")
+        mail.outbox.clear()
+    email = (
+        "personne@exemple.fr"
+        if qui == "inconnu"
+        else getattr(abonnes, "lecteur" if qui == "deja" else qui).email
+    )
+    envois = ResumeEnvoi.objects.count()
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("envoyer_digest", "--frequence", "quotidien", "--apercu", email)
+    assert mail.outbox == [] and ResumeEnvoi.objects.count() == envois
+
+
+def test_dry_run_preview_queries_do_not_grow_with_the_batch():
+    communaute = CommunauteFactory()
+    PublicationFactory(communaute=communaute, titre="Actualité")
+
+    def run(n):
+        for _ in range(n):
+            AdhesionFactory(user=abonne(), communaute=communaute)
+        apercus = []
+        with CaptureQueriesContext(connection) as queries:
+            stats = digest_send(
+                frequence="quotidien", dry_run=True, batch_size=1000, preview=apercus.append
+            )
+        # Nothing is claimed, so earlier members are previewed again.
+        assert stats["envoyes"] == len(apercus) == Adhesion.objects.count()
+        assert not ResumeEnvoi.objects.exists()
+        return len(queries)
+
+    assert run(3) == run(25)
+
+
+# --- the demo ------------------------------------------------------------------------------
+
+
+def test_demo_daily_dry_run_finds_counsellors_and_stays_fresh(settings):
+    from communautes.demo import communautes_provide
+
+    settings.DEBUG = True
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+
+    apercu, stats = digest_command("--frequence", "quotidien", "--dry-run")
+    assert stats["membres"] >= 1 and stats["envoyes"] >= 1
+    assert "=== À : claire.martin@maillage.localhost" in apercu
+    assert mail.outbox == [] and not ResumeEnvoi.objects.exists()
+
+    # Days later, the demo reloaded: its rerun posts fresh news once, so the digest has some.
+    trois_jours = timezone.now() - datetime.timedelta(days=3)
+    Publication.objects.update(cree_le=trois_jours)
+    Session.objects.update(cree_le=trois_jours)
+    assert digest_command("--frequence", "quotidien", "--dry-run")[1]["envoyes"] == 0
+    publications = Publication.objects.count()
+    communautes_provide(progress=lambda message: None)
+    communautes_provide(progress=lambda message: None)
+    assert Publication.objects.count() == publications + 1
+    apercu, stats = digest_command("--frequence", "quotidien", "--dry-run")
+    assert stats["envoyes"] >= 1 and "Veille CEP du" in apercu
