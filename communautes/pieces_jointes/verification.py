@@ -6,8 +6,6 @@ and an office document (a zip archive) is judged from its central directory plus
 """
 
 import unicodedata
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -17,20 +15,15 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from ressources.uploads import _matches as document_matches
+from maillage.fichiers import (
+    ODF,
+    OOXML,
+    TYPES_DOCUMENTS,
+    ArchivePiegee,
+    document_matches,
+    document_zip_ok,
+)
 
-TYPES_DOCUMENTS = {
-    "pdf": "application/pdf",
-    "txt": "text/plain",
-    "csv": "text/csv",
-    "rtf": "application/rtf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-}
 # Pillow format expected for each image extension; SVG is refused (it can carry scripts).
 TYPES_IMAGES = {
     "png": ("PNG", "image/png"),
@@ -40,17 +33,6 @@ TYPES_IMAGES = {
     "webp": ("WEBP", "image/webp"),
 }
 EXTENSIONS = sorted({*TYPES_DOCUMENTS, *TYPES_IMAGES})
-OOXML = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
-ODF = {"odt", "ods", "odp"}
-# Office archives: what their central directory may declare. Real documents stay far below
-# (a full 10 MB spreadsheet inflates to about 100 MB of XML at a ratio near 10).
-ZIP_MAX_ENTREES = 2000
-ZIP_MAX_DECOMPRESSE = 256 * 1024 * 1024
-ZIP_MAX_RATIO = 100
-# Small members compress well whatever their content; the ratio only matters above this.
-ZIP_RATIO_SEUIL = 1024 * 1024
-# The longest ODF `mimetype` value plus room for a trailing newline.
-MIMETYPE_OCTETS = 64
 
 
 @dataclass
@@ -73,53 +55,6 @@ def nom_propre(nom: str) -> str:
         suffixe = PurePath(nom).suffix[:10]
         nom = nom[: 200 - len(suffixe)] + suffixe
     return nom or "fichier"
-
-
-class ArchivePiegee(Exception):
-    """An archive whose declared content is out of proportion with its size."""
-
-
-def _zip_verifie(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The members of `archive`, read from its central directory only; raise ArchivePiegee
-    when they are too many or declare an abnormal decompressed size."""
-    membres = archive.infolist()
-    if len(membres) > ZIP_MAX_ENTREES:
-        raise ArchivePiegee
-    if sum(membre.file_size for membre in membres) > ZIP_MAX_DECOMPRESSE:
-        raise ArchivePiegee
-    for membre in membres:
-        if membre.file_size > ZIP_RATIO_SEUIL and membre.file_size > ZIP_MAX_RATIO * max(
-            membre.compress_size, 1
-        ):
-            raise ArchivePiegee
-    return membres
-
-
-def _document_zip_ok(extension: str, upload) -> bool:
-    """An OOXML or ODF document: the members its format requires; raise ArchivePiegee."""
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            noms = {membre.filename for membre in _zip_verifie(archive)}
-            if extension in OOXML:
-                return "[Content_Types].xml" in noms and any(
-                    nom.startswith(OOXML[extension]) for nom in noms
-                )
-            if "mimetype" not in noms:
-                return False
-            # A bounded read: the declared size may lie, the decompressor stops here anyway.
-            with archive.open("mimetype") as membre:
-                valeur = membre.read(MIMETYPE_OCTETS + 1)
-    # Damaged archive, unknown compression method (NotImplementedError), encrypted member.
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-    ):
-        return False
-    return len(valeur) <= MIMETYPE_OCTETS and valeur.strip() == TYPES_DOCUMENTS[extension].encode()
 
 
 def _image_ok(extension: str, upload) -> bool:
@@ -178,5 +113,5 @@ def _contenu_ok(extension: str, upload) -> tuple[bool, str]:
         if upload.read(4) != b"PK\x03\x04":
             return False, type_mime
         upload.seek(0)
-        return _document_zip_ok(extension, upload), type_mime
+        return document_zip_ok(extension, upload), type_mime
     return document_matches(extension, upload.read(max_octets())), type_mime

@@ -120,3 +120,16 @@ def test_disguised_upload_is_refused_and_nothing_is_created(member_client, home_
 def test_sharing_needs_an_account(home_page):
     response = Client().get("/ressources/partager-un-outil/")
     assert response.status_code == 302
+
+
+def test_a_zip_bomb_among_tool_files_is_refused_without_being_unpacked():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # The mimetype entry declares 64 MiB of zeros: reading it whole was the attack.
+        archive.writestr("mimetype", b"\0" * (64 * 1024 * 1024))
+        archive.writestr("content.xml", "<office:document-content/>")
+    bombe = buffer.getvalue()
+    assert len(bombe) < 200_000
+    with pytest.raises(ValidationError) as error:
+        check_document(SimpleUploadedFile("grille.odt", bombe))
+    assert "démesuré" in " ".join(error.value.messages)
