@@ -82,7 +82,8 @@ def _communes_du_code(code: str) -> list[Commune]:
 
 def commune_candidates(*, texte: str) -> list[Commune]:
     """The communes a typed text may mean, best first; several when it is ambiguous."""
-    texte = (texte or "").strip()[:200]
+    # Control characters (NUL among them, which PostgreSQL refuses) are never in a name.
+    texte = "".join(c for c in (texte or "") if c.isprintable()).strip()[:200]
     code_trouve = _CODE.search(texte)
     nom = _nom_normalise(_CODE.sub(" ", texte).replace("(", " ").replace(")", " "))
     if code_trouve:

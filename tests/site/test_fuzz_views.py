@@ -122,6 +122,8 @@ ENDPOINTS = [
     ),
     Endpoint("api:recherche", get=("q", "type", "page", "thematique", "annee"), methods=("GET",)),
     Endpoint("api:suggestions", get=("q",), methods=("GET",)),
+    Endpoint("communes_suggestions", get=("q",), methods=("GET",)),
+    Endpoint("formations:catalogue", methods=("GET",)),
     Endpoint("rgpd_mes_donnees", "membre", methods=("GET",)),
     Endpoint("rgpd_export", "membre", methods=("GET",)),
     Endpoint(
