@@ -5,11 +5,58 @@ from django.utils.translation import gettext_lazy as _
 
 from .cas.pseudonymisation import CHECKLIST, NATURES
 from .cas.services import MOTIF_MAX
+from .models import Groupe
+from .models.groupes import TAILLE_MAX, TAILLE_MIN
 from .services import CHARTE_MAX, TEXTE_MAX
 
 
 class TexteForm(forms.Form):
     texte = forms.CharField(label=_("Texte"), max_length=TEXTE_MAX, widget=forms.Textarea)
+
+
+class GroupeForm(forms.Form):
+    """A new group; the service checks the role and the rules again."""
+
+    nom = forms.CharField(label=_("Nom du groupe"), max_length=150)
+    methode = forms.ChoiceField(
+        label=_("Méthode"), choices=Groupe.Methode.choices, initial=Groupe.Methode.CODEV
+    )
+    taille_min = forms.IntegerField(
+        label=_("Nombre minimal de membres"),
+        min_value=TAILLE_MIN,
+        max_value=TAILLE_MAX,
+        initial=TAILLE_MIN,
+    )
+    taille_max = forms.IntegerField(
+        label=_("Nombre maximal de membres"),
+        min_value=TAILLE_MIN,
+        max_value=TAILLE_MAX,
+        initial=TAILLE_MAX,
+    )
+    description = forms.CharField(
+        label=_("Description (visible des membres et des invités)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    texte_charte = forms.CharField(
+        label=_("Charte du groupe"),
+        help_text=_(
+            "La charte type est proposée ; adaptez-la. Laissée vide, la charte type s'applique."
+        ),
+        max_length=CHARTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        mini, maxi = data.get("taille_min"), data.get("taille_max")
+        if mini is not None and maxi is not None and mini > maxi:
+            self.add_error(
+                "taille_max", _("Le nombre maximal doit être au moins égal au nombre minimal.")
+            )
+        return data
 
 
 class CharteForm(forms.Form):

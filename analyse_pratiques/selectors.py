@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from communautes.annuaire import Filtres, profil_list, profils_visibles
 from formations.services import empreinte_jeton
+from maillage import roles
 
 from .models import (
     AcceptationCharte,
@@ -79,6 +81,13 @@ def acces_for(*, user, groupe: Groupe) -> Acces:
     return Acces.MEMBRE
 
 
+def peut_animer(*, user) -> bool:
+    """Facilitators (role Animateur) and staff may create practice-analysis groups."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or roles.user_has_role(user, roles.ANIMATEUR)
+
+
 def _groupe_or_404(slug: str) -> Groupe:
     groupe = Groupe.objects.select_related("animateur").filter(slug=slug).first()
     if groupe is None:
@@ -103,11 +112,23 @@ def groupe_for_user(*, user, slug: str) -> tuple[Groupe, Acces]:
 
     A member who has not accepted the current charter gets `CharteNonAcceptee`.
     """
+    return _groupe_acces(user=user, slug=slug, ouverts=(Acces.MEMBRE, Acces.ANIMATEUR))
+
+
+def groupe_ou_invitation_for_user(*, user, slug: str) -> tuple[Groupe, Acces]:
+    """As `groupe_for_user`, and an invited person gets the group to answer the invitation
+    (`Acces.INVITE`): its name, description and charter, nothing of its content."""
+    return _groupe_acces(
+        user=user, slug=slug, ouverts=(Acces.INVITE, Acces.MEMBRE, Acces.ANIMATEUR)
+    )
+
+
+def _groupe_acces(*, user, slug: str, ouverts: tuple[Acces, ...]) -> tuple[Groupe, Acces]:
     groupe = _groupe_or_404(slug)
     acces = acces_for(user=user, groupe=groupe)
     if acces == Acces.CHARTE_A_ACCEPTER:
         raise CharteNonAcceptee(groupe)
-    if acces not in (Acces.MEMBRE, Acces.ANIMATEUR):
+    if acces not in ouverts:
         raise Http404
     return groupe, acces
 
@@ -197,6 +218,37 @@ def compte_par_email(*, email: str):
         .order_by("pk")
         .first()
     )
+
+
+# At most this many people of the directory are offered at once to the facilitator.
+ANNUAIRE_MAX = 20
+
+
+def invitables_annuaire(*, user, groupe: Groupe, texte: str) -> list:
+    """People of the directory `user` may see, matching `texte`, not yet in the group.
+
+    Reads the directory through its own selector, so whoever hides their profile from the
+    directory is never offered here either; a fixed number of queries.
+    """
+    texte = (texte or "").strip()[:100]
+    if len(texte) < 2:
+        return []
+    deja = Membership.objects.filter(
+        groupe=groupe, etat__in=[Membership.Etat.ACTIF, Membership.Etat.INVITE]
+    ).values("user_id")
+    return list(
+        profil_list(user=user, filtres=Filtres(texte=texte))
+        .exclude(user_id=groupe.animateur_id)
+        .exclude(user_id__in=deja)[:ANNUAIRE_MAX]
+    )
+
+
+def compte_annuaire(*, user, pk: int | None):
+    """The account behind a directory entry `user` may see, for an invitation; else None."""
+    if pk is None:
+        return None
+    profil = profils_visibles(user=user).filter(user_id=pk).select_related("user").first()
+    return profil.user if profil else None
 
 
 def groupes_listes(*, user) -> QuerySet[Groupe]:
@@ -309,9 +361,24 @@ def seance_state(*, seance: Seance) -> dict:
         "phases_total": len(phases),
         "paused": seance.paused,
         "remaining_seconds": seance.remaining_seconds(timezone.now()),
+        "statut": _statut(seance),
         "client": _nom(seance.client),
         "scribe": _nom(seance.scribe),
+        "question": QuestionConsultation.objects.filter(seance_id=seance.pk)
+        .values_list("texte", flat=True)
+        .first(),
     }
+
+
+def _statut(seance: Seance) -> dict:
+    """The badge of the séance: planned, running, paused or ended, with its French label."""
+    if seance.etat == Seance.Etat.EN_COURS:
+        if seance.paused:
+            return {"code": "pause", "libelle": _("En pause")}
+        return {"code": "en_cours", "libelle": _("En cours")}
+    if seance.etat == Seance.Etat.TERMINEE:
+        return {"code": "terminee", "libelle": _("Terminée")}
+    return {"code": "planifiee", "libelle": _("Planifiée")}
 
 
 def _nom(user) -> str | None:

@@ -27,6 +27,7 @@ from .models import (
     QuestionConsultation,
     Seance,
 )
+from .models.groupes import TAILLE_MAX, TAILLE_MIN
 from .selectors import Acces
 from .tasks import envoyer_annonce_seance, envoyer_invitation
 
@@ -35,6 +36,11 @@ TEXTE_MAX = 5000
 CHARTE_MAX = 20000
 
 # --- checks ------------------------------------------------------------------------------
+
+
+def check_peut_animer(*, user) -> None:
+    if not selectors.peut_animer(user=user):
+        raise PermissionDenied(_("Seuls les animateurs peuvent créer un groupe."))
 
 
 def check_animateur(*, user, groupe: Groupe) -> None:
@@ -78,19 +84,50 @@ def _lock_groupe(groupe: Groupe) -> Groupe:
 # --- groups and charter ------------------------------------------------------------------
 
 
+def charte_type() -> str:
+    """The default charter offered to a new group, in the reader's language."""
+    return _(
+        "Confidentialité : ce qui se dit dans le groupe reste dans le groupe ; aucune "
+        "situation n'en sort sans l'accord de la personne qui l'a apportée, et jamais sous "
+        "une forme qui permette de reconnaître quelqu'un.\n\n"
+        "Bienveillance : on écoute sans juger, on questionne pour comprendre, on propose "
+        "sans imposer.\n\n"
+        "Registre professionnel : on parle de pratiques, de postures et de situations de "
+        "travail, pas de la vie privée des personnes.\n\n"
+        "Engagement : chacun prévient s'il ne peut pas venir et respecte le cadre et les "
+        "temps de la méthode."
+    )
+
+
 @transaction.atomic
 def groupe_create(
     *,
     animateur,
     nom: str,
-    texte_charte: str,
+    texte_charte: str = "",
     methode: str = Groupe.Methode.CODEV,
     description: str = "",
     non_liste: bool = True,
     retention_jours: int = 30,
+    taille_min: int = TAILLE_MIN,
+    taille_max: int = TAILLE_MAX,
     slug: str = "",
 ) -> Groupe:
-    """A new group led by `animateur`, with version 1 of its charter."""
+    """A new group led by `animateur` (who must be a facilitator), with version 1 of its
+    charter: the text given, or the default charter when it is left empty."""
+    check_peut_animer(user=animateur)
+    nom = (nom or "").strip()
+    if not nom:
+        raise ValidationError(_("Donnez un nom au groupe."), code="nom")
+    if methode not in Groupe.Methode.values:
+        raise ValidationError(_("Choisissez une méthode proposée."), code="methode")
+    if not TAILLE_MIN <= taille_min <= taille_max <= TAILLE_MAX:
+        raise ValidationError(
+            _("Un groupe compte de %(min)d à %(max)d membres, le minimum avant le maximum.")
+            % {"min": TAILLE_MIN, "max": TAILLE_MAX},
+            code="taille",
+        )
+    texte_charte = (texte_charte or "").strip() or charte_type()
     base = slug or slugify(nom)[:140] or "groupe"
     slug, n = base, 1
     while Groupe.objects.filter(slug=slug).exists():
@@ -99,10 +136,12 @@ def groupe_create(
     groupe = Groupe(
         nom=nom,
         slug=slug,
-        description=description,
+        description=(description or "").strip(),
         non_liste=non_liste,
         animateur=animateur,
         methode=methode,
+        taille_min=taille_min,
+        taille_max=taille_max,
         retention_jours=retention_jours,
     )
     groupe.full_clean()
@@ -172,6 +211,22 @@ def membership_inviter(*, animateur, groupe: Groupe, user) -> Membership:
     membership.save()
     user_ids = [user.pk]
     transaction.on_commit(lambda: envoyer_invitation.enqueue(user_ids))
+    return membership
+
+
+@transaction.atomic
+def membership_decliner(*, user, groupe: Groupe) -> Membership:
+    """An invited person declines; the facilitator may invite them again later."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(groupe=groupe, user=user, etat=Membership.Etat.INVITE)
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied(_("Vous n'êtes pas invité dans ce groupe."))
+    membership.etat = Membership.Etat.PARTI
+    membership.quitte_le = timezone.now()
+    membership.save()
     return membership
 
 
@@ -409,9 +464,13 @@ def _check_client(*, user, seance: Seance) -> None:
 def question_enregistrer(*, user, seance: Seance, texte: str) -> QuestionConsultation:
     """The client writes (or rewrites) their consultation question."""
     _check_client(user=user, seance=seance)
+    texte = check_texte(texte)
+    # The question is part of the shared state: every open page of the séance shows it.
+    seance = Seance.objects.select_for_update().get(pk=seance.pk)
     question, _created = QuestionConsultation.objects.update_or_create(
-        seance=seance, defaults={"auteur": user, "texte": check_texte(texte)}
+        seance=seance, defaults={"auteur": user, "texte": texte}
     )
+    _save_state(seance, [])
     return question
 
 

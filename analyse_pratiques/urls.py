@@ -8,11 +8,13 @@ app_name = "analyse_pratiques"
 
 urlpatterns = [
     path("", views.mes_groupes, name="mes_groupes"),
+    path("creer/", views.groupe_creer, name="groupe_creer"),
     path("agenda/lien/", views.agenda_lien, name="agenda_lien"),
     path("agenda/<str:jeton>/seances.ics", views.agenda, name="agenda"),
     path("groupes/<slug:slug>/", views.groupe_detail, name="groupe"),
     path("groupes/<slug:slug>/charte/", views.charte, name="charte"),
     path("groupes/<slug:slug>/candidater/", views.candidater, name="candidater"),
+    path("groupes/<slug:slug>/decliner/", views.decliner, name="decliner"),
     path("groupes/<slug:slug>/quitter/", views.quitter, name="quitter"),
     path("groupes/<slug:slug>/animation/", views.animation, name="animation"),
     path("groupes/<slug:slug>/animation/inviter/", views.inviter, name="inviter"),

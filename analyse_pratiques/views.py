@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from maillage.http import parse_id
+
 from . import selectors, services
 from .agenda import seances_ics
 from .cas import selectors as cas_selectors
@@ -25,6 +27,7 @@ from .forms import (
     ChecklistForm,
     EcarterForm,
     EvaluationForm,
+    GroupeForm,
     InvitationForm,
     ProlongerForm,
     RolesForm,
@@ -84,13 +87,37 @@ def mes_groupes(request: HttpRequest) -> HttpResponse:
             "mes_groupes": selectors.groupes_for_user(user=request.user),
             "groupes_listes": selectors.groupes_listes(user=request.user),
             "agenda_actif": selectors.jeton_agenda_actif(user=request.user),
+            "peut_creer": selectors.peut_animer(user=request.user),
         },
     )
 
 
 @membres_only
+def groupe_creer(request: HttpRequest) -> HttpResponse:
+    """A facilitator creates a group and becomes its facilitator, then invites its members."""
+    services.check_peut_animer(user=request.user)
+    form = GroupeForm(request.POST or None, initial={"texte_charte": services.charte_type()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            groupe = services.groupe_create(animateur=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Le groupe est créé : invitez maintenant ses membres."))
+            return redirect(_animation_url(groupe))
+    return render(request, "analyse_pratiques/groupe_form.html", {"form": form})
+
+
+@membres_only
 def groupe_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    groupe, acces = selectors.groupe_for_user(user=request.user, slug=slug)
+    groupe, acces = selectors.groupe_ou_invitation_for_user(user=request.user, slug=slug)
+    if acces == Acces.INVITE:
+        return render(
+            request,
+            "analyse_pratiques/invitation.html",
+            {"groupe": groupe, "charte": selectors.charte_courante(groupe=groupe)},
+        )
     return render(
         request,
         "analyse_pratiques/groupe.html",
@@ -140,6 +167,20 @@ def candidater(request: HttpRequest, slug: str) -> HttpResponse:
 
 @membres_only
 @require_POST
+def decliner(request: HttpRequest, slug: str) -> HttpResponse:
+    groupe, acces = selectors.groupe_ou_invitation_for_user(user=request.user, slug=slug)
+    if acces != Acces.INVITE:
+        raise Http404
+    return _run(
+        request,
+        lambda: services.membership_decliner(user=request.user, groupe=groupe),
+        _("Vous avez décliné l'invitation."),
+        reverse("analyse_pratiques:mes_groupes"),
+    )
+
+
+@membres_only
+@require_POST
 def quitter(request: HttpRequest, slug: str) -> HttpResponse:
     groupe, _acces = selectors.groupe_for_user(user=request.user, slug=slug)
     return _run(
@@ -165,6 +206,10 @@ def animation(request: HttpRequest, slug: str) -> HttpResponse:
             "en_attente": selectors.memberships_en_attente(groupe=groupe),
             "charte": selectors.charte_courante(groupe=groupe),
             "invitation_form": InvitationForm(),
+            "annuaire": request.GET.get("annuaire", "")[:100],
+            "invitables": selectors.invitables_annuaire(
+                user=request.user, groupe=groupe, texte=request.GET.get("annuaire", "")
+            ),
             "charte_form": CharteForm(),
             "seance_form": SeanceForm(),
         },
@@ -179,14 +224,23 @@ def _animation_url(groupe) -> str:
 @require_POST
 def inviter(request: HttpRequest, slug: str) -> HttpResponse:
     groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
-    form = InvitationForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(_animation_url(groupe))
-    invite = selectors.compte_par_email(email=form.cleaned_data["email"])
-    if invite is None:
-        messages.error(request, _("Aucun compte n'utilise cette adresse e-mail."))
-        return redirect(_animation_url(groupe))
+    if "user_id" in request.POST:
+        # Chosen in the directory: only someone the facilitator may see there.
+        invite = selectors.compte_annuaire(
+            user=request.user, pk=parse_id(request.POST.get("user_id"))
+        )
+        if invite is None:
+            messages.error(request, _("Cette personne n'est pas dans l'annuaire."))
+            return redirect(_animation_url(groupe))
+    else:
+        form = InvitationForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect(_animation_url(groupe))
+        invite = selectors.compte_par_email(email=form.cleaned_data["email"])
+        if invite is None:
+            messages.error(request, _("Aucun compte n'utilise cette adresse e-mail."))
+            return redirect(_animation_url(groupe))
     return _run(
         request,
         lambda: services.membership_inviter(animateur=request.user, groupe=groupe, user=invite),

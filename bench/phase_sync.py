@@ -24,6 +24,7 @@ def _seed() -> tuple[list, int]:
 
     from analyse_pratiques import services
     from analyse_pratiques.models import AcceptationCharte, Membership, Seance
+    from maillage import roles
 
     User = get_user_model()
     _delete_rows()  # left over by an interrupted run
@@ -32,6 +33,8 @@ def _seed() -> tuple[list, int]:
         for n in range(SCREENS)
     ]
     animateur, membres = users[0], users[1:]
+    # Only facilitators create groups.
+    roles.role_assign(user=animateur, role=roles.ANIMATEUR)
     groupe = services.groupe_create(
         animateur=animateur,
         nom="Groupe d'essai (benchmark)",

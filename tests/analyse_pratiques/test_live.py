@@ -282,3 +282,33 @@ async def test_a_malformed_frame_gets_an_error_and_the_stream_goes_on(
     await _run(services.seance_avancer, user=gens.animateur, seance=seance)
     assert (await communicator.receive_json_from(timeout=2))["phase"]["index"] == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_client_question_reaches_every_open_page(ws_connect, gens, groupe):
+    seance = await _seance_ouverte(groupe)
+    seance = await _run(
+        services.seance_roles, user=gens.animateur, seance=seance, client=gens.membre
+    )
+    client_page, _ok, _code = await ws_connect(seance.pk, gens.membre)
+    autre_page, _ok, _code = await ws_connect(seance.pk, gens.autre_membre)
+    for communicator in (client_page, autre_page):
+        assert (await communicator.receive_json_from(timeout=2))["question"] is None
+
+    await _run(
+        services.question_enregistrer,
+        user=gens.membre,
+        seance=seance,
+        texte="Comment garder le lien avec un jeune qui ne vient plus ?",
+    )
+    for communicator in (client_page, autre_page):
+        state = await communicator.receive_json_from(timeout=2)
+        assert state["question"] == "Comment garder le lien avec un jeune qui ne vient plus ?"
+        assert state["statut"] == {"code": "en_cours", "libelle": "En cours"}
+
+    await _run(services.seance_pause, user=gens.animateur, seance=seance)
+    state = await autre_page.receive_json_from(timeout=2)
+    assert state["statut"] == {"code": "pause", "libelle": "En pause"}
+    # A page opened later gets the question with the current state.
+    tardive, _ok, _code = await ws_connect(seance.pk, gens.animateur)
+    state = await tardive.receive_json_from(timeout=2)
+    assert state["question"].startswith("Comment garder le lien")

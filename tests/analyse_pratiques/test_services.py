@@ -11,6 +11,7 @@ from analyse_pratiques import selectors, services
 from analyse_pratiques.factories import GroupeFactory, MembershipFactory, SeanceFactory
 from analyse_pratiques.models import AcceptationCharte, EvaluationSeance, Groupe, Membership, Seance
 from analyse_pratiques.selectors import Acces
+from maillage import roles
 from maillage.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_groupe_create_makes_charter_version_1_and_unique_slug():
     animateur = UserFactory()
+    roles.role_assign(user=animateur, role=roles.ANIMATEUR)
     premier = services.groupe_create(animateur=animateur, nom="Codev Lyon", texte_charte="Règles")
     second = services.groupe_create(animateur=animateur, nom="Codev Lyon", texte_charte="Règles")
     assert premier.slug == "codev-lyon"

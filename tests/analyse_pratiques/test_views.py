@@ -23,7 +23,9 @@ def test_invited_person_accepts_charter_and_sees_group(client, gens, groupe):
     client.force_login(gens.invite)
     liste = client.get(_url("mes_groupes")).content.decode()
     assert "Invitation : lisez et acceptez la charte" in liste
-    assert client.get(_url("groupe", groupe.slug)).status_code == 404
+    invitation = client.get(_url("groupe", groupe.slug))
+    assert invitation.status_code == 200
+    assert "Accepter la charte et rejoindre le groupe" in invitation.content.decode()
     page = client.get(_url("charte", groupe.slug))
     assert "Confidentialité, bienveillance" in page.content.decode()
     # Not ticking the box changes nothing.
@@ -239,3 +241,28 @@ def test_case_pipeline_through_pages(client, gens, groupe, seance, home_page):
     client.force_login(gens.membre)
     client.post(_url("cas_retirer", cas.pk))
     assert not CasPage.objects.get(pk=cas.cas_page_id).live
+
+
+@pytest.mark.parametrize(
+    ("etapes", "attendu", "absents"),
+    [
+        ([], "Planifiée", ["En pause", "En cours", "Terminée"]),
+        (["ouvrir"], "En cours", ["En pause", "Terminée"]),
+        (["ouvrir", "pause"], "En pause", ["En cours", "Terminée"]),
+        (["ouvrir", "pause", "reprendre"], "En cours", ["En pause", "Terminée"]),
+        (["ouvrir", "terminer"], "Terminée", ["En pause", "En cours"]),
+    ],
+)
+def test_seance_badge_says_the_state(client, gens, groupe, seance, etapes, attendu, absents):
+    import re
+
+    for etape in etapes:
+        seance = getattr(services, f"seance_{etape}")(user=gens.animateur, seance=seance)
+    client.force_login(gens.membre)
+    body = client.get(_url("seance", seance.pk)).content.decode()
+    badge = re.search(r'<span id="statut"[^>]*>([^<]*)</span>', body)
+    assert badge is not None
+    assert badge.group(1) == attendu
+    for absent in absents:
+        assert absent not in badge.group(0)
+    assert client.get(_url("seance_etat", seance.pk)).json()["statut"]["libelle"] == attendu

@@ -41,6 +41,33 @@
         }
     }
 
+    // The badge's text comes translated from the server; only its colour is chosen here.
+    function statutBadge(statut) {
+        var badge = document.getElementById("statut");
+        if (!badge || !statut) {
+            return;
+        }
+        badge.textContent = statut.libelle;
+        badge.dataset.statut = statut.code;
+        badge.classList.toggle("badge--success", statut.code === "en_cours");
+        badge.classList.toggle("badge--warning", statut.code === "pause");
+    }
+
+    function question(texte) {
+        var node = document.getElementById("question-live");
+        if (!node) {
+            return;
+        }
+        node.textContent = "";
+        node.classList.toggle("card__empty", !texte);
+        (texte || node.dataset.vide).split("\n").forEach(function (ligne, index) {
+            if (index > 0) {
+                node.appendChild(document.createElement("br"));
+            }
+            node.appendChild(document.createTextNode(ligne));
+        });
+    }
+
     function apply(data) {
         if (data.version < version) {
             return;
@@ -56,7 +83,8 @@
         text("phase-consigne", data.phase.consigne);
         text("role-client", data.client || "à désigner");
         text("role-scribe", data.scribe || "aucun");
-        document.getElementById("pause").hidden = !data.paused;
+        statutBadge(data.statut);
+        question(data.question);
         document.querySelectorAll("#phases li").forEach(function (li) {
             if (parseInt(li.dataset.index, 10) === data.phase.index) {
                 li.setAttribute("aria-current", "step");
@@ -106,7 +134,7 @@
 
     if (minuteur && minuteur.dataset.secondes !== "None") {
         deadline = Date.now() + parseInt(minuteur.dataset.secondes, 10) * 1000;
-        if (!document.getElementById("pause").hidden) {
+        if (document.getElementById("statut").dataset.statut === "pause") {
             pausedRemaining = parseInt(minuteur.dataset.secondes, 10);
             deadline = null;
         }
