@@ -5,8 +5,10 @@
 (function () {
     "use strict";
 
-    // "@" at the start or after a blank or an opening bracket, then letters of a name.
-    const TRIGGER = /(^|[\s(\[«"'])@([\p{L}][\p{L}'’ -]{0,39})$/u;
+    // "@" at the start or after a blank or an opening bracket, then up to three words of a
+    // name; a blank last means the name is finished, so the list does not reopen after it.
+    const TRIGGER = /(^|[\s(\[«"'])@([\p{L}][\p{L}'’-]*(?: [\p{L}'’-]+){0,2})$/u;
+    const MAX_QUERY = 40;
     const DELAY_MS = 150;
     let counter = 0;
 
@@ -83,10 +85,14 @@
         }
 
         function show(members) {
+            const wasOpen = !list.hidden;
             close();
             results = members;
             if (!members.length) {
-                status.textContent = texts.aucun;
+                // Said once when the list empties, not at every key typed after a name.
+                if (wasOpen) {
+                    status.textContent = texts.aucun;
+                }
                 return;
             }
             members.forEach((member, index) => {
@@ -118,7 +124,11 @@
         function lookup() {
             const before = textarea.value.slice(0, textarea.selectionStart);
             const match = TRIGGER.exec(before);
-            if (!match || textarea.selectionStart !== textarea.selectionEnd) {
+            if (
+                !match ||
+                match[2].length > MAX_QUERY ||
+                textarea.selectionStart !== textarea.selectionEnd
+            ) {
                 query = null;
                 close();
                 return;
