@@ -142,6 +142,7 @@ ENDPOINTS = [
     ),
     Endpoint("communautes:moderation", "animateur", _c, post=("adhesion", "fermee", "signalement")),
     Endpoint("communautes:membres", "animateur", _c, post=("email", "adhesion", "motif", "jours")),
+    Endpoint("communautes:membres_suggestions", "membre", _c, get=("q",), methods=("GET",)),
     Endpoint("communautes:salon", "membre", _c, post=("texte",)),
     Endpoint("communautes:publication", "membre", _p),
     Endpoint("communautes:publication_update", "membre", _p, post=("titre", "corps")),
