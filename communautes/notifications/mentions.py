@@ -209,7 +209,9 @@ def _match_at(segment: str, start: int, members: dict[str, object]):
     The longest name the text spells decides: when it goes on after a known name
     (`@Claire Martin-Dupuis`, `@Clairette`), or names several people, nobody is mentioned.
     """
-    after = segment[start + 1 : start + 1 + MAX_NAME_CHARS * 2]
+    # Only as much text as the longest name can take, an entity being up to 8 characters.
+    longest = max(map(len, members), default=0)
+    after = segment[start + 1 : start + 1 + min(longest + 1, MAX_NAME_CHARS) * 8]
     folded, offsets = _folded_units(after)
     for key in sorted(members, key=len, reverse=True):
         if not folded.startswith(key):
