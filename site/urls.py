@@ -20,6 +20,8 @@ urlpatterns = [
     path("admin/login/", admin_login, {"area": WAGTAIL}),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Before allauth's own route: the same view, answered in a constant time.
+    path("comptes/signup/", views.signup, name="account_signup"),
     path("comptes/", include("allauth.urls")),
     path("profil/", views.profil_edit, name="profil_edit"),
     path("profil/", include("maillage.rgpd.urls")),

@@ -1,5 +1,9 @@
-"""Site-wide views: health, the personal dashboard, the profile form."""
+"""Site-wide views: health, the personal dashboard, the profile form, the sign-up door."""
 
+import time
+
+from allauth.account.views import signup as allauth_signup
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -64,3 +68,16 @@ def communes_suggestions(request: HttpRequest) -> HttpResponse:
             ]
         }
     )
+
+
+def signup(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """allauth's sign-up, whose posted answer never comes sooner than
+    `ACCOUNT_SIGNUP_MIN_SECONDS`: a new account costs database writes that an address already
+    known does not, and the time of the answer must not tell which it was."""
+    debut = time.monotonic()
+    response = allauth_signup(request, *args, **kwargs)
+    if request.method == "POST":
+        reste = settings.ACCOUNT_SIGNUP_MIN_SECONDS - (time.monotonic() - debut)
+        if reste > 0:
+            time.sleep(reste)
+    return response

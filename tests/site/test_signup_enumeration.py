@@ -57,3 +57,30 @@ def test_a_known_address_costs_the_same_password_hash_as_a_new_one(
     assert mail.outbox[0].to == [verified_user.email]
     assert "Ce compte existe déjà" in mail.outbox[0].subject
     assert mail.outbox[1].to == ["dominique.durand@exemple.fr"]
+
+
+@pytest.fixture
+def sleeps(monkeypatch, settings):
+    """The waits the sign-up view asks for (none really happens), with a 1 s floor."""
+    import maillage.views
+
+    settings.ACCOUNT_SIGNUP_MIN_SECONDS = 1.0
+    asked = []
+    monkeypatch.setattr(maillage.views.time, "sleep", asked.append)
+    return asked
+
+
+def test_both_answers_are_held_to_the_same_floor(
+    client, referentiel, verified_user, hashes, sleeps
+):
+    sign_up(client, referentiel, hashes, verified_user.email)
+    sign_up(client, referentiel, hashes, "dominique.durand@exemple.fr")
+
+    # Each posted sign-up waits out what is left of the floor, known address or new.
+    assert len(sleeps) == 2
+    assert all(0 < attente <= 1.0 for attente in sleeps)
+
+
+def test_showing_the_form_is_not_held(client, sleeps, db):
+    assert client.get(SIGNUP_URL).status_code == 200
+    assert sleeps == []
