@@ -262,6 +262,12 @@ ENDPOINTS = [
     Endpoint("analyse_pratiques:agenda", kwargs=lambda w: {"jeton": "abc"}),
     Endpoint("analyse_pratiques:groupe", "membre", _g),
     Endpoint("analyse_pratiques:charte", "nouveau", _g, post=("accepte",)),
+    Endpoint("analyse_pratiques:decliner", "nouveau", _g),
+    Endpoint(
+        "analyse_pratiques:groupe_creer",
+        "animateur_groupe",
+        post=("nom", "methode", "taille_min", "taille_max", "description", "texte_charte"),
+    ),
     Endpoint("analyse_pratiques:candidater", "externe", _g),
     Endpoint("analyse_pratiques:quitter", "partant", _g),
     Endpoint("analyse_pratiques:animation", "animateur_groupe", _g),
