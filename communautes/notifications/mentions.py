@@ -248,7 +248,7 @@ def _link(*, html: str, communaute: Communaute, members: dict[str, object]):
             if match is None:
                 continue
             end, user = match
-            found[fold(part[start + 1 : end])] = user
+            found[fold(unescape(part[start + 1 : end]))] = user
             out.append(part[done:start])
             out.append(
                 f'<a href="{base}#membre-{user.pk}" title="{escape(display_name(user))}">'
@@ -272,7 +272,7 @@ def membres_mentionnables(*, user, communaute: Communaute, prefixe: str) -> list
 
     Only for an active member of the community; each word typed must begin a word of the
     first or last name. As on the member list, a profile hidden from the directory is
-    suggested to the managers only. One query, however many members match.
+    suggested to the managers only. A fixed number of queries, however many members match.
     """
     from maillage.models import Profil
 
