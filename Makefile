@@ -50,8 +50,17 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djhtml $$(git ls-files '*.html')
 
+# French catalogues, one per app. Source strings are French already: `msgen` gives every new
+# entry its own text, so that plurals follow the French rule (« 0 présent », « 2 présents »).
+MESSAGE_APPS := site formations communautes ressources analyse_pratiques
 messages: install
-	cd site && ../$(PY) ../manage.py makemessages -l fr && ../$(PY) ../manage.py compilemessages -l fr
+	@for app in $(MESSAGE_APPS); do \
+		po=$$app/locale/fr/LC_MESSAGES/django.po; \
+		mkdir -p $$app/locale && \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-wrap) && \
+		msgen --no-wrap -o $$po $$po && \
+		(cd $$app && ../$(PY) ../manage.py compilemessages -l fr) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3 bench/results
