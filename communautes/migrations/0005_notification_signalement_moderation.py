@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communautes', '0004_evenement_annulation'),
+        ("communautes", "0004_evenement_annulation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='nature',
-            field=models.CharField(choices=[('mention', 'Mention'), ('reponse', 'Réponse à ma publication'), ('acceptee', 'Réponse acceptée'), ('adhesion', 'Adhésion acceptée'), ('invitation', 'Invitation'), ('evenement', 'Événement'), ('signale', 'Signalement à traiter'), ('moderation', 'Décision de modération')], max_length=10, verbose_name='nature'),
+            model_name="notification",
+            name="nature",
+            field=models.CharField(
+                choices=[
+                    ("mention", "Mention"),
+                    ("reponse", "Réponse à ma publication"),
+                    ("acceptee", "Réponse acceptée"),
+                    ("adhesion", "Adhésion acceptée"),
+                    ("invitation", "Invitation"),
+                    ("evenement", "Événement"),
+                    ("signale", "Signalement à traiter"),
+                    ("moderation", "Décision de modération"),
+                ],
+                max_length=10,
+                verbose_name="nature",
+            ),
         ),
     ]
