@@ -50,6 +50,10 @@ def _publication(request: HttpRequest, communaute: Communaute, pk: int) -> Publi
 _MOTIF = forms.CharField(required=False, max_length=500)
 
 
+# Placeholder id of the reply model that live.js copies (replaced by each new reply's id).
+ID_MODELE = "__id__"
+
+
 def _refused(request: HttpRequest, exc: Exception) -> None:
     """Show why a service refused: its French messages, one alert each."""
     for message in getattr(exc, "messages", None) or [str(exc)]:
@@ -286,6 +290,8 @@ def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "signalement_form": SignalementForm(),
             "moderation_form": ModerationForm(),
             "natures_reaction": ReactionForm.base_fields["nature"].choices,
+            # The live script fills a copy of this reply for each one that arrives.
+            "modele_reponse": {"pk": ID_MODELE},
             "last_event_id": (
                 selectors.flux_last_id(communaute_id=communaute.pk) if membre else None
             ),

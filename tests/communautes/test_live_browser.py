@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -135,3 +136,56 @@ def test_a_publication_posted_without_javascript_appears_live_on_another_page(
     assert announce == "Nouvelle publication : Arrivée en direct"
     assert violations == [[], []]
     assert csp_messages == []
+
+
+def test_a_reply_arrives_live_with_its_date_reactions_and_report_link(live_url, communaute, gens):
+    from playwright.sync_api import sync_playwright
+
+    from communautes.factories import PublicationFactory
+
+    lecteur, auteur = gens.membre, gens.autre_membre
+    publication = PublicationFactory(communaute=communaute, auteur=lecteur, titre="Une question")
+    cookies = {user.pk: _session(user) for user in (lecteur, auteur)}
+    page_url = live_url + publication.get_absolute_url()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        pages = {}
+        for user in (lecteur, auteur):
+            context = browser.new_context(locale="fr-FR")
+            context.set_default_timeout(20_000)
+            context.add_cookies([{"name": "sessionid", "value": cookies[user.pk], "url": live_url}])
+            context.add_init_script(CSP_VIOLATION_RECORDER)
+            pages[user.pk] = context.new_page()
+        lecture = pages[lecteur.pk]
+        # The page resumes from the event it was rendered at: a reply posted before its
+        # socket opens still arrives, replayed from the log.
+        lecture.goto(page_url)
+        ecriture = pages[auteur.pk]
+        ecriture.goto(page_url)
+        ecriture.fill("textarea[name=corps]", "Le livret de suivi.")
+        ecriture.locator("textarea[name=corps]").locator("xpath=ancestor::form").locator(
+            "button[type=submit]"
+        ).click()
+        item = lecture.wait_for_selector("ol.reponses li.reponse--new")
+        reponse_id = item.get_attribute("id").removeprefix("reponse-")
+        meta = item.query_selector(".reponse__meta").inner_text()
+        date = item.query_selector("time").get_attribute("datetime")
+        reactions = item.query_selector(f'[data-live-reactions="r{reponse_id}"]')
+        hidden = item.query_selector("input[name=reponse]").get_attribute("value")
+        signaler = item.query_selector(".reponse__actions a").get_attribute("href")
+        # Reacting from the inserted reply works like from a reloaded page.
+        item.query_selector("button[name=nature]").click()
+        lecture.wait_for_load_state()
+        apres = lecture.locator(f"#reponse-{reponse_id} [data-live-reactions]").inner_text()
+        violations = [page.evaluate("window.__cspViolations") for page in pages.values()]
+        browser.close()
+    assert auteur.get_full_name() in meta
+    assert str(timezone.localdate().year) in meta
+    assert date
+    assert reactions is not None
+    assert hidden == reponse_id
+    assert signaler.endswith(f"?reponse={reponse_id}")
+    assert "1" in apres
+    assert violations == [[], []]

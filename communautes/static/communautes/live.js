@@ -2,6 +2,13 @@
 // The page works without this script; it only adds what others post while it is open.
 (function () {
   "use strict";
+  // Replaced, in the copied reply model, by each new reply's id (see publication_detail.html).
+  var MODELE_ID = "__id__";
+  // As the server writes them: « 4 décembre 2026 à 17:20 », in the site's time zone.
+  var DATE_FR = new Intl.DateTimeFormat("fr-FR", {
+    day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+    timeZone: "Europe/Paris",
+  });
 
   var anchor = document.querySelector("[data-live-url]");
   if (!anchor || !("WebSocket" in window)) {
@@ -68,15 +75,33 @@
       return;
     }
     removeEmpty(list);
-    var item = element("li", "reponse reponse--new");
+    var modele = document.querySelector("template[data-live-modele-reponse]");
+    var item;
+    if (modele) {
+      // A copy of the page's own reply markup: date, reactions and report link as on reload.
+      item = modele.content.firstElementChild.cloneNode(true);
+      item.querySelectorAll("[data-live-reactions], input, a").forEach(function (node) {
+        ["data-live-reactions", "value", "href"].forEach(function (attribut) {
+          var valeur = node.getAttribute(attribut);
+          if (valeur && valeur.indexOf(MODELE_ID) !== -1) {
+            node.setAttribute(attribut, valeur.split(MODELE_ID).join(String(r.id)));
+          }
+        });
+      });
+      item.querySelector("[data-modele-auteur]").textContent = r.auteur.nom;
+      var date = item.querySelector("[data-modele-date]");
+      date.setAttribute("datetime", r.cree_le);
+      date.textContent = DATE_FR.format(new Date(r.cree_le));
+    } else {
+      item = element("li", "reponse reponse--new");
+      var meta = element("p", "reponse__meta");
+      meta.appendChild(element("strong", "", r.auteur.nom));
+      item.appendChild(meta);
+      item.appendChild(element("div", "reponse__corps"));
+    }
     item.id = "reponse-" + r.id;
-    var meta = element("p", "reponse__meta");
-    meta.appendChild(element("strong", "", r.auteur.nom));
-    item.appendChild(meta);
-    var body = element("div", "reponse__corps");
     // The server stored this HTML after sanitizing it (nh3 allow-list).
-    body.innerHTML = r.corps;
-    item.appendChild(body);
+    item.querySelector(".reponse__corps").innerHTML = r.corps;
     list.appendChild(item);
     announce("Nouvelle réponse de " + r.auteur.nom);
   }
