@@ -30,6 +30,17 @@ def _action_items(instance, actions, allowed, url_name, user):
     ]
 
 
+class WithoutDeletion:
+    """No deletion from the admin: deleting a session or an enrolment would drop people
+    without telling them and leave the waiting list behind; cancelling does it right."""
+
+    def get_common_view_kwargs(self, **kwargs):
+        return {**super().get_common_view_kwargs(**kwargs), "delete_url_name": None}
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "delete"]
+
+
 class SessionIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         return super().get_list_more_buttons(instance) + _action_items(
@@ -52,7 +63,7 @@ class InscriptionIndexView(generic.IndexView):
         )
 
 
-class SessionViewSet(ModelViewSet):
+class SessionViewSet(WithoutDeletion, ModelViewSet):
     """Sessions: the state changes only through the actions (which tell the people
     concerned), the capacity through the service (which promotes the waiting list)."""
 
@@ -91,7 +102,7 @@ class SessionViewSet(ModelViewSet):
         ]
 
 
-class InscriptionViewSet(ModelViewSet):
+class InscriptionViewSet(WithoutDeletion, ModelViewSet):
     """Enrolments are made and changed by their holders and trainers; the admin reads them
     and validates those awaiting validation, through the service."""
 
@@ -105,6 +116,7 @@ class InscriptionViewSet(ModelViewSet):
     search_fields = ["user__email", "session__formation__title"]
     panels = [FieldPanel("etat", read_only=True), FieldPanel("position", read_only=True)]
     inspect_view_enabled = True
+    copy_view_enabled = False
 
     def get_index_view_kwargs(self, **kwargs):
         # No "add" button: an enrolment is made by its holder, through the service.

@@ -135,6 +135,8 @@ def test_an_enrolment_is_validated_through_the_service(
 def test_enrolments_are_not_created_in_the_admin(admin_client):
     with pytest.raises(NoReverseMatch):
         reverse("inscriptions_formation:add")
+    with pytest.raises(NoReverseMatch):
+        reverse("inscriptions_formation:copy", args=[1])
     assert admin_client.get(reverse("inscriptions_formation:index")).status_code == 200
 
 
@@ -143,3 +145,15 @@ def test_actions_need_the_permission(client, pleine, mfa_login, staff_user_totp)
     mfa_login(client, staff_user_totp)  # staff, but without the sessions permission
     assert client.post(action_url(session, "annuler")).status_code in (302, 403)
     assert Session.objects.get(pk=session.pk).etat == Session.Etat.OUVERTE
+
+
+def test_sessions_and_enrolments_are_not_deleted_in_the_admin(admin_client, pleine):
+    session, confirmees, _attente = pleine
+    for name in ("sessions_formation:delete", "inscriptions_formation:delete"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name, args=[session.pk])
+    html = admin_client.get(reverse("sessions_formation:index")).content.decode()
+    assert "/delete/" not in html
+    assert admin_client.get(f"/admin/sessions_formation/delete/{session.pk}/").status_code == 404
+    assert Session.objects.filter(pk=session.pk).exists()
+    assert Inscription.objects.filter(pk=confirmees[0].pk).exists()
