@@ -2,9 +2,13 @@
 
 import copy
 import os
+import socket
+import subprocess
+import sys
 import time
 import urllib.request
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -305,3 +309,84 @@ def home_page(db):
         defaults={"hostname": "localhost", "root_page": home, "site_name": "Maillage"},
     )
     return home
+
+
+LIVE_SITE = Path(__file__).resolve().parent / "live_site"
+CHROMIUM = Path(os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_url(strict_services):
+    """Daphne serving the site (pages and sockets) on the test database, for browser tests
+    that need the live streams; the test's writes are committed, so it sees them."""
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    problems = []
+    if db["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
+        problems.append("ce test a besoin de PostgreSQL et de Redis partagés avec le serveur")
+    if not CHROMIUM.exists():
+        problems.append(f"{CHROMIUM} est introuvable (paquet Debian chromium)")
+    if problems:
+        if strict_services:
+            pytest.fail("; ".join(problems))
+        pytest.skip("; ".join(problems))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(LIVE_SITE), os.environ.get("PYTHONPATH", "")]),
+        "DJANGO_SETTINGS_MODULE": "live_settings",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+    }
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "live_asgi:application",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("Daphne n'a pas démarré")
+            time.sleep(0.5)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture
+def session_id():
+    """The session cookie value of a user logged in by the test client."""
+    from django.conf import settings
+    from django.test import Client
+
+    def value(user) -> str:
+        client = Client()
+        client.force_login(user)
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    return value

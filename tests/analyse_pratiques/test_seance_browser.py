@@ -1,17 +1,12 @@
 """A séance page in a real browser, served by Daphne over Redis: badge and question follow live."""
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from analyse_pratiques import services
@@ -20,67 +15,7 @@ from analyse_pratiques.factories import SeanceFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = Path(os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium"))
-SITE = Path(__file__).resolve().parent / "live_site"
 SHOTS = Path(__file__).resolve().parents[1] / "browser" / "shots"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def live_url(strict_services):
-    """Daphne serving the test database; the test's writes are committed, so it sees them."""
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
-        message = "ce test a besoin de PostgreSQL et de Redis partagés avec le serveur"
-        if strict_services:
-            pytest.fail(message)
-        pytest.skip(message)
-    if not CHROMIUM.exists():
-        if strict_services:
-            pytest.fail(f"{CHROMIUM} est introuvable")
-        pytest.skip(f"{CHROMIUM} est introuvable (paquet Debian chromium)")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(SITE), os.environ.get("PYTHONPATH", "")]),
-        "DJANGO_SETTINGS_MODULE": "live_settings",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-    }
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "live_asgi:application",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("Daphne n'a pas démarré")
-            time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=20)
 
 
 def _ailleurs(service, **kwargs):
@@ -97,13 +32,9 @@ def _ailleurs(service, **kwargs):
         return pool.submit(run).result()
 
 
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-def test_badge_and_question_follow_the_seance_without_reload(live_url, gens, groupe, monkeypatch):
+def test_badge_and_question_follow_the_seance_without_reload(
+    live_url, session_id, gens, groupe, monkeypatch
+):
     from playwright.sync_api import expect, sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls made around it
@@ -125,7 +56,7 @@ def test_badge_and_question_follow_the_seance_without_reload(live_url, gens, gro
                 [
                     {
                         "name": settings.SESSION_COOKIE_NAME,
-                        "value": _session(gens.autre_membre),
+                        "value": session_id(gens.autre_membre),
                         "url": live_url,
                     }
                 ]

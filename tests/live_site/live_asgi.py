@@ -1,4 +1,4 @@
-"""ASGI application of the live séance browser test: pages, static files and séance sockets."""
+"""ASGI application of the live browser tests: the site's pages, static files and sockets."""
 
 from django.core.asgi import get_asgi_application
 
@@ -8,7 +8,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from analyse_pratiques.routing import websocket_urlpatterns  # noqa: E402
+from maillage.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -1,3 +1,3 @@
-"""Settings of the ASGI server the live séance browser test starts: the test settings."""
+"""Settings of the ASGI server the live browser tests start: the test settings."""
 
 from maillage.settings.test import *  # noqa: F403
