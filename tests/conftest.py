@@ -322,9 +322,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_url(strict_services):
+def live_site_env() -> dict:
+    """Extra environment of the live server (the journeys share files and e-mails with it)."""
+    return {}
+
+
+@pytest.fixture
+def live_url(strict_services, live_site_env):
     """Daphne serving the site (pages and sockets) on the test database, for browser tests
-    that need the live streams; the test's writes are committed, so it sees them."""
+    that need the live streams; the test's writes are committed, so it sees them. It uses
+    the test's search indices and cache keys."""
     from django.conf import settings
     from django.db import connection
 
@@ -347,6 +354,9 @@ def live_url(strict_services):
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"
         ),
+        "SEARCH_INDEX_PREFIX": settings.SEARCH_INDEX_PREFIX,
+        "MAILLAGE_LIVE_CACHE_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
+        **live_site_env,
     }
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
@@ -390,3 +400,84 @@ def session_id():
         return client.cookies[settings.SESSION_COOKIE_NAME].value
 
     return value
+
+
+# Browser fixtures: the system Chromium driven by Playwright, and axe-core for accessibility.
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def _require_file(path: Path, hint: str, strict: bool) -> None:
+    """Fail in CI mode, skip locally; never download a browser or a package from here."""
+    if path.exists():
+        return
+    message = f"{path} est introuvable ({hint})"
+    if strict:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+# Module scope: Playwright's sync API keeps an event loop running in this thread until it
+# stops, and the asyncio tests that run after the browser tests need the thread free again.
+@pytest.fixture(scope="module")
+def chromium(strict_services):
+    _require_file(CHROMIUM, "installez le paquet Debian chromium", strict_services)
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+    # make around it are ordinary synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium):
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context.new_page()
+
+
+@pytest.fixture(scope="session")
+def axe_source(strict_services) -> str:
+    _require_file(AXE, "lancez `npm install` à la racine du dépôt", strict_services)
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def assert_no_serious_a11y_violation(axe_source):
+    """Run axe-core on the current page; fail on any serious or critical violation."""
+
+    def check(page, label: str) -> list:
+        # Evaluated through the DevTools protocol: the site's CSP forbids an inline <script>.
+        page.evaluate("() => {\n" + axe_source + "\n}")
+        results = page.evaluate("async () => await axe.run(document)")
+        assert results["passes"], f"axe-core n'a rien vérifié sur {page.url}"
+        blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+        report = "\n".join(
+            f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})\n"
+            + "\n".join(f"    {node['target']}: {node['failureSummary']}" for node in v["nodes"])
+            for v in blocking
+        )
+        assert not blocking, f"axe-core, page « {label} » ({page.url}) :\n{report}"
+        return results["violations"]
+
+    return check
