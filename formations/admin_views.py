@@ -57,6 +57,10 @@ INSCRIPTION_ACTIONS = {
 }
 
 
+# Fields of the session form that change who gets a place.
+REGLES_INSCRIPTION = ("capacite", "politique", "part_max_reseau")
+
+
 def session_action_allowed(session: Session, action: str) -> bool:
     """Whether an action still means something for the session in its current state."""
     if session.etat == Session.Etat.ANNULEE:
@@ -122,20 +126,25 @@ def inscription_action(request, pk: int, action: str):
 
 
 class SessionEditView(generic.EditView):
-    """A capacity change goes through the service: never below the places taken, and the
-    waiting list gets the new places."""
+    """The places and how they are given (capacity, policy, share per network) change
+    through the service: never fewer places than those taken, and places a change frees
+    go to the waiting list."""
 
     def form_valid(self, form):
-        if "capacite" not in form.changed_data:
+        regles = {
+            champ: form.cleaned_data[champ]
+            for champ in REGLES_INSCRIPTION
+            if champ in form.changed_data
+        }
+        if not regles:
             return super().form_valid(form)
         try:
             with transaction.atomic():
-                services.session_capacity_change(
-                    session=self.object, capacite=form.cleaned_data["capacite"]
-                )
+                services.session_enrolment_rules_change(session=self.object, **regles)
                 return super().form_valid(form)
         except ValidationError as exc:
-            for message in error_messages(exc):
-                form.add_error("capacite", message)
+            for champ, messages_champ in exc.message_dict.items():
+                for message in messages_champ:
+                    form.add_error(champ if champ in form.fields else None, message)
             self.produced_error_message = _("La session n'a pas été enregistrée.")
             return self.form_invalid(form)

@@ -119,7 +119,7 @@ def session_list_catalogue(
     """Open, upcoming sessions of published formations, filtered; one query to evaluate.
 
     Each row carries `places_restantes` and, for a signed-in user, `mon_etat` (their
-    enrolment state or None)."""
+    enrolment state or None) and `mon_motif_attente` (why they wait, when they do)."""
     aujourd_hui = timezone.localdate()
     sessions = (
         Session.objects.filter(etat=Session.Etat.OUVERTE, formation__live=True)
@@ -144,8 +144,11 @@ def session_list_catalogue(
         .order_by("date_debut", "pk")
     )
     if user is not None and user.is_authenticated:
-        mon_etat = Inscription.objects.filter(session=OuterRef("pk"), user=user).values("etat")
-        sessions = sessions.annotate(mon_etat=Subquery(mon_etat[:1]))
+        mienne = Inscription.objects.filter(session=OuterRef("pk"), user=user)
+        sessions = sessions.annotate(
+            mon_etat=Subquery(mienne.values("etat")[:1]),
+            mon_motif_attente=Subquery(mienne.values("motif_attente")[:1]),
+        )
     if formation is not None:
         sessions = sessions.filter(formation=formation)
     if region:

@@ -8,13 +8,14 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import GroupPagePermission
 
 from maillage import roles
+from maillage.models import Profil
 
 from . import events
 from .models import (
@@ -62,33 +63,70 @@ def _places_occupees(session: Session) -> int:
     return session.inscriptions.filter(etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE).count()
 
 
-def _prochaine_position(session: Session) -> int:
-    derniere = session.inscriptions.filter(etat=Etat.LISTE_ATTENTE).aggregate(m=Max("position"))
-    return (derniere["m"] or 0) + 1
-
-
 def _etat_avec_place(session: Session) -> str:
     return Etat.EN_ATTENTE_VALIDATION if session.valide_par_responsable else Etat.CONFIRMEE
 
 
+def _reseau_de(user) -> int | None:
+    """The user's network (Profil → Structure → Réseau), None without a structure.
+
+    People without a structure count together as one group, capped like a network: nothing
+    shows that they bring another network, and leaving one's structure empty must not be a
+    way around the cap."""
+    return (
+        Profil.objects.filter(user_id=user.pk)
+        .values_list("structure__reseau_id", flat=True)
+        .first()
+    )
+
+
+def _meme_reseau(reseau_id: int | None) -> Q:
+    return Q(reseau__isnull=True) if reseau_id is None else Q(reseau_id=reseau_id)
+
+
 def inscription_create(*, session: Session, user) -> Inscription:
-    """Enrol `user`: a place while some remain, else the waiting list. Idempotent."""
+    """Enrol `user`: a place while some remain, else the waiting list. Idempotent.
+
+    With the « mixité » policy, while the enrolment window is open, a person whose network
+    already holds its share of the places (`Session.places_par_reseau`) waits too, with
+    the reason stored (`motif_attente`), while other networks still enrol."""
+    reseau_id = _reseau_de(user)
     with transaction.atomic():
-        # The session row lock serialises every enrolment into this session.
+        # The session row lock serialises every enrolment into this session: what is read
+        # below is read after the previous enrolment committed.
         session = Session.objects.select_for_update().get(pk=session.pk)
-        inscription = Inscription.objects.filter(session=session, user=user).first()
-        if inscription is not None and inscription.etat in ETATS_ACTIFS:
-            return inscription
+        etat_des_lieux = session.inscriptions.aggregate(
+            occupees=Count("pk", filter=Q(etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE)),
+            du_reseau=Count(
+                "pk",
+                filter=Q(etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE) & _meme_reseau(reseau_id),
+            ),
+            derniere_position=Max("position", filter=Q(etat=Etat.LISTE_ATTENTE)),
+            existante=Max("pk", filter=Q(user_id=user.pk)),
+        )
+        inscription = None
+        if etat_des_lieux["existante"] is not None:
+            inscription = Inscription.objects.get(pk=etat_des_lieux["existante"])
+            if inscription.etat in ETATS_ACTIFS:
+                return inscription
         if not session.inscriptions_ouvertes():
             raise ValidationError(_("Les inscriptions à cette session ne sont pas ouvertes."))
-        if _places_occupees(session) < session.capacite:
-            etat, position = _etat_avec_place(session), None
-        else:
-            etat, position = Etat.LISTE_ATTENTE, _prochaine_position(session)
+        etat, position, motif = _etat_avec_place(session), None, ""
+        if etat_des_lieux["occupees"] >= session.capacite:
+            motif = Inscription.MotifAttente.COMPLET
+        elif (
+            session.plafond_reseau_actif()
+            and etat_des_lieux["du_reseau"] >= session.places_par_reseau
+        ):
+            motif = Inscription.MotifAttente.MIXITE
+        if motif:
+            etat, position = Etat.LISTE_ATTENTE, (etat_des_lieux["derniere_position"] or 0) + 1
         if inscription is None:
             inscription = Inscription(session=session, user=user)
         inscription.etat = etat
         inscription.position = position
+        inscription.motif_attente = motif
+        inscription.reseau_id = reseau_id
         inscription.save()
         _rejoindre_communaute(session, [inscription])
         modele = {
@@ -100,22 +138,54 @@ def inscription_create(*, session: Session, user) -> Inscription:
     return inscription
 
 
-def _promouvoir(session: Session, places_liberees: int) -> list[int]:
-    """Give freed places to the first of the waiting list (FIFO); return promoted ids."""
-    if session.etat == Session.Etat.ANNULEE or places_liberees <= 0:
+def _promouvoir(session: Session) -> list[int]:
+    """Give the free places to the waiting list, in order; return the promoted ids.
+
+    The one promotion of every path (a cancellation, more places, a looser policy, the
+    enrolment window closing). Under the « mixité » cap, a waiting person whose network
+    holds its share is passed over for the next one, and keeps waiting with that reason.
+    The caller holds the session row lock."""
+    if session.etat == Session.Etat.ANNULEE:
         return []
-    libres = session.capacite - _places_occupees(session)
-    suivants = list(
+    par_reseau = {
+        ligne["reseau"]: ligne["n"]
+        for ligne in session.inscriptions.filter(etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE)
+        .order_by()
+        .values("reseau")
+        .annotate(n=Count("pk"))
+    }
+    libres = session.capacite - sum(par_reseau.values())
+    if libres <= 0:
+        return []
+    plafond = session.places_par_reseau if session.plafond_reseau_actif() else None
+    attente = (
         session.inscriptions.select_for_update()
         .filter(etat=Etat.LISTE_ATTENTE)
-        .order_by("position", "cree_le", "pk")[: max(min(libres, places_liberees), 0)]
+        .order_by("position", "cree_le", "pk")
     )
-    for inscription in suivants:
+    if plafond is None:
+        attente = attente[:libres]
+    promus, ecartes = [], []
+    for inscription in attente:
+        if libres == 0:
+            break
+        if plafond is not None and par_reseau.get(inscription.reseau_id, 0) >= plafond:
+            ecartes.append(inscription.pk)
+            continue
         inscription.etat = _etat_avec_place(session)
         inscription.position = None
-        inscription.save(update_fields=["etat", "position", "modifie_le"])
-    _rejoindre_communaute(session, suivants)
-    return [inscription.pk for inscription in suivants]
+        inscription.motif_attente = ""
+        inscription.save(update_fields=["etat", "position", "motif_attente", "modifie_le"])
+        par_reseau[inscription.reseau_id] = par_reseau.get(inscription.reseau_id, 0) + 1
+        libres -= 1
+        promus.append(inscription)
+    if libres > 0 and ecartes:
+        # Places stay free for other networks: these people now wait for the mix only.
+        Inscription.objects.filter(pk__in=ecartes).exclude(
+            motif_attente=Inscription.MotifAttente.MIXITE
+        ).update(motif_attente=Inscription.MotifAttente.MIXITE)
+    _rejoindre_communaute(session, promus)
+    return [inscription.pk for inscription in promus]
 
 
 def inscription_cancel(*, inscription: Inscription, user) -> Inscription:
@@ -123,19 +193,21 @@ def inscription_cancel(*, inscription: Inscription, user) -> Inscription:
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=inscription.session_id)
         inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
-        est_formateur = session.formateurs.filter(pk=user.pk).exists()
-        if inscription.user_id != user.pk and not (est_formateur or user.is_staff):
+        if inscription.user_id != user.pk and not (
+            user.is_staff or session.formateurs.filter(pk=user.pk).exists()
+        ):
             raise PermissionDenied(_("Vous ne pouvez pas annuler cette inscription."))
         if inscription.etat not in ETATS_ACTIFS:
             return inscription
         liberait_une_place = inscription.etat in Inscription.ETATS_OCCUPANT_UNE_PLACE
         inscription.etat = Etat.ANNULEE
         inscription.position = None
-        inscription.save(update_fields=["etat", "position", "modifie_le"])
+        inscription.motif_attente = ""
+        inscription.save(update_fields=["etat", "position", "motif_attente", "modifie_le"])
         _quitter_communaute(session, [inscription])
         _notifier_apres_commit([inscription.pk], "annulation_inscription")
-        promus = _promouvoir(session, 1 if liberait_une_place else 0)
-        _notifier_apres_commit(promus, "promotion")
+        if liberait_une_place:
+            _notifier_apres_commit(_promouvoir(session), "promotion")
     return inscription
 
 
@@ -162,12 +234,18 @@ def _changer_etat_session(session: Session, etat: str, modele: str, annuler: boo
             return session
         session.etat = etat
         session.save(update_fields=["etat", "modifie_le"])
-        concernees = session.inscriptions.select_for_update().filter(etat__in=ETATS_ACTIFS)
+        promus = [] if annuler else _promouvoir(session)
+        concernees = (
+            session.inscriptions.select_for_update()
+            .filter(etat__in=ETATS_ACTIFS)
+            .exclude(pk__in=promus)
+        )
         inscriptions = list(concernees.select_related("user"))
         if annuler:
-            concernees.update(etat=Etat.ANNULEE, position=None)
+            concernees.update(etat=Etat.ANNULEE, position=None, motif_attente="")
             _quitter_communaute(session, inscriptions)
         _notifier_apres_commit([inscription.pk for inscription in inscriptions], modele)
+        _notifier_apres_commit(promus, "promotion")
     return session
 
 
@@ -177,33 +255,95 @@ def session_cancel(*, session: Session) -> Session:
 
 
 def session_close(*, session: Session) -> Session:
-    """Close the enrolment window and tell everyone enrolled or waiting."""
+    """Close the enrolment window and tell everyone enrolled or waiting; places the network
+    cap kept free go to the waiting list in order (the promoted are told so instead)."""
     return _changer_etat_session(session, Session.Etat.FERMEE, "session_fermee", annuler=False)
 
 
-def session_capacity_change(*, session: Session, capacite: int) -> list[int]:
-    """Change the number of places: never below the places already taken; new places go to
-    the waiting list in order, and the promoted are told. Returns the promoted ids."""
+def session_enrolment_rules_change(
+    *,
+    session: Session,
+    capacite: int | None = None,
+    politique: str | None = None,
+    part_max_reseau: int | None = None,
+) -> list[int]:
+    """Change the places and how they are given: never fewer places than those taken, a
+    share per network between 10 and 100 %; places a change frees (more places, a looser
+    policy) go to the waiting list in order, and the promoted are told. Returns their ids."""
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
-        occupees = _places_occupees(session)
-        if capacite < occupees:
-            raise ValidationError(
-                ngettext(
-                    "%(occupees)d place est déjà occupée : la capacité ne peut pas être "
-                    "inférieure.",
-                    "%(occupees)d places sont déjà occupées : la capacité ne peut pas être "
-                    "inférieure.",
-                    occupees,
+        if capacite is not None:
+            occupees = _places_occupees(session)
+            if capacite < occupees:
+                raise ValidationError(
+                    {
+                        "capacite": ngettext(
+                            "%(occupees)d place est déjà occupée : la capacité ne peut pas "
+                            "être inférieure.",
+                            "%(occupees)d places sont déjà occupées : la capacité ne peut pas "
+                            "être inférieure.",
+                            occupees,
+                        )
+                        % {"occupees": occupees}
+                    }
                 )
-                % {"occupees": occupees}
-            )
-        ajoutees = capacite - session.capacite
-        session.capacite = capacite
-        session.save(update_fields=["capacite", "modifie_le"])
-        promus = _promouvoir(session, ajoutees)
+            session.capacite = capacite
+        if politique is not None:
+            if politique not in Session.Politique.values:
+                raise ValidationError(
+                    {"politique": _("Choisissez « premier arrivé » ou « mixité des réseaux ».")}
+                )
+            session.politique = politique
+        if part_max_reseau is not None:
+            if not (Session.PART_MAX_RESEAU_MIN <= part_max_reseau <= Session.PART_MAX_RESEAU_MAX):
+                raise ValidationError(
+                    {
+                        "part_max_reseau": _(
+                            "La part maximale par réseau doit être comprise entre 10 et 100 %."
+                        )
+                    }
+                )
+            session.part_max_reseau = part_max_reseau
+        session.save(update_fields=["capacite", "politique", "part_max_reseau", "modifie_le"])
+        promus = _promouvoir(session)
         _notifier_apres_commit(promus, "promotion")
     return promus
+
+
+def session_capacity_change(*, session: Session, capacite: int) -> list[int]:
+    """Change the number of places (see `session_enrolment_rules_change`)."""
+    return session_enrolment_rules_change(session=session, capacite=capacite)
+
+
+def session_enrolment_window_close(*, session: Session) -> list[int]:
+    """Once a « mixité » session's enrolment window has closed, the places the network cap
+    kept free go to the waiting list in order, whatever the network, and the people still
+    waiting wait for a place, no longer for the mix. Idempotent; returns the promoted ids."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.plafond_reseau_actif():
+            return []
+        promus = _promouvoir(session)
+        session.inscriptions.filter(
+            etat=Etat.LISTE_ATTENTE, motif_attente=Inscription.MotifAttente.MIXITE
+        ).update(motif_attente=Inscription.MotifAttente.COMPLET)
+        _notifier_apres_commit(promus, "promotion")
+    return promus
+
+
+def session_enrolment_windows_close(*, now: datetime.datetime | None = None) -> int:
+    """Close the windows that have passed (`session_enrolment_window_close`) of every
+    « mixité » session where someone still waits for the mix; returns the promoted count."""
+    now = now or timezone.now()
+    sessions = Session.objects.filter(
+        politique=Session.Politique.MIXITE,
+        inscriptions__etat=Etat.LISTE_ATTENTE,
+        inscriptions__motif_attente=Inscription.MotifAttente.MIXITE,
+    ).filter(Q(inscriptions_cloture__lt=now) | Q(etat=Session.Etat.FERMEE))
+    return sum(
+        len(session_enrolment_window_close(session=session))
+        for session in sessions.exclude(etat=Session.Etat.ANNULEE).distinct()
+    )
 
 
 RAPPEL_JOURS_AVANT = 2

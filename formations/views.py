@@ -126,9 +126,10 @@ def session_inscription(request, page, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request, _("Inscription : %(etat)s.") % {"etat": inscription.get_etat_display()}
-        )
+        message = _("Inscription : %(etat)s.") % {"etat": inscription.get_etat_display()}
+        if inscription.etat == Inscription.Etat.LISTE_ATTENTE and inscription.motif_attente:
+            message = f"{message} {inscription.get_motif_attente_display()}"
+        messages.success(request, message)
     return redirect(page.url)
 
 

@@ -1,5 +1,6 @@
 """Wagtail admin registration of the formations app's plain models."""
 
+from django import forms
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -88,6 +89,8 @@ class SessionViewSet(WithoutDeletion, ModelViewSet):
         FieldPanel("longitude"),
         FieldPanel("lien_distanciel"),
         FieldPanel("capacite"),
+        FieldPanel("politique", widget=forms.RadioSelect),
+        FieldPanel("part_max_reseau"),
         FieldPanel("inscriptions_ouverture"),
         FieldPanel("inscriptions_cloture"),
         FieldPanel("etat", read_only=True),

@@ -18,6 +18,16 @@ class Inscription(models.Model):
         PRESENT = "attended", _("Présent")
         ABSENT = "absent", _("Absent")
 
+    class MotifAttente(models.TextChoices):
+        COMPLET = "complet", _("La session est complète.")
+        MIXITE = (
+            "mixite",
+            _(
+                "Votre réseau a atteint sa part des places : vous attendez pour garantir la "
+                "diversité des réseaux."
+            ),
+        )
+
     # States that hold one of the session's places.
     ETATS_OCCUPANT_UNE_PLACE = (
         Etat.EN_ATTENTE_VALIDATION,
@@ -37,6 +47,20 @@ class Inscription(models.Model):
     )
     etat = models.CharField(_("état"), max_length=10, choices=Etat.choices)
     position = models.PositiveIntegerField(_("rang sur la liste d'attente"), null=True, blank=True)
+    motif_attente = models.CharField(
+        _("motif de l'attente"), max_length=10, choices=MotifAttente.choices, blank=True
+    )
+    # The participant's network when they enrolled (Profil → Structure → Réseau), so that the
+    # per-network cap counts rows under the session lock without joins, and a later change of
+    # employer does not move a place already given; empty for people without a structure.
+    reseau = models.ForeignKey(
+        "maillage.Reseau",
+        verbose_name=_("réseau à l'inscription"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     rappel_envoye_le = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
     cree_le = models.DateTimeField(_("créée le"), auto_now_add=True)
     modifie_le = models.DateTimeField(_("modifiée le"), auto_now=True)

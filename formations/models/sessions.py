@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +21,13 @@ class Session(models.Model):
         FERMEE = "fermee", _("Fermée")
         SUSPENDUE = "suspendue", _("Suspendue")
         ANNULEE = "annulee", _("Annulée")
+
+    class Politique(models.TextChoices):
+        PREMIER_ARRIVE = "premier_arrive", _("Premier arrivé, premier inscrit")
+        MIXITE = "mixite", _("Mixité des réseaux")
+
+    PART_MAX_RESEAU_MIN = 10
+    PART_MAX_RESEAU_MAX = 100
 
     formation = models.ForeignKey(
         FormationPage,
@@ -66,6 +74,37 @@ class Session(models.Model):
     valide_par_responsable = models.BooleanField(
         _("inscriptions soumises à la validation du responsable"), default=False
     )
+    politique = models.CharField(
+        _("attribution des places"),
+        max_length=16,
+        choices=Politique.choices,
+        default=Politique.PREMIER_ARRIVE,
+        help_text=_(
+            "« Premier arrivé » : les places vont aux premiers inscrits. « Mixité des "
+            "réseaux » : un même réseau ne peut occuper plus que la part maximale ci-dessous "
+            "tant que les inscriptions sont ouvertes ; ses autres membres attendent sur la "
+            "liste d'attente. À la clôture des inscriptions, les places restantes vont à la "
+            "liste d'attente dans l'ordre, quel que soit le réseau."
+        ),
+    )
+    part_max_reseau = models.PositiveSmallIntegerField(
+        _("part maximale des places par réseau (%)"),
+        default=40,
+        validators=[
+            MinValueValidator(
+                PART_MAX_RESEAU_MIN, _("La part maximale doit être d'au moins %(limit_value)s %%.")
+            ),
+            MaxValueValidator(
+                PART_MAX_RESEAU_MAX, _("La part maximale ne peut dépasser %(limit_value)s %%.")
+            ),
+        ],
+        help_text=_(
+            "Avec la mixité des réseaux : pourcentage des places qu'un même réseau peut occuper "
+            "(entre 10 et 100). Par exemple 40 % de 12 places : 4 places au plus par réseau "
+            "(arrondi à l'inférieur, au moins une place). Les personnes sans structure "
+            "renseignée comptent ensemble comme un réseau."
+        ),
+    )
     # LHEO action and session elements Maillage does not model, kept for the export.
     extras = models.JSONField(_("données LHEO complémentaires"), default=dict, blank=True)
     cree_le = models.DateTimeField(auto_now_add=True)
@@ -87,6 +126,10 @@ class Session(models.Model):
                 | Q(date_fin__gte=models.F("date_debut")),
                 name="formations_session_fin_apres_debut",
             ),
+            models.CheckConstraint(
+                condition=Q(part_max_reseau__gte=10, part_max_reseau__lte=100),
+                name="formations_session_part_max_reseau_10_100",
+            ),
         ]
         indexes = [models.Index(fields=["etat", "date_debut"])]
 
@@ -105,6 +148,21 @@ class Session(models.Model):
             raise ValidationError(
                 {"inscriptions_cloture": _("La clôture ne peut pas précéder l'ouverture.")}
             )
+
+    @property
+    def places_par_reseau(self) -> int:
+        """The cap of one network in places: the share of the capacity, rounded down, but at
+        least one place (a small session must still admit every network)."""
+        return max(self.capacite * self.part_max_reseau // 100, 1)
+
+    def plafond_reseau_actif(self, now=None) -> bool:
+        """Whether the per-network cap applies now: a « mixité » session until its enrolment
+        window closes (its closing date passed, or the session closed); from then on the
+        remaining places go to the waiting list in order."""
+        if self.politique != self.Politique.MIXITE or self.etat == self.Etat.FERMEE:
+            return False
+        now = now or timezone.now()
+        return not (self.inscriptions_cloture and now > self.inscriptions_cloture)
 
     def inscriptions_ouvertes(self, now=None) -> bool:
         """Whether the enrolment window is open now (state and dates)."""

@@ -1,19 +1,28 @@
-"""`manage.py envoyer_rappels_formation`: session reminders and evaluation requests, daily."""
+"""`manage.py envoyer_rappels_formation`: reminders, evaluations, closed « mixité » windows."""
 
 import json
 
 from django.core.management.base import BaseCommand
 
-from formations.services import evaluation_request_send, inscription_send_reminders
+from formations.services import (
+    evaluation_request_send,
+    inscription_send_reminders,
+    session_enrolment_windows_close,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Envoie, une seule fois chacun, le rappel J-2 aux inscrits et les questionnaires "
-        "d'évaluation (fin de session, puis suivi six semaines après). À lancer chaque jour."
+        "d'évaluation (fin de session, puis suivi six semaines après), et attribue dans l'ordre de "
+        "la liste d'attente les places que la mixité des réseaux réservait, une fois les "
+        "inscriptions closes. À lancer chaque jour."
     )
 
     def handle(self, *args, **options):
         rappels = inscription_send_reminders()
         evaluations = evaluation_request_send()
-        self.stdout.write(json.dumps({"rappels": rappels, "evaluations": evaluations}))
+        promus = session_enrolment_windows_close()
+        self.stdout.write(
+            json.dumps({"rappels": rappels, "evaluations": evaluations, "promus_cloture": promus})
+        )
