@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from communautes.annuaire import Filtres, profil_list, profils_visibles
+from formations.mixite import Mix, mix_par
 from formations.services import empreinte_jeton
 from maillage import roles
 
@@ -288,18 +289,11 @@ def memberships_en_attente(*, groupe: Groupe) -> QuerySet[Membership]:
     )
 
 
-def reseaux_mix(*, groupe: Groupe) -> list[dict]:
-    """How many active members come from each réseau (through their structure)."""
-    rows = (
-        Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF)
-        .values("user__profil__structure__reseau__nom")
-        .annotate(total=Count("pk"))
-        .order_by("-total", "user__profil__structure__reseau__nom")
-    )
-    return [
-        {"reseau": row["user__profil__structure__reseau__nom"], "total": row["total"]}
-        for row in rows
-    ]
+def reseaux_mix(*, groupe: Groupe) -> Mix:
+    """How many active members come from each réseau (through their structure), one query;
+    the same figure as a session's."""
+    membres = Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF)
+    return mix_par(membres, cle="groupe_id").get(groupe.pk) or Mix()
 
 
 def seances_of(*, groupe: Groupe) -> QuerySet[Seance]:

@@ -125,7 +125,7 @@ def groupe_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "groupe": groupe,
             "est_animateur": acces == Acces.ANIMATEUR,
             "membres": selectors.membres_actifs(groupe=groupe),
-            "reseaux": selectors.reseaux_mix(groupe=groupe),
+            "mix": selectors.reseaux_mix(groupe=groupe),
             "seances": selectors.seances_of(groupe=groupe),
             "charte": selectors.charte_courante(groupe=groupe),
             "cas_proposes": cas_selectors.cas_of_groupe(groupe=groupe, user=request.user),

@@ -9,6 +9,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from maillage.api_errors import ErreurValidation
 
+from .mixite import Mix, sessions_reseaux_mix
 from .models import CatalogueIndexPage
 from .selectors import session_list_catalogue
 
@@ -49,6 +50,23 @@ class FormationOut(Schema):
     url: str | None
 
 
+class ReseauMixOut(Schema):
+    reseau: str = Field(description="identifiant (slug) du réseau")
+    nom: str
+    participants: int = Field(description="participants confirmés venant de ce réseau")
+
+
+class MixiteOut(Schema):
+    participants: int = Field(description="participants confirmés")
+    reseaux: int = Field(description="nombre de réseaux représentés")
+    part_premier_reseau: int | None = Field(
+        description="part du réseau le plus représenté, en % des participants au réseau connu"
+    )
+    mixite_atteinte: bool = Field(description="au moins 3 réseaux et aucun au-delà de 50 %")
+    non_renseigne: int = Field(description="participants dont le réseau n'est pas connu")
+    par_reseau: list[ReseauMixOut] = Field(description="décompte par réseau, sans aucun nom")
+
+
 class SessionOut(Schema):
     id: int
     numero: str
@@ -66,9 +84,23 @@ class SessionOut(Schema):
     capacite: int
     places_restantes: int
     url_calendrier: str | None
+    mixite: MixiteOut = Field(description="mixité des réseaux des participants confirmés")
 
 
-def _sortie(request: HttpRequest, session, catalogue) -> dict:
+def _mixite(mix: Mix) -> dict:
+    return {
+        "participants": mix.participants,
+        "reseaux": mix.reseaux,
+        "part_premier_reseau": mix.part_premier_pct,
+        "mixite_atteinte": mix.mixte,
+        "non_renseigne": mix.non_renseigne,
+        "par_reseau": [
+            {"reseau": p.slug, "nom": p.nom, "participants": p.participants} for p in mix.par_reseau
+        ],
+    }
+
+
+def _sortie(request: HttpRequest, session, catalogue, mix: Mix) -> dict:
     formation = session.formation
     calendrier = None
     if catalogue is not None:
@@ -91,6 +123,7 @@ def _sortie(request: HttpRequest, session, catalogue) -> dict:
         "capacite": session.capacite,
         "places_restantes": max(session.places_restantes, 0),
         "url_calendrier": calendrier,
+        "mixite": _mixite(mix),
     }
 
 
@@ -102,7 +135,9 @@ class SessionsPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         resultat = super().paginate_queryset(queryset, pagination, request, **params)
         catalogue = CatalogueIndexPage.objects.live().first()
-        resultat["items"] = [_sortie(request, s, catalogue) for s in resultat["items"]]
+        sessions = list(resultat["items"])
+        mixes = sessions_reseaux_mix(session_ids=[s.pk for s in sessions])
+        resultat["items"] = [_sortie(request, s, catalogue, mixes[s.pk]) for s in sessions]
         return resultat
 
 

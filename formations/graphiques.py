@@ -334,3 +334,101 @@ def chiffres_cles(sessions: list[Session], resultats: dict[str, dict]) -> list[t
             "—" if note is None else f"{number_format(round(note, 1), 1)} / 5",
         ),
     ]
+
+
+def mixite_sessions(sessions: list[Session], mixes: dict) -> Graphique:
+    """Per session, its confirmed participants split into the largest réseau and the others."""
+    echelle = max((mixes[s.pk].participants for s in sessions), default=0)
+    barres, lignes = [], []
+    for s in sessions:
+        mix = mixes[s.pk]
+        libelle, complet = _libelle_session(s)
+        if mix.participants:
+            detail = ngettext("%(n)s réseau", "%(n)s réseaux", mix.reseaux) % {"n": mix.reseaux}
+            if mix.part_premier_pct is not None:
+                detail += " · " + _("le plus présent %(part)s %%") % {"part": mix.part_premier_pct}
+            detail += " · " + (_("mixité atteinte") if mix.mixte else _("mixité non atteinte"))
+        else:
+            detail = _("aucun participant confirmé")
+        premier = mix.par_reseau[0].participants if mix.par_reseau else 0
+        segments = [
+            Segment("premier-reseau", premier),
+            Segment("autres-reseaux", mix.identifies - premier),
+            Segment("sans-reseau", mix.non_renseigne),
+        ]
+        barres.append(Barre(libelle, complet, detail, segments))
+        lignes.append(
+            [
+                complet,
+                mix.participants,
+                mix.reseaux,
+                mix.part_premier_pct,
+                _("oui") if mix.mixte else _("non"),
+            ]
+        )
+    mixtes = sum(1 for s in sessions if mixes[s.pk].mixte)
+    if sessions:
+        resume = ngettext(
+            "%(n)s session sur %(total)s réunit au moins 3 réseaux sans qu'aucun dépasse la "
+            "moitié (%(part)s %%).",
+            "%(n)s sessions sur %(total)s réunissent au moins 3 réseaux sans qu'aucun dépasse "
+            "la moitié (%(part)s %%).",
+            mixtes,
+        ) % {"n": mixtes, "total": len(sessions), "part": _pourcentage(mixtes, len(sessions))}
+    else:
+        resume = _("Aucune session dans ce programme.")
+    return Graphique(
+        ident="mixite-sessions",
+        titre=_("Mixité des réseaux par session"),
+        resume=resume,
+        echelle=echelle,
+        barres=barres,
+        legende=[
+            ("premier-reseau", _("Réseau le plus présent")),
+            ("autres-reseaux", _("Autres réseaux")),
+            ("sans-reseau", _("Réseau non renseigné")),
+        ],
+        entetes=[
+            _("Session"),
+            _("Participants confirmés"),
+            _("Réseaux"),
+            _("Part du plus présent (%)"),
+            _("Mixité atteinte"),
+        ],
+        lignes=lignes,
+    )
+
+
+def mixite_territoires(mixite) -> Graphique:
+    """Per département, the share of sessions that keep the inter-network promise."""
+    barres, lignes = [], []
+    for t in mixite.territoires:
+        nom = t.nom or _("Sans lieu (à distance)")
+        part = t.part_mixtes or 0
+        detail = ngettext(
+            "%(n)s session mixte sur %(total)s (%(part)s %%)",
+            "%(n)s sessions mixtes sur %(total)s (%(part)s %%)",
+            t.mixtes,
+        ) % {"n": t.mixtes, "total": t.sessions, "part": part}
+        barres.append(
+            Barre(_court(nom), nom, detail, [Segment("mixtes", part), Segment("fond", 100 - part)])
+        )
+        lignes.append([nom, t.sessions, t.mixtes, t.part_mixtes])
+    if mixite.sessions:
+        resume = _("%(part)s %% des sessions du programme sont mixtes (%(n)s sur %(total)s).") % {
+            "part": mixite.part_mixtes,
+            "n": mixite.mixtes,
+            "total": mixite.sessions,
+        }
+    else:
+        resume = _("Aucune session dans ce programme.")
+    return Graphique(
+        ident="mixite-territoires",
+        titre=_("Sessions mixtes par territoire"),
+        resume=resume,
+        echelle=100,
+        barres=barres,
+        legende=[("mixtes", _("Sessions mixtes (%)"))],
+        entetes=[_("Département"), _("Sessions"), _("Sessions mixtes"), _("Part mixte (%)")],
+        lignes=lignes,
+    )

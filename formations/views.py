@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from maillage.http import local_url, parse_ids
 
-from . import graphiques, indicateurs, selectors, services
+from . import graphiques, indicateurs, mixite, selectors, services
 from .attestations import attestation_pdf
 from .calendrier import calendrier_ics
 from .forms import CatalogueFiltreForm, EvaluationForm
@@ -56,6 +56,7 @@ def catalogue(request, page):
     for message in resultat.messages:
         messages.warning(request, message)
     avec_liens(page, resultat.page.object_list, request)
+    mixite.sessions_avec_mix(resultat.page.object_list)
     contexte = page.get_context(request)
     contexte.update(
         {
@@ -243,18 +244,30 @@ def programme_indicateurs(request, pk: int):
     if not programme.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
     sessions = selectors.programme_indicators(programme=programme)
+    mix = mixite.programme_mixite(programme=programme, sessions=sessions)
+    tableaux = indicateurs.tableaux_mixite(mix)
     format_ = request.GET.get("format")
     if format_ == "csv":
-        reponse = HttpResponse(indicateurs.en_csv(sessions), content_type="text/csv; charset=utf-8")
-        reponse["Content-Disposition"] = f'attachment; filename="programme-{pk}.csv"'
+        # `tableau` names one of the mix tables; anything else gives the sessions table.
+        tableau = tableaux.get(request.GET.get("tableau", ""))
+        suffixe = f"-{request.GET['tableau']}" if tableau else ""
+        reponse = HttpResponse(
+            indicateurs.en_csv(sessions, mix.mixes, tableau), content_type="text/csv; charset=utf-8"
+        )
+        reponse["Content-Disposition"] = f'attachment; filename="programme-{pk}{suffixe}.csv"'
         return reponse
     if format_ == "xlsx":
-        reponse = HttpResponse(indicateurs.en_xlsx(sessions), content_type=XLSX)
+        reponse = HttpResponse(
+            indicateurs.en_xlsx(sessions, mix.mixes, tableaux), content_type=XLSX
+        )
         reponse["Content-Disposition"] = f'attachment; filename="programme-{pk}.xlsx"'
         return reponse
-    entetes, valeurs = indicateurs.lignes(sessions)
+    entetes, valeurs = indicateurs.lignes(sessions, mix.mixes)
     resultats = selectors.evaluation_results(programme=programme)
     notes = selectors.evaluation_marks(programme=programme)
+    chiffres = graphiques.chiffres_cles(sessions, resultats)
+    part = mix.part_mixtes
+    chiffres.append((_("Sessions mixtes"), "—" if part is None else f"{part} %"))
     return TemplateResponse(
         request,
         "formations/programme_indicateurs.html",
@@ -263,8 +276,13 @@ def programme_indicateurs(request, pk: int):
             "entetes": entetes,
             "valeurs": valeurs,
             "resultats": resultats,
-            "chiffres": graphiques.chiffres_cles(sessions, resultats),
+            "chiffres": chiffres,
             "graphiques": graphiques.programme(sessions, resultats, notes),
+            "graphiques_mixite": [
+                graphiques.mixite_territoires(mix),
+                graphiques.mixite_sessions(sessions, mix.mixes),
+            ],
+            "tableaux_mixite": tableaux,
         },
     )
 

@@ -246,11 +246,13 @@ class FormationPage(Page):
     subpage_types = []
 
     def get_context(self, request, *args, **kwargs):
+        from ..mixite import sessions_avec_mix
         from ..selectors import session_list_catalogue
         from ..views import avec_liens
 
         contexte = super().get_context(request, *args, **kwargs)
         sessions = list(session_list_catalogue(user=request.user, formation=self))
+        sessions_avec_mix(sessions)
         catalogue = CatalogueIndexPage.objects.ancestor_of(self).first()
         if catalogue is not None:
             avec_liens(catalogue, sessions, request)

@@ -339,8 +339,8 @@ def test_purge_task_and_command(groupe, capsys):
     assert not NoteTravail.objects.exists()
 
 
-def test_reseaux_mix(groupe):
-    assert selectors.reseaux_mix(groupe=groupe) == [
-        {"reseau": "Mission locale", "total": 3},
-        {"reseau": "CIO", "total": 2},
-    ]
+def test_reseaux_mix(groupe, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        mix = selectors.reseaux_mix(groupe=groupe)
+    assert [(p.nom, p.participants) for p in mix.par_reseau] == [("Mission locale", 3), ("CIO", 2)]
+    assert (mix.participants, mix.reseaux, mix.part_premier_pct, mix.mixte) == (5, 2, 60, False)
