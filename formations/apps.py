@@ -40,10 +40,20 @@ class FormationsConfig(AppConfig):
     def _register_dashboard(self) -> None:
         from maillage.selectors import DASHBOARD_PROVIDERS
 
-        from .dashboard import inscriptions_section, programmes_section, sessions_formateur_section
+        from .dashboard import (
+            inscriptions_section,
+            programmes_section,
+            rencontres_section,
+            sessions_formateur_section,
+        )
 
         # Sessions come first on the dashboard, whatever the order the apps are ready in.
-        providers = (inscriptions_section, sessions_formateur_section, programmes_section)
+        providers = (
+            inscriptions_section,
+            sessions_formateur_section,
+            rencontres_section,
+            programmes_section,
+        )
         for position, provider in enumerate(providers):
             if provider not in DASHBOARD_PROVIDERS:
                 DASHBOARD_PROVIDERS.insert(position, provider)

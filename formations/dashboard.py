@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage import roles
 from maillage.selectors import DashboardSection
@@ -240,3 +241,124 @@ def programmes_section(user) -> DashboardSection | None:
         action_url=reverse("wagtailadmin_home"),
         template="formations/includes/dashboard_lignes.html",
     )
+
+
+def rencontres_section(user) -> DashboardSection | None:
+    """« Rencontrez les autres réseaux »: open sessions with places in the counsellor's
+    région, and listed groups led from it, where their réseau is under-represented. A fixed
+    number of queries; nothing shown to someone without a structure."""
+    from . import mixite
+
+    origine = mixite.origines(user_ids=[user.pk]).get(user.pk)
+    if origine is None or origine.region_id is None:
+        return None
+    candidates = mixite.rencontres_candidates(region_ids=[origine.region_id])
+    suivies = mixite.sessions_suivies(
+        user_ids=[user.pk], session_ids=[c.session_id for c in candidates]
+    )[user.pk]
+    rencontres = mixite.rencontres_pour(
+        candidates, origine=origine, exclues=suivies, limite=MAX_RENCONTRES
+    )
+    routes = _Routes()
+    lignes = []
+    for rencontre in rencontres:
+        mix = rencontre.mix
+        ligne = Ligne(
+            titre=rencontre.titre,
+            url=_url_formation(routes, rencontre.url_path),
+            dates=_dates(rencontre),
+            lieu=rencontre.ville,
+            etat=_mixite_courte(mix, origine.reseau_id, personnes=_personnes_session),
+        )
+        ligne.ajouter(
+            routes.lien(_("M'inscrire"), "session_inscription", rencontre.session_id, post=True)
+        )
+        lignes.append(ligne)
+    lignes.extend(_groupes_a_rencontrer(user, origine))
+    if not lignes:
+        return None
+    return DashboardSection(
+        key="rencontres",
+        title=_("Rencontrez les autres réseaux"),
+        items=lignes,
+        template="formations/includes/dashboard_lignes.html",
+    )
+
+
+MAX_RENCONTRES = 5
+
+
+def _url_formation(routes: _Routes, url_path: str) -> str:
+    """A formation's URL from its path, relative to the catalogue's: no page lookup."""
+    if routes.base is None or not url_path.startswith(routes.page.url_path):
+        return ""
+    return routes.base + url_path.removeprefix(routes.page.url_path)
+
+
+def _personnes_session(n: int) -> str:
+    return ngettext("%(n)s participant", "%(n)s participants", n) % {"n": n}
+
+
+def _personnes_groupe(n: int) -> str:
+    return ngettext("%(n)s membre", "%(n)s membres", n) % {"n": n}
+
+
+def _mixite_courte(mix, reseau_id: int, *, personnes) -> str:
+    """« Votre réseau : 0 sur 6 participants · 3 réseaux représentés »."""
+    return (
+        _("Votre réseau : %(miens)s sur %(total)s")
+        % {"miens": mix.participants_de(reseau_id), "total": personnes(mix.identifies)}
+        + " · "
+        + ngettext("%(n)s réseau représenté", "%(n)s réseaux représentés", mix.reseaux)
+        % {"n": mix.reseaux}
+    )
+
+
+def _groupes_a_rencontrer(user, origine) -> list[Ligne]:
+    """Listed practice-analysis groups (those that take applications from anyone) led from
+    the counsellor's région, with room left, where their réseau is under-represented; an
+    unlisted group never shows. Two queries."""
+    from django.apps import apps
+
+    if not apps.is_installed("analyse_pratiques"):
+        return []
+    from analyse_pratiques.models import Membership
+    from analyse_pratiques.selectors import groupes_listes
+
+    from .mixite import mix_par
+
+    groupes = {
+        g.pk: g
+        for g in groupes_listes(user=user).filter(
+            animateur__profil__structure__commune__departement__parent_id=origine.region_id
+        )
+    }
+    mixes = mix_par(
+        Membership.objects.filter(groupe_id__in=list(groupes), etat=Membership.Etat.ACTIF),
+        cle="groupe_id",
+    )
+    lignes = []
+    for pk, groupe in groupes.items():
+        mix = mixes.get(pk)
+        if mix is None or mix.participants >= groupe.taille_max:
+            continue
+        if not mix.sous_represente(origine.reseau_id):
+            continue
+        ligne = Ligne(
+            titre=groupe.nom,
+            url=reverse("analyse_pratiques:mes_groupes"),
+            dates=str(groupe.get_methode_display()),
+            lieu=str(_("Groupe d'analyse de pratiques")),
+            etat=_mixite_courte(mix, origine.reseau_id, personnes=_personnes_groupe),
+        )
+        ligne.ajouter(
+            Lien(
+                _("Candidater"),
+                reverse("analyse_pratiques:candidater", args=[groupe.slug]),
+                post=True,
+            )
+        )
+        lignes.append(ligne)
+        if len(lignes) == MAX_RENCONTRES:
+            break
+    return lignes

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from formations import mixite
 from formations.models import FormationPage, Session
 from maillage.models import Profil
 
@@ -73,6 +74,8 @@ class Resume:
     depuis: datetime.datetime
     communautes: list[SectionCommunaute] = field(default_factory=list)
     sessions: list[dict] = field(default_factory=list)
+    # « Rencontrez les autres réseaux »: suggestions, shown only in a digest that has news.
+    rencontres: list[dict] = field(default_factory=list)
 
     @property
     def elements(self) -> int:
@@ -151,7 +154,9 @@ def _capped(queryset, limit: int):
     ).filter(rang__lte=limit)
 
 
-def _batch_build(*, users: list, frequence: str, now, sessions: list[dict], liens) -> list[Resume]:
+def _batch_build(
+    *, users: list, frequence: str, now, sessions: list[dict], liens, rencontres=()
+) -> list[Resume]:
     """The digests of one batch of users, from a fixed number of queries."""
     ids = [u.pk for u in users]
     fenetre = FENETRE[frequence]
@@ -249,7 +254,35 @@ def _batch_build(*, users: list, frequence: str, now, sessions: list[dict], lien
             thematiques=thematiques[user.pk],
         )
         resumes.append(resume)
+    _rencontres_ajouter(resumes, rencontres, liens)
     return resumes
+
+
+def _rencontres_ajouter(resumes: list[Resume], candidates, liens) -> None:
+    """Sessions near each member where their réseau is under-represented (2 queries)."""
+    if not candidates:
+        return
+    origines = mixite.origines(user_ids=[r.user_id for r in resumes])
+    suivies = mixite.sessions_suivies(
+        user_ids=list(origines), session_ids=[c.session_id for c in candidates]
+    )
+    for resume in resumes:
+        origine = origines.get(resume.user_id)
+        if origine is None:
+            continue
+        deja = suivies[resume.user_id] | {s["pk"] for s in resume.sessions}
+        for r in mixite.rencontres_pour(candidates, origine=origine, exclues=deja):
+            resume.rencontres.append(
+                {
+                    "titre": r.titre,
+                    "date_debut": r.date_debut,
+                    "ville": r.ville,
+                    "lien": liens.formation(r.url_path),
+                    "miens": r.mix.participants_de(origine.reseau_id),
+                    "total": r.mix.identifies,
+                    "reseaux": r.mix.reseaux,
+                }
+            )
 
 
 def _sessions_pour(sessions, *, depuis, territoires: set, thematiques: set) -> list[dict]:
@@ -351,6 +384,7 @@ def digest_send(
     lot = uuid.uuid4()
     liens = _Liens()
     sessions = _sessions_nouvelles(depuis=now - FENETRE[Frequence.HEBDOMADAIRE], liens=liens)
+    rencontres = mixite.rencontres_candidates()
     candidats = _candidats(frequence=frequence, periode=periode)
     if email is not None:
         candidats = candidats.filter(email__iexact=email.strip())
@@ -372,7 +406,12 @@ def digest_send(
             break
         dernier = users[-1].pk
         resumes = _batch_build(
-            users=users, frequence=frequence, now=now, sessions=sessions, liens=liens
+            users=users,
+            frequence=frequence,
+            now=now,
+            sessions=sessions,
+            liens=liens,
+            rencontres=rencontres,
         )
         stats["membres"] += len(resumes)
         stats["lots"] += 1
