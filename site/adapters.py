@@ -11,6 +11,11 @@ from django.utils.crypto import get_random_string
 from maillage.services import profil_ensure
 
 
+def user_display(user) -> str:
+    """How account pages and messages name a member: usernames are shown nowhere else."""
+    return user.get_full_name() or user.email
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

@@ -227,6 +227,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
 ACCOUNT_ADAPTER = "maillage.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "maillage.adapters.user_display"
 ACCOUNT_FORMS = {"signup": "maillage.forms.SignupForm"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"

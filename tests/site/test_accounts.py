@@ -120,6 +120,17 @@ class TestSignup:
         assert EmailAddress.objects.get(user=user).verified
         assert logged_in_user_id(client) == str(user.pk)
 
+    def test_confirmation_pages_name_the_member_not_their_username(self, client, referentiel):
+        client.post(SIGNUP_URL, signup_data(referentiel))
+        link = link_in(mail.outbox[0], "/comptes/confirm-email/")
+
+        page = client.get(link).content.decode()
+        response = client.post(link, follow=True)
+
+        assert "l'adresse e-mail de Dominique Durand" in page
+        assert "Connexion avec Dominique Durand réussie" in response.content.decode()
+        assert "dominique.durand." not in response.content.decode()
+
     def test_a_structure_found_by_siret_is_reused(self, client, referentiel):
         from maillage.factories import StructureFactory
 
