@@ -1,4 +1,5 @@
-"""`enrolment`: 200 concurrent enrolments for 20 places on PostgreSQL, against plain inserts."""
+"""`enrolment`: 200 concurrent enrolments for 20 places on PostgreSQL, against plain inserts,
+and the « mixité » policy against « premier arrivé »."""
 
 import math
 import threading
@@ -14,6 +15,11 @@ CONCURRENCY = 200
 CAPACITY = 20
 ROUNDS = 3
 USERNAME_PREFIX = "bench-enrolment-"
+NETWORKS = 5
+SHARE = 40  # « mixité »: at most 40 % of the places (8 of 20) to one network
+PREFIX = "bench-enrolment"
+# As in production (docker-compose, .env.example): e-mails leave through the database queue.
+TASKS_DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def _concurrently(action: Callable[[int], object]) -> tuple[float, list[float], list[str]]:
@@ -61,26 +67,40 @@ def _same(values) -> float:
     return distinct.pop() if len(distinct) == 1 else math.nan
 
 
-def _session(programme, numero: int, capacite: int):
+def _session(programme, numero: int, capacite: int, **champs):
     from formations.models import FormationPage, Session
 
     formation = FormationPage(
         title=f"Formation d'essai {numero}", slug=f"formation-essai-{numero}", duree_heures=7
     )
     programme.add_child(instance=formation)
-    return Session.objects.create(formation=formation, capacite=capacite, ville="Rennes")
+    return Session.objects.create(formation=formation, capacite=capacite, ville="Rennes", **champs)
+
+
+def _queued_emails() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path__endswith="envoyer_notification_inscription"
+    ).count()
 
 
 def _round(programme, users: list, number: int) -> dict:
-    """One baseline run (plain inserts) then one contended run (the enrolment service)."""
-    from django.core import mail
-
+    """One baseline run (plain inserts), one contended run of the enrolment service on a
+    « premier arrivé » session, one on a « mixité » session."""
     from formations import services
-    from formations.models import Inscription
+    from formations.models import Inscription, Session
 
     Etat = Inscription.Etat
-    baseline_session = _session(programme, 2 * number, capacite=CONCURRENCY)
-    session = _session(programme, 2 * number + 1, capacite=CAPACITY)
+    baseline_session = _session(programme, 3 * number, capacite=CONCURRENCY)
+    session = _session(programme, 3 * number + 1, capacite=CAPACITY)
+    mixed = _session(
+        programme,
+        3 * number + 2,
+        capacite=CAPACITY,
+        politique=Session.Politique.MIXITE,
+        part_max_reseau=SHARE,
+    )
 
     def insert(n: int) -> None:
         Inscription.objects.create(session=baseline_session, user=users[n], etat=Etat.CONFIRMEE)
@@ -88,46 +108,102 @@ def _round(programme, users: list, number: int) -> dict:
     def enrol(n: int) -> None:
         services.inscription_create(session=session, user=users[n])
 
+    def enrol_mixed(n: int) -> None:
+        services.inscription_create(session=mixed, user=users[n])
+
     baseline = _concurrently(insert)
-    sent_before = len(getattr(mail, "outbox", []))
+    queued_before = _queued_emails()
     enrolment = _concurrently(enrol)
-    emails = len(getattr(mail, "outbox", [])) - sent_before
-    etats = Counter(
-        Inscription.objects.filter(session=session).values_list("etat", flat=True).iterator()
-    )
-    positions = sorted(
-        Inscription.objects.filter(session=session, etat=Etat.LISTE_ATTENTE).values_list(
-            "position", flat=True
+    emails = _queued_emails() - queued_before
+    mixite = _concurrently(enrol_mixed)
+
+    def states(of) -> dict:
+        return dict(Counter(Inscription.objects.filter(session=of).values_list("etat", flat=True)))
+
+    def positions_ok(of) -> bool:
+        positions = sorted(
+            Inscription.objects.filter(session=of, etat=Etat.LISTE_ATTENTE).values_list(
+                "position", flat=True
+            )
         )
+        return positions == list(range(1, len(positions) + 1))
+
+    per_network = Counter(
+        Inscription.objects.filter(
+            session=mixed, etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE
+        ).values_list("reseau", flat=True)
     )
     inserted = Inscription.objects.filter(session=baseline_session).count()
     return {
         "baseline": baseline,
         "enrolment": enrolment,
+        "mixite": mixite,
         "inserted": inserted,
-        "states": dict(etats),
-        "positions_ok": positions == list(range(1, len(positions) + 1)),
+        "states": states(session),
+        "positions_ok": positions_ok(session),
+        "mixite_states": states(mixed),
+        "mixite_positions_ok": positions_ok(mixed),
+        "mixite_largest_network": max(per_network.values(), default=0),
         "emails": emails,
     }
 
 
-def _users() -> list:
+def _cleanup_tasks(since) -> None:
+    """Remove what the run queued (e-mails, reference-index updates): no worker sends them."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(enqueued_at__gte=since, status="READY").delete()
+
+
+def _cleanup() -> None:
     from django.contrib.auth import get_user_model
 
+    from maillage.models import Commune, Reseau, Structure, Territoire
+
+    get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
+    Structure.objects.filter(nom__startswith=PREFIX).delete()
+    Commune.objects.filter(code_insee="B0001").delete()
+    Territoire.objects.filter(code="B01", niveau=Territoire.Niveau.DEPARTEMENT).delete()
+    Reseau.objects.filter(slug__startswith=PREFIX).delete()
+
+
+def _users() -> list:
+    """200 counsellors, each with a profile in one of five networks' structures, in turn."""
+    from django.contrib.auth import get_user_model
+
+    from maillage.models import Commune, Profil, Reseau, Structure, Territoire
+
     User = get_user_model()
-    User.objects.filter(username__startswith=USERNAME_PREFIX).delete()
+    _cleanup()
+    departement = Territoire.objects.create(
+        niveau=Territoire.Niveau.DEPARTEMENT, code="B01", nom="Département d'essai"
+    )
+    commune = Commune.objects.create(
+        code_insee="B0001", nom="Commune d'essai", departement=departement
+    )
+    structures = [
+        Structure.objects.create(
+            nom=f"{PREFIX} {n}",
+            reseau=Reseau.objects.create(nom=f"Réseau d'essai {n}", slug=f"{PREFIX}-{n}"),
+            commune=commune,
+        )
+        for n in range(NETWORKS)
+    ]
     User.objects.bulk_create(
         User(username=f"{USERNAME_PREFIX}{n}", email=f"{USERNAME_PREFIX}{n}@maillage.invalid")
         for n in range(CONCURRENCY)
     )
-    return list(User.objects.filter(username__startswith=USERNAME_PREFIX).order_by("pk"))
+    users = list(User.objects.filter(username__startswith=USERNAME_PREFIX).order_by("pk"))
+    Profil.objects.bulk_create(
+        Profil(user=user, structure=structures[n % NETWORKS]) for n, user in enumerate(users)
+    )
+    return users
 
 
 @benchmark("enrolment")
 def enrolment() -> Report:
     database = harness.setup_django()
     quiet_logs()
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import override_settings
@@ -141,13 +217,19 @@ def enrolment() -> Report:
                 "postgres://maillage:maillage@127.0.0.1:5432/maillage_bench"
             ),
         )
+    from django.utils import timezone
+
     pool = connection.settings_dict.get("OPTIONS", {}).get("pool") or {}
+    started = timezone.now()
     users = _users()
     rounds = []
     try:
         with (
             catalogue_tree(cleanup=not database.disposable) as tree,
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                TASKS=TASKS_DATABASE,
+            ),
         ):
             # Fill the connection pool before anything is timed.
             _concurrently(lambda n: get_user_model().objects.filter(pk=users[n].pk).exists())
@@ -157,11 +239,14 @@ def enrolment() -> Report:
                 harness.progress(
                     f"round {number + 1}/{ROUNDS}: {result['states']}, "
                     f"{CONCURRENCY / result['enrolment'][0]:.0f} enrolments/s, "
+                    f"mixité {result['mixite_states']}, "
+                    f"{CONCURRENCY / result['mixite'][0]:.0f} enrolments/s, "
                     f"{CONCURRENCY / result['baseline'][0]:.0f} inserts/s"
                 )
     finally:
+        _cleanup_tasks(started)
         if not database.disposable:
-            get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
+            _cleanup()
 
     from formations.models import Inscription
 
@@ -181,7 +266,19 @@ def enrolment() -> Report:
             failures.append(f"round {number}: waiting-list positions are not 1..n")
         if result["inserted"] != CONCURRENCY:
             failures.append(f"round {number}: {result['inserted']} baseline rows inserted")
-        for kind in ("baseline", "enrolment"):
+        mixed = result["mixite_states"]
+        if sum(mixed.get(etat, 0) for etat in (confirmed, waitlisted)) != CONCURRENCY or (
+            mixed.get(confirmed, 0) > CAPACITY
+        ):
+            failures.append(f"round {number} mixité: {mixed}")
+        if result["mixite_largest_network"] > CAPACITY * SHARE // 100:
+            failures.append(
+                f"round {number} mixité: {result['mixite_largest_network']} places to one "
+                f"network, above the cap of {CAPACITY * SHARE // 100}"
+            )
+        if not result["mixite_positions_ok"]:
+            failures.append(f"round {number} mixité: waiting-list positions are not 1..n")
+        for kind in ("baseline", "enrolment", "mixite"):
             if result[kind][2]:
                 failures.append(f"round {number} {kind}: {len(result[kind][2])} errors")
 
@@ -192,7 +289,9 @@ def enrolment() -> Report:
 
     enrol_elapsed, enrol_latencies, enrol_errors = merged("enrolment")
     base_elapsed, base_latencies, base_errors = merged("baseline")
+    mixed_elapsed, mixed_latencies, mixed_errors = merged("mixite")
     name = f"{CONCURRENCY} enrolments, {CAPACITY} places"
+    mixed_name = f"mixité {SHARE} % vs premier arrivé"
     table = [
         Row(name, "confirmed (every round)", _same(r["states"].get(confirmed, 0) for r in rounds)),
         Row(
@@ -200,7 +299,7 @@ def enrolment() -> Report:
         ),
         Row(
             name,
-            "operations/s",
+            "operations/s (goal ≥ 0.8×)",
             ROUNDS * CONCURRENCY / enrol_elapsed,
             ROUNDS * CONCURRENCY / base_elapsed,
         ),
@@ -214,6 +313,29 @@ def enrolment() -> Report:
             for p in (50, 95, 99)
         ),
         Row(name, "errors", enrol_errors, base_errors),
+        Row(
+            mixed_name,
+            "confirmed (every round)",
+            _same(r["mixite_states"].get(confirmed, 0) for r in rounds),
+        ),
+        Row(
+            mixed_name,
+            f"largest network's places (cap {CAPACITY * SHARE // 100}, worst round)",
+            max(r["mixite_largest_network"] for r in rounds),
+        ),
+        Row(
+            mixed_name,
+            "operations/s (goal ≥ 0.8×)",
+            ROUNDS * CONCURRENCY / mixed_elapsed,
+            ROUNDS * CONCURRENCY / enrol_elapsed,
+        ),
+        Row(
+            mixed_name,
+            "p95 ms",
+            _percentile_ms(mixed_latencies, 95),
+            _percentile_ms(enrol_latencies, 95),
+        ),
+        Row(mixed_name, "errors", mixed_errors, enrol_errors),
     ]
     context = {
         "database": database.description,
@@ -228,17 +350,19 @@ def enrolment() -> Report:
         ),
         "value": (
             f"services.inscription_create on a {CAPACITY}-place session (row lock, "
-            "count, insert, e-mail after commit)"
+            "one aggregate read, insert, e-mail queued after commit); the « mixité » rows "
+            f"run it on a session capped at {SHARE} % of the places per network, for the same "
+            f"users spread over {NETWORKS} networks, against « premier arrivé »"
         ),
         "baseline": (
             f"{CONCURRENCY} plain Inscription.objects.create() (one row, autocommit) into "
             "another session, same threads and pool"
         ),
         "tasks": (
-            f"{settings.TASKS['default']['BACKEND'].rsplit('.', 1)[-1]}: the e-mail is "
-            "rendered in the enrolling thread, sent to the locmem backend"
+            "django_tasks_db.DatabaseBackend, as in production: the enrolling thread queues "
+            "the e-mail after commit (one row), a worker renders and sends it"
         ),
-        "e-mails sent per round": ", ".join(str(r["emails"]) for r in rounds),
+        "e-mails queued per round (premier arrivé)": ", ".join(str(r["emails"]) for r in rounds),
         "ratio": "value / baseline (operations/s: below 1 is slower; latency: above 1 is slower)",
         "machine": "2 cores shared with other work: figures are noisy",
     }
@@ -247,6 +371,8 @@ def enrolment() -> Report:
             {
                 "states": r["states"],
                 "positions_ok": r["positions_ok"],
+                "mixite_states": r["mixite_states"],
+                "mixite_largest_network": r["mixite_largest_network"],
                 "emails": r["emails"],
                 **{
                     kind: {
@@ -255,7 +381,7 @@ def enrolment() -> Report:
                         "p95_ms": round(_percentile_ms(r[kind][1], 95), 2),
                         "errors": r[kind][2][:5],
                     }
-                    for kind in ("baseline", "enrolment")
+                    for kind in ("baseline", "enrolment", "mixite")
                 },
             }
             for r in rounds
