@@ -13,6 +13,10 @@ from maillage.models import Commune, HomePage, Public, Territoire, Thematique
 from .models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 
 PROGRAMME_ANNEE = 2027
+DEMI_JOURNEES = (
+    (datetime.time(9, 0), datetime.time(12, 30)),
+    (datetime.time(13, 30), datetime.time(17, 0)),
+)
 
 
 class FormationDemo(NamedTuple):
@@ -260,12 +264,14 @@ def _session(
         },
     )
     session.formateurs.set(formateurs)
+    # Attendance is signed per half-day, so each day is two slots.
     for jour in range(duree):
-        session.dates.get_or_create(
-            date=debut + datetime.timedelta(days=jour),
-            heure_debut=datetime.time(9, 0),
-            defaults={"heure_fin": datetime.time(17, 0)},
-        )
+        for heure_debut, heure_fin in DEMI_JOURNEES:
+            session.dates.update_or_create(
+                date=debut + datetime.timedelta(days=jour),
+                heure_debut=heure_debut,
+                defaults={"heure_fin": heure_fin},
+            )
     return created
 
 

@@ -107,3 +107,16 @@ def test_skips_a_missing_region(db):
     assert counts["formations_regions"] == 2
     assert not RegionPage.objects.filter(territoire__code="93").exists()
     assert any("93" in message for message in messages)
+
+
+def test_each_day_is_two_half_days_for_attendance(referentiel, formateur):
+    formations_provide(progress=silence)
+    formations_provide(progress=silence)
+
+    for session in Session.objects.prefetch_related("dates"):
+        jours = (session.date_fin - session.date_debut).days + 1
+        creneaux = sorted((c.date, c.heure_debut, c.heure_fin) for c in session.dates.all())
+        assert len(creneaux) == 2 * jours
+        for date, debut, fin in creneaux:
+            assert session.date_debut <= date <= session.date_fin
+            assert (debut.hour < 12) == (fin.hour <= 13)
