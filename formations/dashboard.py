@@ -148,13 +148,14 @@ def inscriptions_section(user) -> DashboardSection:
 
 
 def sessions_formateur_section(user) -> DashboardSection | None:
-    """« Mes sessions à animer », for trainers: the attendance sheet of each started half-day."""
+    """« Mes sessions à animer », for trainers: the attendance sheet of each started half-day,
+    the session's community and, once answers can come in, the evaluations."""
     depuis = timezone.localdate() - datetime.timedelta(days=30)
     sessions = list(
         Session.objects.filter(formateurs=user)
         .exclude(etat=Session.Etat.ANNULEE)
         .filter(Q(date_fin__gte=depuis) | Q(date_fin__isnull=True))
-        .select_related("formation")
+        .select_related("formation", "communaute")
         .prefetch_related("dates")
         .annotate(
             inscrits=Count(
@@ -188,6 +189,15 @@ def sessions_formateur_section(user) -> DashboardSection | None:
                     moment = f"{moment} {_('matin') if matin else _('après-midi')}"
                 label = _("Émargement du %(moment)s") % {"moment": moment}
                 ligne.ajouter(routes.lien(label, "emargement", session.pk, creneau.pk))
+        # The trainers manage the session's community, which exists once someone enrolled.
+        communaute = getattr(session, "communaute", None)
+        if communaute is not None:
+            ligne.liens.append(Lien(_("Communauté de la session"), communaute.get_absolute_url()))
+        # Satisfaction answers come in from the start of the last half-day.
+        dernier_debut = services.session_dernier_debut(session)
+        if dernier_debut is not None and timezone.now() >= dernier_debut:
+            label = _("Résultats des évaluations")
+            ligne.ajouter(routes.lien(label, "session_evaluations", session.pk))
         lignes.append(ligne)
     return DashboardSection(
         key="sessions-animees",

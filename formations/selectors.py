@@ -519,6 +519,17 @@ def evaluation_results(*, session: Session | None = None, programme=None) -> dic
     return {ligne.pop("type"): ligne for ligne in lignes}
 
 
+def evaluation_comments(*, session: Session) -> list[Evaluation]:
+    """The written answers of a session's questionnaires, newest first, for its trainers;
+    without names, as participants were promised."""
+    return list(
+        Evaluation.objects.filter(inscription__session=session, repondu_le__isnull=False)
+        .exclude(usage="", commentaire="")
+        .only("type", "usage", "commentaire", "repondu_le")
+        .order_by("-repondu_le", "pk")
+    )
+
+
 def evaluation_marks(*, programme) -> dict[str, dict[int, int]]:
     """Per questionnaire, how many answers gave each mark from 1 to 5: the overall mark of
     the satisfaction questionnaire, the usefulness for practice of the follow-up. One query."""

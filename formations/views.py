@@ -235,6 +235,31 @@ def evaluation(request, page, pk: int, type_: str):
     )
 
 
+def session_evaluations(request, pk: int):
+    """The answers to a session's questionnaires, for its trainers (and staff)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    session = get_object_or_404(Session.objects.select_related("formation"), pk=pk)
+    if not (request.user.is_staff or session.formateurs.filter(pk=request.user.pk).exists()):
+        raise PermissionDenied
+    resultats = selectors.evaluation_results(session=session)
+    vide = {"demandes": 0, "reponses": 0, "note_globale": None, "note_utilite": None}
+    questionnaires = [
+        {"type": type_, "libelle": libelle, **resultats.get(type_, vide)}
+        for type_, libelle in Evaluation.Type.choices
+    ]
+    return TemplateResponse(
+        request,
+        "formations/session_evaluations.html",
+        {
+            "session": session,
+            "questionnaires": questionnaires,
+            "presents": session.inscriptions.filter(etat=Inscription.Etat.PRESENT).count(),
+            "commentaires": selectors.evaluation_comments(session=session),
+        },
+    )
+
+
 def programme_indicateurs(request, pk: int):
     """Fill rate, waiting lists, attendance and satisfaction of a programme (HTML/CSV/XLSX),
     for those who may edit it (the région's editors)."""

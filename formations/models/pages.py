@@ -76,6 +76,12 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
         return evaluation(request, self, pk, type_)
 
+    @path("sessions/<id:pk>/evaluations/", name="session_evaluations")
+    def session_evaluations(self, request, pk: int):
+        from ..views import session_evaluations
+
+        return session_evaluations(request, pk)
+
     @path("programmes/<id:pk>/indicateurs/", name="programme_indicateurs")
     def programme_indicateurs(self, request, pk: int):
         from ..views import programme_indicateurs
