@@ -389,3 +389,20 @@ def test_an_author_is_told_why_their_reply_was_hidden(communaute, gens):
         )
     )
     assert sorted(natures) == sorted([gens.autre_membre.pk, gens.membre.pk])
+
+
+@pytest.mark.django_db
+def test_the_header_badge_says_unread_in_the_singular_for_one(client):
+    user = UserFactory()
+    NotificationFactory(destinataire=user)
+    client.force_login(user)
+
+    html = client.get(reverse("communautes:notifications")).content.decode()
+
+    # Read by screen readers only, in the singular for one (« 1 non lue »).
+    assert '<span class="sr-only" data-notifications-label> non lue</span>' in html
+    assert "visually-hidden" not in html
+
+    NotificationFactory(destinataire=user)
+    html = client.get(reverse("communautes:notifications")).content.decode()
+    assert '<span class="sr-only" data-notifications-label> non lues</span>' in html

@@ -4,6 +4,7 @@
   const root = document.querySelector("[data-notifications-url]");
   if (!root || !("WebSocket" in window)) return;
   const count = root.querySelector("[data-notifications-count]");
+  const label = count.querySelector("[data-notifications-label]");
   const announce = root.querySelector("[data-notifications-announce]");
   let delay = 1000;
   let lastAnnounced = null;
@@ -11,6 +12,8 @@
   function render(state) {
     const n = state.non_lues || 0;
     count.firstChild.nodeValue = String(n);
+    // French plural: « 1 non lue », « 2 non lues ».
+    label.textContent = " " + (n > 1 ? count.dataset.pluriel : count.dataset.singulier);
     count.hidden = n === 0;
     const latest = state.derniere;
     if (latest && latest.id !== lastAnnounced && state.nouvelle) {
