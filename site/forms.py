@@ -35,9 +35,14 @@ class StructureFieldsMixin(forms.Form):
         help_text=_("Son nom ou son code postal, par exemple « Villeurbanne (69100) »."),
         widget=forms.TextInput(
             attrs={
-                "list": "communes-suggestions",
                 "autocomplete": "off",
-                "data-suggestions": reverse_lazy("communes_suggestions"),
+                "data-communes": reverse_lazy("communes_suggestions"),
+                "data-communes-libelle": _("Communes suggérées"),
+                "data-communes-nombre": _(
+                    "Communes suggérées : %(n)s. Flèches haut et bas pour choisir, "
+                    "Entrée pour valider."
+                ),
+                "data-communes-aucune": _("Aucune commune ne correspond."),
             }
         ),
     )
