@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from maillage.cache_pages import cache_anonymous
 from maillage.http import local_url, parse_ids
 
 from . import graphiques, indicateurs, mixite, selectors, services
@@ -17,6 +18,8 @@ from .forms import CatalogueFiltreForm, EvaluationForm
 from .models import Evaluation, Inscription, ProgrammePage, Session, SessionDate
 
 PAR_PAGE = 20
+# The sessions index makes a write visible within a second (its refresh_interval).
+INDEX_REFRESH_S = 2.0
 ID_FICTIF = 987654321  # replaced by each session's id in the routes reversed once
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,7 +70,11 @@ def catalogue(request, page):
             "moteur": resultat.moteur,
         }
     )
-    return TemplateResponse(request, "formations/catalogue_index_page.html", contexte)
+    return cache_anonymous(
+        TemplateResponse(request, "formations/catalogue_index_page.html", contexte),
+        # The index shows a changed session within its refresh interval, after the version.
+        seconds=INDEX_REFRESH_S if resultat.moteur == "opensearch" else None,
+    )
 
 
 def session_ics(request, pk: int):

@@ -17,6 +17,8 @@ class MaillageConfig(AppConfig):
     verbose_name = _("Maillage")
 
     def ready(self) -> None:
+        from maillage import cache_pages
         from maillage.rgpd import signals
 
         signals.connect()
+        cache_pages.connect()

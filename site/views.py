@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from maillage import health, selectors, services
+from maillage import cache_pages, health, selectors, services
 from maillage.forms import ProfilForm
 
 
@@ -34,10 +35,12 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    # Read only when the cached body is missing or stale: a hit costs no query of its own.
+    dashboard = SimpleLazyObject(lambda: selectors.dashboard_for(user=request.user))
     return render(
         request,
         "maillage/dashboard.html",
-        {"dashboard": selectors.dashboard_for(user=request.user)},
+        {"dashboard": dashboard, "dashboard_cle": cache_pages.dashboard_key(request)},
     )
 
 

@@ -8,8 +8,17 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from maillage.cache_pages import cache_anonymous
 
-class HomePage(Page):
+
+class AnonymousCacheMixin:
+    """A page every anonymous visitor sees the same: kept rendered until the next write."""
+
+    def serve(self, request, *args, **kwargs):
+        return cache_anonymous(super().serve(request, *args, **kwargs))
+
+
+class HomePage(AnonymousCacheMixin, Page):
     """The public landing page of the platform."""
 
     accroche = models.CharField(_("accroche"), max_length=255, blank=True)
@@ -57,7 +66,7 @@ class HomePage(Page):
         verbose_name = _("page d'accueil")
 
 
-class StandardPage(Page):
+class StandardPage(AnonymousCacheMixin, Page):
     """An editorial page: accessibility statement, privacy, about…"""
 
     introduction = models.TextField(_("introduction"), blank=True)

@@ -1,0 +1,215 @@
+"""The content version, and the anonymous page cache and dashboard fragments keyed by it."""
+
+import hashlib
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_max_age
+from django.utils.translation import get_language
+
+VERSION_KEY = "contenus:version"
+# How many rendered anonymous pages a process keeps (catalogue filters make many addresses).
+STORE_SIZE = 256
+# Time-dependent content (a session that has just ended, an evaluation that opens) is
+# refreshed at least this often even when nothing is written.
+DASHBOARD_TIMEOUT_S = 300
+
+# Rows written by bookkeeping that no cached page shows: they must not throw the cache away.
+_IGNORED_MODELS = {
+    "sessions.session",
+    "admin.logentry",
+    "wagtailcore.referenceindex",
+    "wagtailsearch.indexentry",
+    "django_tasks_database.dbtaskresult",
+}
+
+
+def contenus_version() -> int:
+    """The current version of everything pages show; any write changes it."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Random, not 1: an emptied cache must never meet pages a process kept from before.
+        cache.add(VERSION_KEY, secrets.randbits(48), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, secrets.randbits(48), timeout=None)
+
+
+def contenus_changed() -> None:
+    """Retire every cached page and fragment, now and again when the transaction commits.
+
+    Now, so that the writing connection (a test, a request that redirects) reads its own
+    write; after commit, so that a page rendered meanwhile from the old rows, and stored
+    under the intermediate version, is never served.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _on_write(sender, **kwargs) -> None:
+    if sender._meta.label_lower not in _IGNORED_MODELS:
+        contenus_changed()
+
+
+def connect() -> None:
+    post_save.connect(_on_write, dispatch_uid="maillage.cache_pages.save")
+    post_delete.connect(_on_write, dispatch_uid="maillage.cache_pages.delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="maillage.cache_pages.m2m")
+
+
+def _on_m2m(sender, instance, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        _on_write(type(instance))
+
+
+# --- Anonymous pages -----------------------------------------------------------------------
+
+
+def cache_anonymous(response: HttpResponse, *, seconds: float | None = None) -> HttpResponse:
+    """Mark a response as the same for every anonymous visitor: the middleware may keep it.
+
+    `seconds` bounds how long, for pages that read a search index: the index shows a write
+    up to its refresh interval after the version has already changed.
+    """
+    response.cache_anonymous = True
+    response.cache_anonymous_seconds = seconds
+    return response
+
+
+@dataclass(frozen=True)
+class _Entry:
+    version: int
+    expires: float | None
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+class _Store:
+    """A small least-recently-used map, shared by the threads of one process."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[tuple, _Entry] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, version: int) -> _Entry | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry.version != version:
+                return None
+            if entry.expires is not None and time.monotonic() > entry.expires:
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: _Entry) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+store = _Store(STORE_SIZE)
+
+
+def _anonymous_key(request) -> tuple | None:
+    """The page's key when the request is an anonymous GET that carries no state, else None.
+
+    Without a session cookie nobody is signed in and no message waits in the session; any
+    cookie other than the CSRF one (a message, a preference) may change the page.
+    """
+    if request.method != "GET":
+        return None
+    if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
+        return None
+    try:
+        host = request.get_host()
+    except Exception:  # noqa: BLE001 - a bad Host header gets Django's own answer
+        return None
+    return (host, request.get_full_path(), get_language())
+
+
+def _storable(request, response) -> bool:
+    if not getattr(response, "cache_anonymous", False) or response.status_code != 200:
+        return False
+    if response.streaming or response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return (
+        "private" not in cache_control
+        and "no-store" not in cache_control
+        and (get_max_age(response) != 0)
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve a page marked with `cache_anonymous` from memory to anonymous visitors.
+
+    The entry holds for the current content version: a write anywhere (a page published, a
+    session changed) makes the next request render the page again. Signed-in members, and
+    anyone carrying a session or message cookie, always get a fresh page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _anonymous_key(request)
+        if key is None:
+            return self.get_response(request)
+        version = contenus_version()
+        entry = store.get(key, version)
+        if entry is not None:
+            return entry.response()
+        response = self.get_response(request)
+        if _storable(request, response):
+            seconds = getattr(response, "cache_anonymous_seconds", None)
+            store.put(
+                key,
+                _Entry(
+                    version=version,
+                    expires=None if seconds is None else time.monotonic() + seconds,
+                    status=response.status_code,
+                    headers=tuple(response.items()),
+                    content=response.content,
+                ),
+            )
+        return response
+
+
+# --- Signed-in fragments ---------------------------------------------------------------------
+
+
+def dashboard_key(request) -> str:
+    """The dashboard body's key: its member, their CSRF secret (its forms carry a token), the
+    content version and the day (dates are shown relative to it)."""
+    secret = request.META.get("CSRF_COOKIE") or ""
+    empreinte = hashlib.sha256(secret.encode()).hexdigest()[:16]
+    return f"{request.user.pk}:{empreinte}:{contenus_version()}:{timezone.localdate().isoformat()}"
