@@ -229,7 +229,7 @@ def evaluation(request, page, pk: int, type_: str):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Merci, votre réponse est enregistrée."))
-            return redirect(page.url)
+            return redirect("dashboard")
     return TemplateResponse(
         request,
         "formations/evaluation.html",

@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from formations import selectors, services
@@ -71,6 +72,8 @@ def test_answer_and_results(client):
     assert client.get(url).status_code == 200
     response = client.post(url, {"note_globale": "3", "note_utilite": "2", "commentaire": "Bien"})
     assert response.status_code == 302
+    # Back to the dashboard, where the other questionnaire and the attestation are.
+    assert response["Location"] == reverse("dashboard")
     assert Evaluation.objects.get(inscription=b).commentaire == "Bien"
     resultats = selectors.evaluation_results(session=session)
     assert resultats[Type.SATISFACTION]["reponses"] == 2
