@@ -356,6 +356,8 @@ def live_url(strict_services, live_site_env):
         ),
         "SEARCH_INDEX_PREFIX": settings.SEARCH_INDEX_PREFIX,
         "MAILLAGE_LIVE_CACHE_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
+        # Links the server writes (e-mails, calendars) point at the site it serves.
+        "SITE_URL": f"http://127.0.0.1:{port}",
         **live_site_env,
     }
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
