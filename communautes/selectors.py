@@ -3,7 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     FluxEvenement,
     MessageSalon,
     ModerationAction,
+    PieceJointe,
     Publication,
     Reaction,
     Reponse,
@@ -110,9 +112,12 @@ def communaute_list_visible(*, user) -> QuerySet:
     return _with_member_count(queryset).order_by("nom")
 
 
-def communaute_get_for(*, user, slug: str) -> Communaute:
+def communaute_get_for(*, user, slug: str, with_member_count: bool = True) -> Communaute:
     """The community the user may know of; Communaute.DoesNotExist otherwise (a 404)."""
-    communaute = _with_member_count(Communaute.objects.select_related("territoire")).get(slug=slug)
+    queryset = Communaute.objects.select_related("territoire")
+    if with_member_count:
+        queryset = _with_member_count(queryset)
+    communaute = queryset.get(slug=slug)
     if not can_see_about(user=user, communaute=communaute):
         raise Communaute.DoesNotExist
     return communaute
@@ -200,46 +205,160 @@ class ReactionSummary:
 
 
 def publication_get_for(*, user, communaute: Communaute, pk: int) -> Publication:
-    """A publication with its replies and reactions in a fixed number of queries.
+    """A publication the user may read, without its replies (the forms that post to it).
 
     Raises Publication.DoesNotExist when the user may not read it.
     """
     if not can_view(user=user, communaute=communaute):
         raise Publication.DoesNotExist
     moderateur = can_moderate(user=user, communaute=communaute)
-    reponses = (
-        Reponse.objects.select_related("auteur")
-        .prefetch_related("pieces_jointes")
-        .order_by("cree_le", "pk")
-    )
     publications = Publication.objects.filter(communaute=communaute)
     if not moderateur:
         publications = publications.filter(masquee=False)
-        reponses = reponses.filter(masquee=False)
+    publication = publications.select_related("auteur").get(pk=pk)
+    publication.communaute = communaute
+    publication.peut_moderer = moderateur
+    return publication
+
+
+# Replies per page of a discussion: the first screen, and each chunk loaded after it.
+REPONSES_PAR_PAGE = 20
+
+
+@dataclass
+class Discussion:
+    """One page of a discussion as a given reader sees it."""
+
+    publication: Publication
+    reponses: list[Reponse]
+    page: int
+    pages: int
+    nb_reponses: int
+    adhesion: Adhesion | None
+    membre: bool
+    moderateur: bool
+    # (reply id, nature) of the reader's own reactions to the replies of this page.
+    mes_reactions: set = field(default_factory=set)
+
+    @property
+    def precedente(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def suivante(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+def _acces(*, user, communaute: Communaute) -> tuple[Adhesion | None, bool, bool]:
+    """The reader's membership, whether they may read, whether they moderate: one query."""
+    adhesion = adhesion_for(user=user, communaute=communaute)
+    active = adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE
+    superuser = user.is_authenticated and user.is_superuser
+    lecteur = communaute.visibilite == Communaute.Visibilite.PUBLIQUE or superuser or active
+    moderateur = superuser or (active and adhesion.role == Adhesion.Role.ANIMATEUR)
+    return adhesion, lecteur, moderateur
+
+
+def _reponses_visibles(publication: Publication, moderateur: bool) -> QuerySet:
+    reponses = Reponse.objects.filter(publication=publication)
+    return reponses if moderateur else reponses.filter(masquee=False)
+
+
+def discussion_page(*, user, communaute: Communaute, pk: int, page: int = 1) -> Discussion:
+    """A page of a discussion in a fixed number of queries, whatever its length.
+
+    The publication, then `REPONSES_PAR_PAGE` replies with their authors, attachments and
+    reaction counts. A page number out of range gives the nearest page. Raises
+    Publication.DoesNotExist when the user may not read it.
+    """
+    adhesion, lecteur, moderateur = _acces(user=user, communaute=communaute)
+    if not lecteur:
+        raise Publication.DoesNotExist
+    publications = Publication.objects.filter(communaute=communaute)
+    if not moderateur:
+        publications = publications.filter(masquee=False)
     publication = (
-        publications.select_related("auteur", "communaute")
-        .prefetch_related("tags", "pieces_jointes", Prefetch("reponses", queryset=reponses))
+        publications.select_related("auteur")
+        .prefetch_related("tags")
+        .annotate(
+            nb_reponses_visibles=Coalesce(
+                Subquery(
+                    _reponses_visibles(OuterRef("pk"), moderateur)
+                    .order_by()
+                    .values("publication")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .get(pk=pk)
     )
+    publication.communaute = communaute
+    publication.peut_moderer = moderateur
+    nb_reponses = publication.nb_reponses_visibles
+    pages = max(1, -(-nb_reponses // REPONSES_PAR_PAGE))
+    page = min(max(1, page), pages)
+    debut = (page - 1) * REPONSES_PAR_PAGE
+    reponses = list(
+        _reponses_visibles(publication, moderateur)
+        .select_related("auteur")
+        .order_by("cree_le", "pk")[debut : debut + REPONSES_PAR_PAGE]
+    )
+    ids = [reponse.pk for reponse in reponses]
+    # The publication's attachments and those of the page's replies, in one query.
+    pieces: dict[tuple[str, int], list] = defaultdict(list)
+    for piece in PieceJointe.objects.filter(
+        Q(publication=publication) | Q(reponse_id__in=ids)
+    ).order_by("pk"):
+        key = ("p", piece.publication_id) if piece.publication_id else ("r", piece.reponse_id)
+        pieces[key].append(piece)
     summaries: dict[tuple[str, int], ReactionSummary] = defaultdict(ReactionSummary)
     rows = (
-        Reaction.objects.filter(Q(publication=publication) | Q(reponse__publication=publication))
+        Reaction.objects.filter(Q(publication=publication) | Q(reponse_id__in=ids))
         .values("publication_id", "reponse_id", "nature")
         .annotate(
             n=Count("pk"),
             mine=Count("pk", filter=Q(user_id=user.pk) if user.is_authenticated else Q(pk=None)),
         )
+        .order_by()
     )
+    mes_reactions = set()
     for row in rows:
         key = ("p", row["publication_id"]) if row["publication_id"] else ("r", row["reponse_id"])
         summaries[key].counts[row["nature"]] = row["n"]
         if row["mine"]:
             summaries[key].mine.add(row["nature"])
+            if row["reponse_id"]:
+                mes_reactions.add((row["reponse_id"], row["nature"]))
     publication.reaction_summary = summaries[("p", publication.pk)]
-    for reponse in publication.reponses.all():
+    publication.pieces = pieces[("p", publication.pk)]
+    for reponse in reponses:
         reponse.reaction_summary = summaries[("r", reponse.pk)]
-    publication.peut_moderer = moderateur
-    return publication
+        reponse.pieces = pieces[("r", reponse.pk)]
+    return Discussion(
+        publication=publication,
+        reponses=reponses,
+        page=page,
+        pages=pages,
+        nb_reponses=nb_reponses,
+        adhesion=adhesion,
+        membre=adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE,
+        moderateur=moderateur,
+        mes_reactions=mes_reactions,
+    )
+
+
+def reponse_page(*, user, publication: Publication, reponse_id: int) -> int | None:
+    """The page of the discussion that shows this reply to the user, or None if it does not."""
+    reponses = _reponses_visibles(publication, publication.peut_moderer)
+    cible = reponses.filter(pk=reponse_id).values("cree_le", "pk").first()
+    if cible is None:
+        return None
+    avant = reponses.filter(
+        Q(cree_le__lt=cible["cree_le"]) | Q(cree_le=cible["cree_le"], pk__lt=cible["pk"])
+    ).count()
+    return avant // REPONSES_PAR_PAGE + 1
 
 
 def can_see_members(*, user, communaute: Communaute) -> bool:
@@ -292,7 +411,7 @@ def signalement_queue(*, user, communaute: Communaute) -> list[Signalement]:
         return []
     return list(
         Signalement.objects.filter(communaute=communaute, etat=Signalement.Etat.OUVERT)
-        .select_related("auteur", "publication", "reponse__publication")
+        .select_related("auteur", "publication", "reponse__publication__communaute")
         .order_by("cree_le", "pk")
     )
 

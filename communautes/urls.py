@@ -45,6 +45,16 @@ urlpatterns = [
     path("<slug:slug>/salon/", views.salon, name="salon"),
     path("<slug:slug>/publications/<id:pk>/", views.publication_detail, name="publication"),
     path(
+        "<slug:slug>/publications/<id:pk>/reponses/",
+        views.publication_reponses,
+        name="publication_reponses",
+    ),
+    path(
+        "<slug:slug>/publications/<id:pk>/reponses/<id:reponse_pk>/",
+        views.reponse_permalink,
+        name="reponse",
+    ),
+    path(
         "<slug:slug>/publications/<id:pk>/modifier/",
         views.publication_update,
         name="publication_update",

@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maillage.http import parse_id
 
 from . import selectors, services
+from .discussion import reponses_html
 from .forms import (
     AdhesionForm,
     BanForm,
@@ -32,9 +34,11 @@ from .models import Adhesion, Communaute, Publication, Reponse, Signalement
 from .notifications.mentions import membres_mentionnables
 
 
-def _communaute(request: HttpRequest, slug: str) -> Communaute:
+def _communaute(request: HttpRequest, slug: str, *, with_member_count: bool = True) -> Communaute:
     try:
-        return selectors.communaute_get_for(user=request.user, slug=slug)
+        return selectors.communaute_get_for(
+            user=request.user, slug=slug, with_member_count=with_member_count
+        )
     except Communaute.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -268,22 +272,48 @@ def publication_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _discussion(request: HttpRequest, slug: str, pk: int) -> tuple:
+    """The page of the discussion asked for (`?page=N`, the nearest one if out of range)."""
+    communaute = _communaute(request, slug, with_member_count=False)
+    try:
+        discussion = selectors.discussion_page(
+            user=request.user,
+            communaute=communaute,
+            pk=pk,
+            page=parse_id(request.GET.get("page")) or 1,
+        )
+    except Publication.DoesNotExist as exc:
+        raise Http404 from exc
+    publication = discussion.publication
+    urls = {
+        "publication_url": publication.get_absolute_url(),
+        "reaction_url": reverse("communautes:reaction", args=[slug, pk]),
+        "signalement_url": reverse("communautes:signalement", args=[slug, pk]),
+        "reponses_url": reverse("communautes:publication_reponses", args=[slug, pk]),
+    }
+    context = {
+        **urls,
+        "communaute": communaute,
+        "publication": publication,
+        "discussion": discussion,
+        "membre": discussion.membre,
+        "peut_moderer": discussion.moderateur,
+        "reponses_html": reponses_html(request=request, discussion=discussion, urls=urls),
+    }
+    return discussion, context
+
+
 def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
-    adhesion = selectors.adhesion_for(user=request.user, communaute=communaute)
-    membre = adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE
+    discussion, context = _discussion(request, slug, pk)
+    communaute = context["communaute"]
     return render(
         request,
         "communautes/publication_detail.html",
         {
-            "communaute": communaute,
-            "publication": publication,
-            "membre": membre,
-            "peut_moderer": publication.peut_moderer,
+            **context,
             "destinations": (
                 selectors.communautes_moderees(user=request.user).exclude(pk=communaute.pk)
-                if publication.peut_moderer
+                if discussion.moderateur
                 else []
             ),
             "reponse_form": ReponseForm(),
@@ -293,10 +323,28 @@ def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             # The live script fills a copy of this reply for each one that arrives.
             "modele_reponse": {"pk": ID_MODELE},
             "last_event_id": (
-                selectors.flux_last_id(communaute_id=communaute.pk) if membre else None
+                selectors.flux_last_id(communaute_id=communaute.pk) if discussion.membre else None
             ),
         },
     )
+
+
+@require_http_methods(["GET"])
+def publication_reponses(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The replies of one page alone, which discussion.js appends to the page it shows."""
+    return render(request, "communautes/reponses_suite.html", _discussion(request, slug, pk)[1])
+
+
+def reponse_permalink(request: HttpRequest, slug: str, pk: int, reponse_pk: int) -> HttpResponse:
+    """A reply's lasting address: the page of the discussion that shows it, at the reply."""
+    communaute = _communaute(request, slug, with_member_count=False)
+    publication = _publication(request, communaute, pk)
+    page = selectors.reponse_page(user=request.user, publication=publication, reponse_id=reponse_pk)
+    if page is None:
+        messages.info(request, _("Cette réponse n'est plus visible."))
+        return redirect(publication)
+    suffixe = f"?page={page}" if page > 1 else ""
+    return redirect(f"{publication.get_absolute_url()}{suffixe}#reponse-{reponse_pk}")
 
 
 @login_required
@@ -343,7 +391,7 @@ def reponse_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _refused(request, exc)
         else:
             messages.success(request, _("Votre réponse est publiée."))
-            return redirect(f"{publication.get_absolute_url()}#reponse-{reponse.pk}")
+            return redirect(reponse)
     else:
         messages.error(request, _("Votre réponse est vide."))
     return redirect(publication)
@@ -364,17 +412,21 @@ def _target(data, publication: Publication) -> dict:
 def reaction_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     communaute = _communaute(request, slug)
     publication = _publication(request, communaute, pk)
-    form = ReactionForm(request.POST)
+    data = request.POST
+    if "cible" in data:
+        # A reply's button of the discussion page: "<reply id>:<nature>".
+        reponse, _sep, nature = data["cible"].partition(":")
+        data = {"reponse": reponse, "nature": nature}
+    form = ReactionForm(data)
+    target = _target(data, publication)
     if form.is_valid():
         try:
             services.reaction_toggle(
-                user=request.user,
-                nature=form.cleaned_data["nature"],
-                **_target(request.POST, publication),
+                user=request.user, nature=form.cleaned_data["nature"], **target
             )
         except (PermissionDenied, ValidationError) as exc:
             _refused(request, exc)
-    return redirect(publication)
+    return redirect(target.get("reponse") or publication)
 
 
 @login_required

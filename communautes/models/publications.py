@@ -98,6 +98,17 @@ class Reponse(models.Model):
     def __str__(self) -> str:
         return f"{self.auteur} — {self.publication}"
 
+    def get_absolute_url(self) -> str:
+        """Lasting: it leads to whichever page of the discussion shows the reply."""
+        return reverse(
+            "communautes:reponse",
+            kwargs={
+                "slug": self.publication.communaute.slug,
+                "pk": self.publication_id,
+                "reponse_pk": self.pk,
+            },
+        )
+
 
 class Reaction(models.Model):
     """One user's reaction of one kind to a publication or to a reply (never both)."""

@@ -196,7 +196,7 @@ def mentions_notify(
     if not ids:
         return set()
     cible = f"reponse:{reponse.pk}" if reponse else f"publication:{publication.pk}"
-    lien = publication.get_absolute_url() + (f"#reponse-{reponse.pk}" if reponse else "")
+    lien = reponse.get_absolute_url() if reponse else publication.get_absolute_url()
     notification_create_many(
         destinataire_ids=ids,
         nature=Notification.Nature.MENTION,
@@ -224,7 +224,7 @@ def reponse_notify(*, reponse: Reponse, deja_notifies: set[int]) -> None:
             "acteur": communautes_selectors.display_name(reponse.auteur),
             "titre": publication.titre,
         },
-        lien=f"{publication.get_absolute_url()}#reponse-{reponse.pk}",
+        lien=reponse.get_absolute_url(),
         communaute=publication.communaute,
         publication=publication,
         acteur=reponse.auteur,
@@ -239,7 +239,7 @@ def reponse_acceptee_notify(*, by, reponse: Reponse, publication: Publication) -
         destinataire_ids=[reponse.auteur_id],
         nature=Notification.Nature.REPONSE_ACCEPTEE,
         texte=_("Votre réponse à « %(titre)s » a été acceptée") % {"titre": publication.titre},
-        lien=f"{publication.get_absolute_url()}#reponse-{reponse.pk}",
+        lien=reponse.get_absolute_url(),
         communaute=publication.communaute,
         publication=publication,
         acteur=by,

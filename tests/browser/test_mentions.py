@@ -109,7 +109,7 @@ def test_pick_a_suggested_member_with_the_keyboard_then_reply(
     notification = Notification.objects.get(destinataire=claire)
     assert notification.nature == Notification.Nature.MENTION
     assert notification.acteur_id == lecteur.pk
-    assert notification.lien.startswith(publication.get_absolute_url() + "#reponse-")
+    assert notification.lien.startswith(publication.get_absolute_url() + "reponses/")
 
 
 def test_on_a_phone_a_suggestion_is_chosen_with_a_tap(live_server, chromium):

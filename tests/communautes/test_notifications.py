@@ -59,7 +59,7 @@ def test_reply_and_accepted_answer_notify_the_right_people(communaute, gens):
     recue = Notification.objects.get(destinataire=gens.membre)
     assert recue.nature == Notification.Nature.REPONSE
     assert recue.acteur == gens.autre_membre and recue.communaute == communaute
-    assert recue.lien == f"{question.get_absolute_url()}#reponse-{reponse.pk}"
+    assert recue.lien == reponse.get_absolute_url()
     services.reponse_accept(user=gens.membre, reponse=reponse)
     services.reponse_accept(user=gens.membre, reponse=reponse)  # idempotent
     acceptee = Notification.objects.get(destinataire=gens.autre_membre)

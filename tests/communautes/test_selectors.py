@@ -127,7 +127,7 @@ def test_publication_list_costs_a_fixed_number_of_queries(
         assert [p.auteur.get_full_name() for p in page]
 
 
-def test_publication_detail_costs_a_fixed_number_of_queries(
+def test_discussion_page_costs_a_fixed_number_of_queries(
     communaute, gens, django_assert_max_num_queries
 ):
     publication = PublicationFactory(communaute=communaute)
@@ -135,15 +135,17 @@ def test_publication_detail_costs_a_fixed_number_of_queries(
         reponse = ReponseFactory(publication=publication)
         ReactionFactory(publication=None, reponse=reponse, user=gens.membre)
     ReactionFactory(publication=publication, user=gens.autre_membre)
-    with django_assert_max_num_queries(8):
-        detail = selectors.publication_get_for(
-            user=gens.membre, communaute=communaute, pk=publication.pk
+    with django_assert_max_num_queries(6):
+        discussion = selectors.discussion_page(
+            user=gens.membre, communaute=communaute, pk=publication.pk, page=2
         )
-        reponses = list(detail.reponses.all())
-        assert len(reponses) == 40
+        reponses = discussion.reponses
+        assert len(reponses) == selectors.REPONSES_PAR_PAGE
+        assert (discussion.page, discussion.pages, discussion.nb_reponses) == (2, 2, 40)
         assert all(r.reaction_summary.counts == {"utile": 1} for r in reponses)
-        assert all(r.reaction_summary.mine == {"utile"} for r in reponses)
+        assert discussion.mes_reactions == {(r.pk, "utile") for r in reponses}
         assert [r.auteur.get_full_name() for r in reponses]
+        detail = discussion.publication
         assert detail.reaction_summary.counts == {"utile": 1}
         assert detail.reaction_summary.mine == set()
 

@@ -20,6 +20,7 @@ from communautes.models import (
     Reponse,
     Signalement,
 )
+from communautes.selectors import REPONSES_PAR_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ def test_reply_react_accept_and_report(client, communaute, gens, publication):
         {"corps": "<p>Un <em>livret</em> partagé</p>"},
     )
     reponse = Reponse.objects.get(publication=publication)
-    assert response["Location"].endswith(f"#reponse-{reponse.pk}")
+    assert response["Location"] == reponse.get_absolute_url()
     client.post(
         reverse("communautes:reaction", args=[communaute.slug, publication.pk]),
         {"nature": "merci"},
@@ -265,7 +266,7 @@ def test_publication_page_costs_a_fixed_number_of_queries(
     add_replies(60)
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(publication.get_absolute_url()).content.decode()
-    assert page.count('id="reponse-') == 63
+    assert page.count('id="reponse-') == REPONSES_PAR_PAGE
 
 
 def test_dashboard_section_lists_my_communities(client, communaute, gens, monkeypatch):

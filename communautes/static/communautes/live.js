@@ -102,6 +102,14 @@
     item.id = "reponse-" + r.id;
     // The server stored this HTML after sanitizing it (nh3 allow-list).
     item.querySelector(".reponse__corps").innerHTML = r.corps;
+    if (document.querySelector("[data-reponses-suivantes]")) {
+      // Later pages are not shown yet: the reply waits, hidden, at the end of the list until
+      // discussion.js has loaded the last page before it.
+      item.hidden = true;
+      item.setAttribute("data-live-en-attente", "");
+      list.appendChild(item);
+      return;
+    }
     list.appendChild(item);
     announce("Nouvelle réponse de " + r.auteur.nom);
   }
