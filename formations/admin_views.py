@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.views import generic
 
+from maillage import roles
 from maillage.service_errors import error_messages
 
-from . import services
+from . import selectors, services
 from .models import Inscription, Session
 
 
@@ -94,7 +95,7 @@ def _run(request, *, action: Action, objet, run, index_url: str):
 def session_action(request, pk: int, action: str):
     if action not in SESSION_ACTIONS:
         raise Http404
-    session = get_object_or_404(Session, pk=pk)
+    session = get_object_or_404(selectors.session_list_editable(user=request.user), pk=pk)
     if not session_action_allowed(session, action):
         raise Http404
     run = {
@@ -125,7 +126,38 @@ def inscription_action(request, pk: int, action: str):
     )
 
 
-class SessionEditView(generic.EditView):
+class EditableSessions:
+    """Regional editors reach only the sessions of their région's formations and attach a
+    session only to a formation they may edit; another région's session is a 404."""
+
+    def get_queryset(self):
+        return selectors.session_list_editable(user=self.request.user)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "formation" in form.fields:
+            form.fields["formation"].queryset = selectors.formation_pages_editable(
+                user=self.request.user
+            )
+        if "commune" in form.fields and not self.request.user.is_superuser:
+            # The communes of the editor's régions: the whole COG (35,000 options) made the
+            # form take minutes to load.
+            form.fields["commune"].queryset = form.fields["commune"].queryset.filter(
+                departement__parent__in=roles.editor_regions(self.request.user)
+            )
+        return form
+
+
+class EditableSessionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return selectors.session_list_editable(user=self.request.user)
+
+
+class SessionCreateView(EditableSessions, generic.CreateView):
+    pass
+
+
+class SessionEditView(EditableSessions, generic.EditView):
     """The places and how they are given (capacity, policy, share per network) change
     through the service: never fewer places than those taken, and places a change frees
     go to the waiting list."""

@@ -2,12 +2,18 @@
 
 from django.apps import AppConfig
 
+EDITOR_SESSION_PERMISSIONS = (
+    "formations.add_session",
+    "formations.change_session",
+    "formations.view_session",
+)
+
 
 class FormationsConfig(AppConfig):
     name = "formations"
 
     def ready(self) -> None:
-        from maillage.roles import SETUP_HOOKS
+        from maillage.roles import EDITEUR_REGIONAL, ROLES, SETUP_HOOKS
 
         from . import signals
         from .search import register
@@ -17,6 +23,12 @@ class FormationsConfig(AppConfig):
         signals.connect()
         if region_editors_grant_all not in SETUP_HOOKS:
             SETUP_HOOKS.append(region_editors_grant_all)
+        # Editors schedule the sessions of their région's formations (the admin scopes the
+        # rows to the formations they may edit).
+        editeur = ROLES[EDITEUR_REGIONAL].permissions
+        for permission in EDITOR_SESSION_PERMISSIONS:
+            if permission not in editeur:
+                editeur.append(permission)
         self._register_demo()
         self._register_navigation()
         self._register_dashboard()

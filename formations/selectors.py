@@ -589,3 +589,20 @@ def programme_indicators(*, programme) -> list[Session]:
 def catalogue_page_live():
     """The live catalogue page, or None."""
     return CatalogueIndexPage.objects.live().order_by("path").first()
+
+
+def formation_pages_editable(*, user) -> QuerySet:
+    """The formation pages `user` may change in the admin: those under the régions their
+    editor groups hold (every one for administrators), as Wagtail's page permissions say."""
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return FormationPage.objects.filter(pk__in=editable.values("pk")).order_by("title")
+
+
+def session_list_editable(*, user) -> QuerySet:
+    """The sessions `user` may list and change in the admin: those of the formations they
+    may edit, so that a regional editor never reaches another région's sessions."""
+    if user.is_active and user.is_superuser:
+        return Session.objects.all()
+    return Session.objects.filter(formation__in=formation_pages_editable(user=user).values("pk"))

@@ -13,6 +13,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from .admin_views import (
     INSCRIPTION_ACTIONS,
     SESSION_ACTIONS,
+    EditableSessionIndexView,
+    SessionCreateView,
     SessionEditView,
     inscription_action,
     inscription_action_allowed,
@@ -42,7 +44,7 @@ class WithoutDeletion:
         return [pattern for pattern in super().get_urlpatterns() if pattern.name != "delete"]
 
 
-class SessionIndexView(generic.IndexView):
+class SessionIndexView(EditableSessionIndexView):
     def get_list_more_buttons(self, instance):
         return super().get_list_more_buttons(instance) + _action_items(
             instance,
@@ -73,6 +75,7 @@ class SessionViewSet(WithoutDeletion, ModelViewSet):
     menu_label = _("Sessions")
     add_to_admin_menu = True
     index_view_class = SessionIndexView
+    add_view_class = SessionCreateView
     edit_view_class = SessionEditView
     list_display = ["formation", "date_debut", "ville", "capacite", "etat"]
     list_filter = ["etat", "valide_par_responsable"]
