@@ -108,9 +108,16 @@ def _query_count(client, path: str) -> tuple[int, bytes]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from maillage.cache_pages import contenus_changed
+
+    # Sessions went in with bulk_create, which sends no signal: retire the cached pages.
+    contenus_changed()
     client.get(path)  # caches (site root paths, content types) are warm afterwards
+    # What a render costs: a cookie keeps the anonymous page cache out of the way.
+    client.cookies["bench-rendu"] = "1"
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
+    del client.cookies["bench-rendu"]
     if response.status_code != 200:
         raise BenchmarkError(f"GET {path} in process: HTTP {response.status_code}")
     return len(queries), response.content
@@ -193,10 +200,10 @@ def catalogue() -> Report:
     page, bare = merged["catalogue"], merged["bare"]
     name = f"catalogue {url} ({SESSIONS} sessions)"
     table = [
-        Row(name, "queries, page 1", queries_first, queries_bare),
+        Row(name, "queries, page 1", queries_first, queries_bare, "= the next two"),
         Row(name, f"queries, page 1, {FIRST_BATCH} sessions only", queries_small, queries_bare),
         Row(name, "queries, last page", queries_last, queries_bare),
-        Row(name, "requests/s", page.requests_per_s, bare.requests_per_s),
+        Row(name, "requests/s", page.requests_per_s, bare.requests_per_s, "ratio ≥ 0.35"),
         *(
             Row(name, f"p{p} ms", page.percentile_ms(p), bare.percentile_ms(p))
             for p in (50, 95, 99)

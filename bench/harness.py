@@ -47,6 +47,8 @@ class Row:
     metric: str
     value: float | None
     baseline: float | None = None
+    # The target printed beside the figure, e.g. "ratio ≥ 0.8" (issue #12); empty when none.
+    goal: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -443,7 +445,7 @@ def _format(value: float | None, metric: str) -> str:
 def render_table(name: str, report: Report) -> str:
     lines = [f"== {name} =="]
     lines += [f"{key}: {value}" for key, value in report.context.items()]
-    header = ("name", "metric", "value", "baseline", "ratio")
+    header = ("name", "metric", "value", "baseline", "ratio", "goal")
     cells = [
         (
             row.name,
@@ -451,6 +453,7 @@ def render_table(name: str, report: Report) -> str:
             _format(row.value, row.metric),
             _format(row.baseline, row.metric),
             "—" if row.ratio is None else f"{row.ratio:.3f}",
+            row.goal,
         )
         for row in report.rows
     ]
@@ -458,8 +461,8 @@ def render_table(name: str, report: Report) -> str:
 
     def line(values: tuple[str, ...]) -> str:
         left = [v.ljust(w) for v, w in zip(values[:2], widths[:2], strict=True)]
-        right = [v.rjust(w) for v, w in zip(values[2:], widths[2:], strict=True)]
-        return "  ".join(left + right)
+        right = [v.rjust(w) for v, w in zip(values[2:5], widths[2:5], strict=True)]
+        return "  ".join([*left, *right, values[5].ljust(widths[5])]).rstrip()
 
     lines += ["", line(header), "  ".join("-" * w for w in widths)]
     lines += [line(cell) for cell in cells]

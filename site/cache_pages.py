@@ -19,6 +19,8 @@ from django.utils.translation import get_language
 VERSION_KEY = "contenus:version"
 # How many rendered anonymous pages a process keeps (catalogue filters make many addresses).
 STORE_SIZE = 256
+# A bulk write made outside a request (a command, a task) shows within this delay at worst.
+MAX_AGE_S = 300
 # Time-dependent content (a session that has just ended, an evaluation that opens) is
 # refreshed at least this often even when nothing is written.
 DASHBOARD_TIMEOUT_S = 300
@@ -94,7 +96,7 @@ def cache_anonymous(response: HttpResponse, *, seconds: float | None = None) -> 
 @dataclass(frozen=True)
 class _Entry:
     version: int
-    expires: float | None
+    expires: float
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
@@ -113,27 +115,39 @@ class _Store:
         self.size = size
         self.entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self.lock = threading.Lock()
+        self.refreshing: set[tuple] = set()
 
     def get(self, key: tuple, version: int) -> _Entry | None:
         with self.lock:
             entry = self.entries.get(key)
             if entry is None or entry.version != version:
                 return None
-            if entry.expires is not None and time.monotonic() > entry.expires:
+            if time.monotonic() > entry.expires:
+                # Same version, only old: one thread renders it again while the others
+                # keep answering with it, rather than all rendering at once.
+                if key in self.refreshing:
+                    return entry
+                self.refreshing.add(key)
                 return None
             self.entries.move_to_end(key)
             return entry
 
     def put(self, key: tuple, entry: _Entry) -> None:
         with self.lock:
+            self.refreshing.discard(key)
             self.entries[key] = entry
             self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
+    def release(self, key: tuple) -> None:
+        with self.lock:
+            self.refreshing.discard(key)
+
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+            self.refreshing.clear()
 
 
 store = _Store(STORE_SIZE)
@@ -181,6 +195,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # Services also write in bulk (`update()`, `bulk_create()`), which sends no signal.
+            response = self.get_response(request)
+            contenus_changed()
+            return response
         key = _anonymous_key(request)
         if key is None:
             return self.get_response(request)
@@ -188,14 +207,17 @@ class AnonymousPageCacheMiddleware:
         entry = store.get(key, version)
         if entry is not None:
             return entry.response()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            store.release(key)
         if _storable(request, response):
             seconds = getattr(response, "cache_anonymous_seconds", None)
             store.put(
                 key,
                 _Entry(
                     version=version,
-                    expires=None if seconds is None else time.monotonic() + seconds,
+                    expires=time.monotonic() + (MAX_AGE_S if seconds is None else seconds),
                     status=response.status_code,
                     headers=tuple(response.items()),
                     content=response.content,

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from maillage.cache_pages import contenus_changed
+
 from .. import selectors as communautes_selectors
 from ..models import Adhesion, Communaute, Notification, Publication, Reponse
 from . import mentions, selectors
@@ -121,6 +123,7 @@ def notification_create_many(
     ]
     # A concurrent writer of the same key loses quietly: the recipient has it already.
     created = Notification.objects.bulk_create(rows, ignore_conflicts=bool(cle))
+    contenus_changed()  # bulk_create sends no signal: the cached unread counts must go
     notify_after_commit(ids)
     if nature in NATURES_EMAIL and communaute is not None:
         _email_after_commit(
@@ -155,6 +158,8 @@ def notification_mark_read(*, user, notification_id: int) -> bool:
     """Mark one of the user's own notifications read; False when it is not theirs."""
     updated = Notification.objects.filter(pk=notification_id, destinataire=user).update(lue=True)
     if updated:
+        # A bulk update sends no signal: the cached unread count must still go.
+        contenus_changed()
         notify_after_commit([user.pk])
     return bool(updated)
 
@@ -163,6 +168,8 @@ def notification_mark_read(*, user, notification_id: int) -> bool:
 def notification_mark_all_read(*, user) -> int:
     updated = Notification.objects.filter(destinataire=user, lue=False).update(lue=True)
     if updated:
+        # A bulk update sends no signal: the cached unread count must still go.
+        contenus_changed()
         notify_after_commit([user.pk])
     return updated
 

@@ -1,6 +1,9 @@
 """Template tags of the notifications: the header badge and the per-community level form."""
 
 from django import template
+from django.core.cache import cache
+
+from maillage.cache_pages import contenus_version
 
 from ..models import Adhesion
 from ..notifications.forms import NiveauNotificationForm
@@ -13,7 +16,12 @@ register = template.Library()
 def notifications_badge(context) -> dict:
     """The unread count in the header; notifications.js keeps it live."""
     user = context.get("user")
-    return {"non_lues": notification_unread_count(user=user) if user else 0}
+    if user is None or not user.is_authenticated:
+        return {"non_lues": 0}
+    # Every page of a member shows it: counted again only after a write.
+    cle = f"notifications:non-lues:{user.pk}:{contenus_version()}"
+    non_lues = cache.get_or_set(cle, lambda: notification_unread_count(user=user), 300)
+    return {"non_lues": non_lues}
 
 
 @register.inclusion_tag("communautes/includes/niveau_notification_form.html", takes_context=True)

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
+from maillage.cache_pages import contenus_changed
 from maillage.models import Commune, HomePage, Territoire
 from ressources.models import SearchOutbox
 from ressources.search import sync
@@ -691,6 +692,8 @@ def lheo_import(
                 rapport.errors.append("Le flux ne contient aucune formation.")
             if rapport.errors or dry_run:
                 raise _Annulation
+            # Pages and sessions went in bulk, which sends no signal: retire the cached pages.
+            contenus_changed()
     except _Annulation:
         if rapport.errors:
             rapport.created = rapport.updated = rapport.unchanged = rapport.regions_created = 0

@@ -2,6 +2,7 @@
 and never show one visitor's page to another."""
 
 import html
+import re
 
 import pytest
 from django.db import connection
@@ -151,3 +152,38 @@ class TestDashboard:
         InscriptionFactory(session=session, user=verified_user)
 
         assert "Conduire un entretien" in text(member_client.get(reverse("dashboard")))
+
+
+def unread(client) -> str:
+    """The count the header badge shows."""
+    content = client.get(reverse("dashboard")).content.decode()
+    return re.search(r"data-notifications-count[^>]*>(\d+)<", content).group(1)
+
+
+class TestNotificationsBadge:
+    def test_the_unread_count_follows_reading_at_once(self, member_client, verified_user):
+        from communautes.models import Notification
+        from communautes.notifications.services import notification_mark_all_read
+
+        Notification.objects.create(
+            destinataire=verified_user, nature=Notification.Nature.MENTION, texte="Bonjour"
+        )
+        assert unread(member_client) == "1"
+
+        notification_mark_all_read(user=verified_user)
+
+        assert unread(member_client) == "0"
+
+    def test_each_member_has_their_own_count(self, member_client, verified_user):
+        from communautes.models import Notification
+        from maillage.factories import UserFactory
+
+        Notification.objects.create(
+            destinataire=verified_user, nature=Notification.Nature.MENTION, texte="Bonjour"
+        )
+        member_client.get(reverse("dashboard"))
+        other_client = Client()
+        other_client.force_login(UserFactory())
+
+        assert unread(other_client) == "0"
+        assert unread(member_client) == "1"
