@@ -85,7 +85,7 @@ def test_parcours_formateur(journey):
     formatrice.log_in(FORMATRICE, DEMO_PASSWORD, "tableau de bord")
     animees = page.locator("section[aria-labelledby=section-sessions-animees]")
     assert animees.get_by_role("heading", name="Mes sessions à animer").is_visible()
-    ligne = 'li.dashboard-row:has-text("Lyon")'
+    ligne = 'section[aria-labelledby=section-sessions-animees] li.dashboard-row:has-text("Lyon")'
     assert page.locator(ligne).get_by_text("2 / ").is_visible()
     formatrice.on_phone("tableau de bord")
 
