@@ -1,4 +1,5 @@
-"""Wagtail hooks of the project package: the staff screens for personal data requests."""
+"""Wagtail hooks of the project package: the staff screens for personal data requests, the way
+back to the site."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -30,4 +31,13 @@ def register_rgpd_urls():
 def register_rgpd_menu_item():
     return RgpdMenuItem(
         _("Données personnelles"), reverse("rgpd_admin_demandes"), icon_name="user", order=910
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_dashboard_menu_item():
+    # The admin's own links to the site open new tabs; editors go back to their dashboard
+    # (their programmes, indicators and exports) in the same one.
+    return MenuItem(
+        _("Mon tableau de bord"), reverse("dashboard"), icon_name="arrow-left", order=10000
     )
