@@ -1,27 +1,37 @@
-"""`discussion`: a publication page with 300 replies against the same page with 10 replies."""
+"""`discussion`: the first screen of a 300-post thread, against django-machina's page 1."""
 
-import math
+import datetime
+import json
+import os
+import subprocess
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench import harness
-from bench.harness import BenchmarkError, LoadResult, Report, Row, benchmark
+from bench.harness import BenchmarkError, Report, Row, benchmark
 
-LONG, SHORT = 300, 10  # replies of the measured discussion and of the baseline one
-AUTHORS = 30  # replies come from this many members, in turn
-REACTION_EVERY = 3  # one reply in three carries a reaction
-CONCURRENCY = 4
-REQUESTS = 400  # per page, split over the rounds
-ROUNDS = 2
-TIME_LIMIT_S = 15.0
-WARMUP = 20
-# A request the client gives up on leaves its database connection to a killed task: wait.
-REQUEST_TIMEOUT_S = 60.0
+PEER_DIR = harness.BENCH_DIR / "peers" / "machina"
+sys.path.insert(0, str(PEER_DIR))  # corpus.py: plain Python, shared with machina's seed.py
+from corpus import TOPIC_SUBJECT, thread, user_names  # noqa: E402
+
+POSTS, USERS, WORDS = 300, 30, 80  # as machina's run.sh seeds its topic
+REACTION_EVERY = 3  # one reply in three carries a reaction (machina has none)
+CLIENTS, SECONDS, WARMUP_S = 20, 15, 5  # load.py, as run.sh drives it
 PREFIX = "bench-discussion"
+GOAL_RPS_RATIO = 2.0  # against machina's page 1, same run
+GOAL_QUERIES = 12  # and machina's own count is the baseline
+GOAL_KB = 60
+GOAL_SIGNED_IN_RATIO = 1 / 1.5  # signed-in req/s against anonymous
+LOAD_PY = PEER_DIR / "load.py"
 
 
 def _seed() -> dict:
-    """A members-only community, a signed-in reader, two discussions (300 and 10 replies)."""
+    """A public community, the 300-post thread (a publication and 299 replies), a reader."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from communautes.models import Adhesion, Communaute, Publication, Reaction, Reponse
 
@@ -38,50 +48,53 @@ def _seed() -> dict:
         User(
             username=f"{PREFIX}-{n}",
             email=f"{PREFIX}-{n}@maillage.invalid",
-            first_name=f"Prénom{n}",
-            last_name=f"Auteur{n}",
+            first_name=first,
+            last_name=last,
         )
-        for n in range(AUTHORS)
+        for n, (first, last) in enumerate(user_names(USERS))
     )
     communaute = Communaute.objects.create(
-        nom="Discussion d'essai",
+        nom="Accompagnement des publics",
         slug=PREFIX,
         nature=Communaute.Nature.THEMATIQUE,
-        visibilite=Communaute.Visibilite.MEMBRES,
+        visibilite=Communaute.Visibilite.PUBLIQUE,
     )
     Adhesion.objects.bulk_create(
-        Adhesion(user=user, communaute=communaute, etat=Adhesion.Etat.ACTIVE, role=role)
-        for user, role in [
-            (reader, Adhesion.Role.MEMBRE),
-            *((author, Adhesion.Role.MEMBRE) for author in authors),
-        ]
+        Adhesion(user=user, communaute=communaute, etat=Adhesion.Etat.ACTIVE)
+        for user in [reader, *authors]
     )
-    pages = {}
-    for count in (LONG, SHORT):
-        publication = Publication.objects.create(
-            communaute=communaute,
-            auteur=authors[0],
-            nature=Publication.Nature.QUESTION,
-            titre=f"Une question à {count} réponses",
-            corps="<p>Comment organisez-vous le premier entretien d'un jeune ?</p>",
-        )
-        reponses = Reponse.objects.bulk_create(
-            Reponse(
-                publication=publication,
-                auteur=authors[n % AUTHORS],
-                corps=f"<p>Réponse {n} : <strong>notre pratique</strong>, en quelques lignes "
-                "pour que la page ait un poids réaliste.</p>",
-            )
-            for n in range(count)
-        )
-        Reaction.objects.bulk_create(
-            Reaction(user=authors[(n + 1) % AUTHORS], reponse=reponse, nature="utile")
-            for n, reponse in enumerate(reponses)
-            if n % REACTION_EVERY == 0
-        )
-        Reaction.objects.create(user=reader, publication=publication, nature="merci")
-        pages[count] = publication.get_absolute_url()
-    return {"reader": reader, "pages": pages}
+    posts = thread(POSTS, USERS, WORDS)
+    when = timezone.now() - datetime.timedelta(days=35)
+    dates = []
+    for post in posts:
+        when += datetime.timedelta(minutes=post.minutes_after_previous)
+        dates.append(when)
+    publication = Publication.objects.create(
+        communaute=communaute,
+        auteur=authors[posts[0].poster],
+        nature=Publication.Nature.DISCUSSION,
+        titre=TOPIC_SUBJECT,
+        corps=f"<p>{posts[0].text}</p>",
+    )
+    reponses = Reponse.objects.bulk_create(
+        Reponse(publication=publication, auteur=authors[post.poster], corps=f"<p>{post.text}</p>")
+        for post in posts[1:]
+    )
+    # auto_now_add fills the dates on insert: spread them over the month afterwards.
+    Publication.objects.filter(pk=publication.pk).update(cree_le=dates[0])
+    for reponse, date in zip(reponses, dates[1:], strict=True):
+        reponse.cree_le = date
+    Reponse.objects.bulk_update(reponses, ["cree_le"])
+    Reaction.objects.bulk_create(
+        Reaction(user=authors[(n + 1) % USERS], reponse=reponse, nature="utile")
+        for n, reponse in enumerate(reponses)
+        if n % REACTION_EVERY == 0
+    )
+    return {
+        "reader": reader,
+        "path": publication.get_absolute_url(),
+        "words_per_post_mean": round(sum(p.words for p in posts) / len(posts), 1),
+    }
 
 
 def _unseed() -> None:
@@ -100,20 +113,23 @@ def _unseed() -> None:
     users.delete()
 
 
-def _count_queries(reader, path: str) -> tuple[int, int]:
-    """Queries and bytes of one signed-in GET, rendered in this process."""
+def _count_queries(path: str, reader=None) -> tuple[int, int, list[str]]:
+    """Queries, bytes and SQL of one warm GET, rendered in this process."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(reader)
+    if reader is not None:
+        client.force_login(reader)
     client.get(path)  # warm caches (site root, content types) as the server has them
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     if response.status_code != 200:
         raise BenchmarkError(f"GET {path} answered {response.status_code}")
-    return len(queries), len(response.content)
+    if TOPIC_SUBJECT.encode() not in response.content:
+        raise BenchmarkError(f"GET {path} lacks the thread's title")
+    return len(queries), len(response.content), [q["sql"] for q in queries.captured_queries]
 
 
 def _login(user) -> str:
@@ -125,106 +141,195 @@ def _login(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def _measure(server: harness.Server, pages: dict[int, str], cookie: dict) -> dict:
-    for count, path in pages.items():
-        warmup = harness.measure(
-            server,
-            path,
-            requests=WARMUP,
-            concurrency=CONCURRENCY,
-            headers=cookie,
-            request_timeout_s=REQUEST_TIMEOUT_S,
-        )
-        if warmup.error_count:
-            raise BenchmarkError(
-                f"GET {path} ({count} replies) failed during warm-up: {dict(warmup.errors)}; "
-                f"see {harness.relative(server.log_path)}"
-            )
-    runs: dict[int, list[LoadResult]] = {count: [] for count in pages}
-    for round_number in range(1, ROUNDS + 1):
-        for count, path in pages.items():
-            result = harness.measure(
-                server,
-                path,
-                requests=REQUESTS // ROUNDS,
-                concurrency=CONCURRENCY,
-                headers=cookie,
-                time_limit_s=TIME_LIMIT_S,
-                request_timeout_s=REQUEST_TIMEOUT_S,
-            )
-            runs[count].append(result)
-            harness.progress(
-                f"round {round_number}/{ROUNDS} {count} replies: "
-                f"{result.requests_per_s:.0f} req/s, p95 {result.percentile_ms(95):.1f} ms, "
-                f"{result.server_cpu_ms_per_request or math.nan:.2f} server CPU ms/request"
-            )
-    return {count: LoadResult.merge(results) for count, results in runs.items()}
+def _load(urls: list[str], *, clients: int, cookies: list[str] = ()) -> dict:
+    """load.py on each URL at once, the clients split evenly; figures summed over the URLs."""
+    share = clients // len(urls)
+    commands = [
+        [
+            sys.executable,
+            str(LOAD_PY),
+            "--url",
+            url,
+            "--concurrency",
+            str(share),
+            "--seconds",
+            str(SECONDS),
+            "--warmup",
+            str(WARMUP_S),
+            "--expect-text",
+            TOPIC_SUBJECT,
+            *(arg for cookie in cookies for arg in ("--cookie", cookie)),
+        ]  # fmt: skip
+        for url in urls
+    ]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - fixed argv
+        for command in commands
+    ]
+    results = []
+    for process in processes:
+        out, _err = process.communicate(timeout=SECONDS + WARMUP_S + 120)
+        if process.returncode:
+            raise BenchmarkError(f"load.py failed ({process.returncode}): {out[-500:]}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    total = {
+        "rps": sum(r["rps"] for r in results),
+        "requests": sum(r["requests"] for r in results),
+        "errors": sum(r["errors"] for r in results),
+        "p50_ms": max(r["p50_ms"] or 0 for r in results),
+        "p95_ms": max(r["p95_ms"] or 0 for r in results),
+        "response_bytes": results[0]["response_bytes"],
+        "parts": results,
+    }
+    harness.progress(
+        f"{len(urls)} server(s), {clients} clients: {total['rps']:.1f} req/s, "
+        f"p95 {total['p95_ms']:.0f} ms, {total['errors']} errors"
+    )
+    return total
+
+
+def _machina(database_url: str) -> dict:
+    """machina's own run.sh (its virtualenv, its database on the same server): one JSON line."""
+    venv = os.environ.get("PEER_MACHINA_VENV", str(harness.RESULTS_DIR / "peer-machina-venv"))
+    scratch = harness.RESULTS_DIR / "peer-machina"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PEER_MACHINA_VENV": venv,
+        "PEER_MACHINA_TMP": str(scratch),
+        "BENCH_CONCURRENCY": str(CLIENTS),
+        "BENCH_SECONDS": str(SECONDS),
+        "BENCH_WARMUP": str(WARMUP_S),
+        "BENCH_PORT": str(harness._free_port()),
+    }
+    harness.progress(f"machina: run.sh (virtualenv {harness.relative(Path(venv))})…")
+    done = subprocess.run(  # noqa: S603 - fixed argv
+        ["bash", str(PEER_DIR / "run.sh")],  # noqa: S607
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    (scratch / "run.log").parent.mkdir(parents=True, exist_ok=True)
+    (scratch / "run.log").write_text(done.stderr)
+    if done.returncode:
+        raise BenchmarkError(f"machina's run.sh failed:\n{done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    harness.progress(
+        f"machina: {result['rps']} req/s, p95 {result['p95_ms']} ms, "
+        f"{result['sql_queries']} queries, {result['response_bytes']} bytes"
+    )
+    return result
+
+
+def _peer_database_url() -> str:
+    """A database of machina's own on the benchmark's PostgreSQL server, created if missing."""
+    from django.db import connection
+
+    name = f"{connection.settings_dict['NAME']}_machina"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return parts._replace(path=f"/{name}").geturl()
 
 
 @benchmark("discussion")
 def discussion() -> Report:
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return Report(context={}, rows=[], skipped="needs a PostgreSQL DATABASE_URL, as machina's")
     database = harness.setup_django()
     from django.conf import settings
 
+    peer = _machina(_peer_database_url())
     seeded = _seed()
     try:
-        reader, pages = seeded["reader"], seeded["pages"]
-        counted = {count: _count_queries(reader, path) for count, path in pages.items()}
+        path, reader = seeded["path"], seeded["reader"]
+        anonymous_q, anonymous_bytes, anonymous_sql = _count_queries(path)
+        member_q, member_bytes, member_sql = _count_queries(path, reader)
         harness.progress(
-            "queries per page: "
-            + ", ".join(f"{count} replies → {q}" for count, (q, _size) in counted.items())
+            f"first screen: anonymous {anonymous_q} queries, {anonymous_bytes} bytes; "
+            f"signed in {member_q} queries, {member_bytes} bytes"
         )
-        cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={_login(reader)}"}
+        cookie = f"{settings.SESSION_COOKIE_NAME}={_login(reader)}"
         with harness.asgi_server(log_name="discussion") as server:
-            merged = _measure(server, pages, cookie)
+            anonymous = _load([server.base_url + path], clients=CLIENTS)
+            signed_in = _load([server.base_url + path], clients=CLIENTS, cookies=[cookie])
+            one_process_cpu = server.cpu_seconds()
+        with ExitStack() as stack:
+            servers = [
+                stack.enter_context(harness.asgi_server(log_name=f"discussion-{n}")) for n in (1, 2)
+            ]
+            two = _load([s.base_url + path for s in servers], clients=CLIENTS)
     finally:
         if not database.disposable:
             _unseed()
 
-    long, short = merged[LONG], merged[SHORT]
-    name = f"publication page, {LONG} replies"
+    name = f"first screen, {POSTS}-post thread"
     rows = [
-        Row(name, "queries", counted[LONG][0], counted[SHORT][0]),
-        Row(name, "response KB", counted[LONG][1] / 1024, counted[SHORT][1] / 1024),
-        Row(name, "requests/s", long.requests_per_s, short.requests_per_s),
-        *(Row(name, f"p{p} ms", long.percentile_ms(p), short.percentile_ms(p)) for p in (50, 95)),
+        Row(name, "anonymous req/s vs machina page 1", anonymous["rps"], peer["rps"], "ratio ≥ 2"),
+        Row(name, "p95 ms, anonymous vs machina", anonymous["p95_ms"], peer["p95_ms"]),
+        Row(name, "queries, anonymous", anonymous_q, peer["sql_queries"], "value ≤ 12"),
+        Row(name, "queries, signed in", member_q, peer["sql_queries"], "value ≤ 12"),
+        Row(name, "KB, anonymous", anonymous_bytes / 1024, peer["response_bytes"] / 1024, "≤ 60"),
+        Row(name, "KB, signed in", member_bytes / 1024, peer["response_bytes"] / 1024, "≤ 60"),
         Row(
             name,
-            "server CPU ms/request",
-            long.server_cpu_ms_per_request,
-            short.server_cpu_ms_per_request,
+            "signed-in req/s vs anonymous",
+            signed_in["rps"],
+            anonymous["rps"],
+            "ratio ≥ 0.667 (1/1.5)",
         ),
-        Row(name, "errors", long.error_count, short.error_count),
+        Row(name, "2 processes req/s vs 1", two["rps"], anonymous["rps"], "reported"),
+        Row(name, "errors", anonymous["errors"] + signed_in["errors"] + two["errors"], None, "0"),
     ]
+    goals = {
+        "req/s ≥ 2× machina": anonymous["rps"] >= GOAL_RPS_RATIO * peer["rps"],
+        "queries ≤ 12": max(anonymous_q, member_q) <= GOAL_QUERIES,
+        "≤ 60 KB": max(anonymous_bytes, member_bytes) <= GOAL_KB * 1024,
+        "signed in within 1.5× of anonymous": signed_in["rps"]
+        >= GOAL_SIGNED_IN_RATIO * anonymous["rps"],
+    }
     failures = [
-        f"{count} replies: {result.error_count} errors {dict(result.errors)}"
-        for count, result in merged.items()
-        if result.error_count
-    ]
-    if counted[LONG][0] != counted[SHORT][0]:
-        failures.append(
-            f"the page costs {counted[LONG][0]} queries with {LONG} replies and "
-            f"{counted[SHORT][0]} with {SHORT}: it must not depend on the length"
+        f"{label}: {result['errors']} errors {result['parts'][0]['error_kinds']}"
+        for label, result in (
+            ("anonymous", anonymous),
+            ("signed in", signed_in),
+            ("2 processes", two),
         )
+        if result["errors"]
+    ]
     context = {
         "database": database.description,
-        "server": f"{server.description}, DEBUG {'on' if settings.DEBUG else 'off'}",
-        "page": (
-            f"GET /communautes/<slug>/publications/<pk>/ signed in as an active member of a "
-            f"members-only community; replies by {AUTHORS} members, one in {REACTION_EVERY} "
-            "with a reaction"
+        "servers": (
+            f"Maillage: daphne, one process ({'DEBUG on' if settings.DEBUG else 'DEBUG off'}); "
+            f"then two daphne processes, the clients split evenly between them. "
+            f"machina: {peer['stack']}"
+        ),
+        "thread": (
+            f"{POSTS} posts by {USERS} members, {seeded['words_per_post_mean']} words a post "
+            "(bench/peers/machina/corpus.py, fixed seed), spread over a month; Maillage: a "
+            f"public community, the publication and {POSTS - 1} replies, one in "
+            f"{REACTION_EVERY} with a reaction"
         ),
         "load": (
-            f"{CONCURRENCY} concurrent keep-alive connections, {REQUESTS} GET per page in "
-            f"{ROUNDS} interleaved rounds of at most {TIME_LIMIT_S:.0f} s, after {WARMUP} warm-up"
+            f"load.py, {CLIENTS} closed-loop keep-alive clients, {WARMUP_S} s warm-up then "
+            f"{SECONDS} s measured, every answer a 200 holding the thread's title; signed in: "
+            "the reader's session cookie"
         ),
-        "queries": "counted in-process (django.test.Client, same settings), second request",
-        "baseline": f"the same page for a discussion with {SHORT} replies",
-        "ratio": "value / baseline (queries: 1.000 means independent of the length)",
+        "queries": "counted in-process (django.test.Client, same settings), warm request",
+        "goals": "; ".join(f"{goal}: {'met' if met else 'NOT MET'}" for goal, met in goals.items()),
     }
     details = {
         "server_log": harness.relative(server.log_path),
-        "queries": {str(count): q for count, (q, _size) in counted.items()},
-        "merged": {str(count): result.summary() for count, result in merged.items()},
+        "machina": peer,
+        "anonymous": anonymous,
+        "signed_in": signed_in,
+        "two_processes": two,
+        "one_process_server_cpu_s": one_process_cpu,
+        "sql": {"anonymous": anonymous_sql, "signed_in": member_sql},
+        "goals": goals,
     }
     return Report(context=context, rows=rows, details=details, failures=failures)

@@ -290,7 +290,13 @@ def discussion_page(*, user, communaute: Communaute, pk: int, page: int = 1) -> 
                     .values("n")
                 ),
                 0,
-            )
+            ),
+            # Where the live stream of the community stands, for the page's script.
+            dernier_evenement=Subquery(
+                FluxEvenement.objects.filter(communaute_id=OuterRef("communaute_id"))
+                .order_by("-id")
+                .values("id")[:1]
+            ),
         )
         .get(pk=pk)
     )

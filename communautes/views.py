@@ -323,7 +323,7 @@ def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             # The live script fills a copy of this reply for each one that arrives.
             "modele_reponse": {"pk": ID_MODELE},
             "last_event_id": (
-                selectors.flux_last_id(communaute_id=communaute.pk) if discussion.membre else None
+                (discussion.publication.dernier_evenement or 0) if discussion.membre else None
             ),
         },
     )
