@@ -141,12 +141,17 @@ class Fanout:
             # happens while earlier connections' presence broadcasts keep the server busy.
             for attempt in range(CONNECT_ATTEMPTS):
                 try:
-                    return await session.ws_connect(
+                    socket = await session.ws_connect(
                         url,
                         headers={"Cookie": f"{self.cookie_name}={key}", "Origin": origin},
                         heartbeat=None,
                         max_msg_size=0,
                     )
+                    # As live.js does: the server holds live events back (2 s at most)
+                    # until the page says where it stands. The seeded community has no
+                    # event yet, so this client stands at 0.
+                    await socket.send_json({"type": "resume", "last_event_id": 0})
+                    return socket
                 except (aiohttp.ClientError, TimeoutError):
                     self.connect_retries += 1
                     if attempt == CONNECT_ATTEMPTS - 1:
@@ -383,14 +388,20 @@ def fanout() -> Report:
     name = f"{CLIENTS} websocket clients"
     rows = [
         *(
-            Row(name, f"p{p} ms", _percentile(single, p), _percentile(redis_delays, p))
+            Row(
+                name,
+                f"p{p} ms",
+                _percentile(single, p),
+                _percentile(redis_delays, p),
+                "ratio ≤ 3" if p == 95 else "",
+            )
             for p in (50, 95)
         ),
-        Row(name, "missing deliveries", results["single_missing"]),
+        Row(name, "missing deliveries", results["single_missing"], goal="0"),
         Row(name, "streams ended by the server", results["dropped"]),
         Row(name, "server CPU ms/publication", results["cpu_per_publication_ms"]),
         Row(name, "HTTP POST p50 ms", results["post_p50_ms"]),
-        Row(name, "sustained publications/s", max(sustained) if sustained else 0),
+        Row(name, "sustained publications/s", max(sustained) if sustained else 0, goal="≥ 5"),
     ]
     failures = []
     if results["single_missing"]:
