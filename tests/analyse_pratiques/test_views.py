@@ -266,3 +266,14 @@ def test_seance_badge_says_the_state(client, gens, groupe, seance, etapes, atten
     for absent in absents:
         assert absent not in badge.group(0)
     assert client.get(_url("seance_etat", seance.pk)).json()["statut"]["libelle"] == attendu
+
+
+def test_facilitation_page_counts_active_members_in_french(client):
+    groupe = GroupeFactory()
+    bornes = f"(de {groupe.taille_min} à {groupe.taille_max})."
+    client.force_login(groupe.animateur)
+    MembershipFactory(groupe=groupe, accepte=True)
+    assert f"1 membre actif {bornes}" in client.get(_url("animation", groupe.slug)).content.decode()
+    MembershipFactory(groupe=groupe, accepte=True)
+    body = client.get(_url("animation", groupe.slug)).content.decode()
+    assert f"2 membres actifs {bornes}" in body
