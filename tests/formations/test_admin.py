@@ -80,6 +80,8 @@ def edit(admin_client, session, **changes):
         "code_postal": session.code_postal,
         "ville": session.ville,
         "capacite": session.capacite,
+        "politique": session.politique,
+        "part_max_reseau": session.part_max_reseau,
         "valide_par_responsable": "",
         **changes,
     }
