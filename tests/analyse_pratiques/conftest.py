@@ -1,6 +1,5 @@
 """Fixtures of the analyse_pratiques tests: a group with its facilitator, members and outsiders."""
 
-import types
 from types import SimpleNamespace
 
 import pytest
@@ -9,24 +8,10 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from django.urls import include, path
 
 from analyse_pratiques.factories import GroupeFactory, MembershipFactory, SeanceFactory
 from analyse_pratiques.models import Membership
 from maillage.factories import ProfilFactory, ReseauFactory, StructureFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _urls(settings):
-    """The site's URLs with the app's pages mounted (as the lead wires them into maillage.urls)."""
-    from maillage.urls import urlpatterns as site_urlpatterns
-
-    urlconf = types.ModuleType("analyse_pratiques_test_urls")
-    urlconf.urlpatterns = [
-        path("analyse-pratiques/", include("analyse_pratiques.urls")),
-        *[p for p in site_urlpatterns if getattr(p, "namespace", None) != "analyse_pratiques"],
-    ]
-    settings.ROOT_URLCONF = urlconf
 
 
 @pytest.fixture

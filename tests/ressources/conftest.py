@@ -22,11 +22,6 @@ def _no_wagtail_search_updates(settings):
     settings.WAGTAILSEARCH_BACKENDS = _without_wagtail_search_updates(settings)
 
 
-@pytest.fixture(autouse=True)
-def _search_urls(settings):
-    settings.ROOT_URLCONF = "tests.ressources.urls"
-
-
 @pytest.fixture
 def opensearch_index(settings):
     """A fresh, empty unified index for this test (the alias moves to it)."""

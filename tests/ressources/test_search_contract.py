@@ -15,7 +15,7 @@ VISIBLE_OUTILS = 7
 
 @pytest.fixture
 def api(client, backend):
-    """GET the search API, mounted as site/api.py will mount it (see tests/ressources/urls.py)."""
+    """GET the search API, as the site mounts it (site/api.py)."""
 
     def get(params=None, path="/api/recherche/"):
         response = client.get(path, params or {})
