@@ -159,7 +159,7 @@ def _anonymous_key(request) -> tuple | None:
     Without a session cookie nobody is signed in and no message waits in the session; any
     cookie other than the CSRF one (a message, a preference) may change the page.
     """
-    if request.method != "GET":
+    if request.method != "GET" or not settings.PAGE_CACHE_ANONYMOUS:
         return None
     if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
         return None

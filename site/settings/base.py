@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# Anonymous pages answered from memory (maillage.cache_pages.AnonymousPageCacheMiddleware).
+PAGE_CACHE_ANONYMOUS = True
+
 # Security headers (maillage.middleware.SecurityHeadersMiddleware). Pages run no inline
 # script, style or event handler; connect-src also gets this host's ws:/wss: for Channels.
 CONTENT_SECURITY_POLICY = {

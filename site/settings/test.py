@@ -22,3 +22,6 @@ STORAGES = {
 COMMUNAUTES_PIECES_JOINTES_ROOT = Path(tempfile.gettempdir()) / "maillage-test-pieces-jointes"
 # Sign-up's constant answer time is tested on its own; other tests need not wait for it.
 ACCOUNT_SIGNUP_MIN_SECONDS = 0
+# Tests read each response's template context, which a page kept in memory no longer has;
+# tests/site/test_cache_pages.py turns it on.
+PAGE_CACHE_ANONYMOUS = False

@@ -43,8 +43,10 @@ def test_catalogue_costs_a_fixed_number_of_queries(client, django_assert_max_num
     with CaptureQueriesContext(connection) as court:
         assert client.get(url).status_code == 200
     assert len(court) <= 19  # 18, and one for the mix of réseaux of the whole page
+    requetes = len(court)  # read now: the next request empties the connection's query log
     creer_sessions(22)
-    with django_assert_max_num_queries(len(court)):
+    client.get(url)  # the writes retired the cached header count: warm it again
+    with django_assert_max_num_queries(requetes):
         response = client.get(url)
     assert response.context["sessions"].paginator.count == 25
     assert len(response.context["sessions"].object_list) == 20

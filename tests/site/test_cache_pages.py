@@ -17,6 +17,11 @@ from maillage.cache_pages import store
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_ANONYMOUS = True
+
+
 def queries_of(client, url: str) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
