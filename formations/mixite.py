@@ -390,8 +390,13 @@ def rencontres_pour(
 
 
 def sessions_suivies(*, user_ids, session_ids) -> dict[int, set[int]]:
-    """User id → the sessions among `session_ids` they are enrolled in or waiting for."""
+    """User id → the sessions among `session_ids` they are enrolled in, waiting for or
+    training (a trainer is never invited to their own session)."""
     suivies: dict[int, set[int]] = defaultdict(set)
+    for user_id, session_id in Session.formateurs.through.objects.filter(
+        user_id__in=list(user_ids), session_id__in=list(session_ids)
+    ).values_list("user_id", "session_id"):
+        suivies[user_id].add(session_id)
     for user_id, session_id in (
         Inscription.objects.filter(user_id__in=list(user_ids), session_id__in=list(session_ids))
         .exclude(etat=Inscription.Etat.ANNULEE)

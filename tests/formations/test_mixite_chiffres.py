@@ -352,6 +352,18 @@ def test_sessions_where_my_network_is_under_represented(monde, rencontres):
     assert [r.session_id for r in choisies] == [rencontres.e.pk, monde.c.pk]
 
 
+def test_a_trainer_is_not_invited_to_their_own_session(monde, rencontres):
+    candidates = mixite.rencontres_candidates()
+    rencontres.e.formateurs.add(rencontres.moi)
+    suivies = mixite.sessions_suivies(
+        user_ids=[rencontres.moi.pk], session_ids=[c.session_id for c in candidates]
+    )[rencontres.moi.pk]
+    assert suivies == {rencontres.f.pk, rencontres.e.pk}
+    origine = mixite.origines(user_ids=[rencontres.moi.pk])[rencontres.moi.pk]
+    choisies = mixite.rencontres_pour(candidates, origine=origine, exclues=suivies)
+    assert [r.session_id for r in choisies] == [monde.c.pk]
+
+
 def _groupe(monde, *, non_liste, membres):
     from analyse_pratiques.factories import GroupeFactory, MembershipFactory
 
