@@ -108,10 +108,10 @@ def test_a_reply_arrives_live_with_its_date_reactions_and_report_link(
         meta = item.query_selector(".reponse__meta").inner_text()
         date = item.query_selector("time").get_attribute("datetime")
         reactions = item.query_selector(f'[data-live-reactions="r{reponse_id}"]')
-        hidden = item.query_selector("input[name=reponse]").get_attribute("value")
+        bouton = item.query_selector("button[name=cible]").get_attribute("value")
         signaler = item.query_selector(".reponse__actions a").get_attribute("href")
         # Reacting from the inserted reply works like from a reloaded page.
-        item.query_selector("button[name=nature]").click()
+        item.query_selector("button[name=cible]").click()
         lecture.wait_for_load_state()
         apres = lecture.locator(f"#reponse-{reponse_id} [data-live-reactions]").inner_text()
         violations = [page.evaluate("window.__cspViolations") for page in pages.values()]
@@ -120,7 +120,7 @@ def test_a_reply_arrives_live_with_its_date_reactions_and_report_link(
     assert str(timezone.localdate().year) in meta
     assert date
     assert reactions is not None
-    assert hidden == reponse_id
+    assert bouton == f"{reponse_id}:utile"
     assert signaler.endswith(f"?reponse={reponse_id}")
     assert "1" in apres
     assert violations == [[], []]

@@ -346,12 +346,14 @@ def test_long_discussion_has_one_report_form_and_unique_ids(client, communaute, 
     for target in re.findall(r'\sfor="([^"]+)"', page):
         assert target in ids, f"a label points at no field: {target}"
     assert page.count('name="motif"') == 1  # the publication's own report form only
-    # One reaction form per item, one button per nature, without JavaScript; the inert
-    # <template> the live script copies for new replies holds one more.
+    # One button per nature and item, without JavaScript: the publication's in its form, the
+    # replies' posting through the page's one form; the inert <template> the live script
+    # copies for new replies holds one more.
     rendu = re.sub(r"<template data-live-modele-reponse>.*?</template>", "", page, flags=re.S)
     assert page.count("<template data-live-modele-reponse>") == 1
-    assert rendu.count('class="reactions__form"') == 1 + len(reponses)
-    assert rendu.count('name="nature" value="utile"') == 1 + len(reponses)
+    assert rendu.count('class="reactions__form"') == 1
+    assert rendu.count('name="nature" value="utile"') == 1
+    assert rendu.count('form="form-discussion" name="cible"') == 3 * len(reponses)
     report = reverse("communautes:signalement", args=[communaute.slug, publication.pk])
     link = f"{report}?reponse={reponses[2].pk}"
     assert link in page

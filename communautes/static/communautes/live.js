@@ -80,7 +80,7 @@
     if (modele) {
       // A copy of the page's own reply markup: date, reactions and report link as on reload.
       item = modele.content.firstElementChild.cloneNode(true);
-      item.querySelectorAll("[data-live-reactions], input, a").forEach(function (node) {
+      item.querySelectorAll("[data-live-reactions], input, button, a").forEach(function (node) {
         ["data-live-reactions", "value", "href"].forEach(function (attribut) {
           var valeur = node.getAttribute(attribut);
           if (valeur && valeur.indexOf(MODELE_ID) !== -1) {
