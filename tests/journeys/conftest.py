@@ -11,6 +11,7 @@ import email
 import email.policy
 import re
 import threading
+import unicodedata
 from io import StringIO
 from pathlib import Path
 
@@ -106,7 +107,8 @@ class Journey:
         self.page.wait_for_load_state("load")
         violations = self.axe_check(self.page, f"{self.role} — {label}")
         number = len(self.steps) + 1
-        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
         shot = self.folder / f"{number:02d}-{slug}.png"
         self.page.screenshot(path=str(shot), full_page=True)
         self.steps.append(
