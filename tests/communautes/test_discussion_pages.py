@@ -24,7 +24,9 @@ def longue(communaute, gens):
     """A public community's discussion of 300 replies by its members, a third with a reaction."""
     Communaute.objects.filter(pk=communaute.pk).update(visibilite=Communaute.Visibilite.PUBLIQUE)
     communaute.refresh_from_db()
-    publication = PublicationFactory(communaute=communaute, auteur=gens.membre, titre="Garder le lien")
+    publication = PublicationFactory(
+        communaute=communaute, auteur=gens.membre, titre="Garder le lien"
+    )
     auteurs = [gens.membre, gens.autre_membre, gens.animateur]
     reponses = Reponse.objects.bulk_create(
         Reponse(
