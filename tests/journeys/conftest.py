@@ -49,9 +49,7 @@ class Journey:
             old.unlink()
 
         def refuse(url, **kwargs):
-            raise GotoRefused(
-                f"{role} : adresse tapée ({url}) — un parcours ne fait que cliquer"
-            )
+            raise GotoRefused(f"{role} : adresse tapée ({url}) — un parcours ne fait que cliquer")
 
         self.page.goto = refuse
 
