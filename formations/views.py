@@ -315,6 +315,7 @@ def programme_indicateurs(request, pk: int):
                 graphiques.mixite_sessions(sessions, mix.mixes),
             ],
             "tableaux_mixite": tableaux,
+            "non_touches": mix.non_touches,
         },
     )
 
