@@ -283,7 +283,13 @@ def test_the_unified_search_finds_people_and_structures_as_the_directory_shows_t
     assert "1 structure" in bloc
     assert f'href="{reverse("annuaire:structure", args=[monde.lille.pk])}"' in bloc
     assert f'href="{PROFESSIONNELS}?texte=Lille"' in bloc
-    assert 'id="recherche-annuaire"' not in _get(client, recherche, q="Cachottier").content.decode()
+    # Their own facet, with counts, each a link to the directory filtered by the words.
+    facette = html.split('id="facette-annuaire"', 1)[1].split("</nav>", 1)[0]
+    assert f'<a href="{PROFESSIONNELS}?texte=Lille">Personnes (1)</a>' in facette
+    assert f'<a href="{STRUCTURES}?texte=Lille">Structures (1)</a>' in facette
+    cachottier = _get(client, recherche, q="Cachottier").content.decode()
+    assert 'id="recherche-annuaire"' not in cachottier
+    assert 'id="facette-annuaire"' not in cachottier
 
     # "My communities" visibility: seen once a community is shared, as in the directory.
     assert 'id="recherche-annuaire"' not in _get(client, recherche, q="Entrenous").content.decode()
