@@ -278,13 +278,16 @@ def test_catalogue_page_costs_the_same_queries_at_two_sizes(
     client.get(url, params)
     with CaptureQueriesContext(connection) as petit:
         response = client.get(url, params)
+    # Read now: the next request's start clears the connection's query log.
+    requetes_petit = len(petit)
     assert response.context["moteur"] == backend
     formation = FormationPage.objects.filter(thematiques__slug="vae-c").first()
     for n in range(30):
         SessionFactory(formation=formation, commune=communes["35360" if n % 2 else "35288"])
     if backend == "opensearch":
         search.sessions_rebuild()
-    with django_assert_max_num_queries(len(petit)):
+    client.get(url, params)  # the writes renewed the cached header: warm it again
+    with django_assert_max_num_queries(requetes_petit):
         response = client.get(url, params)
     assert response.context["sessions"].paginator.count == 34
     assert len(response.context["sessions"].object_list) == 20

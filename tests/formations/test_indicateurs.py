@@ -131,6 +131,7 @@ def test_charts_cost_a_fixed_number_of_queries(client, programme, editeur):
     avant = requetes()
     for etat in (Etat.PRESENT, Etat.ABSENT, Etat.LISTE_ATTENTE) * 3:
         InscriptionFactory(session=SessionFactory(formation=formation), etat=etat)
+    requetes()  # the writes renewed the cached header: warm it again
     assert requetes() == avant
 
 

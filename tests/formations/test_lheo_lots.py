@@ -108,8 +108,10 @@ def test_imported_pages_are_served_and_indexed_after_commit(
     attendus = {str(p.pk) for p in FormationPage.objects.all()}
     en_attente = SearchOutbox.objects.filter(model_label=etiquette)
     assert attendus <= set(en_attente.values_list("object_pk", flat=True))
-    assert len(rappels) == 1
-    rappels[0]()
+    # One search sync (the page caches' version bumps aside).
+    synchros = [r for r in rappels if getattr(r, "__name__", "") != "_bump"]
+    assert len(synchros) == 1
+    synchros[0]()
     assert not en_attente.filter(object_pk__in=attendus).exists()
     indexes = SearchDocument.objects.filter(doc_id__startswith=f"{etiquette}:")
     assert {d.split(":")[1] for d in indexes.values_list("doc_id", flat=True)} == attendus

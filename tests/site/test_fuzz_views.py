@@ -144,7 +144,14 @@ ENDPOINTS = [
     Endpoint("communautes:membres", "animateur", _c, post=("email", "adhesion", "motif", "jours")),
     Endpoint("communautes:membres_suggestions", "membre", _c, get=("q",), methods=("GET",)),
     Endpoint("communautes:salon", "membre", _c, post=("texte",)),
-    Endpoint("communautes:publication", "membre", _p),
+    Endpoint("communautes:publication", "membre", _p, get=("page",), methods=("GET",)),
+    Endpoint("communautes:publication_reponses", "membre", _p, get=("page",), methods=("GET",)),
+    Endpoint(
+        "communautes:reponse",
+        "membre",
+        lambda w: {**_p(w), "reponse_pk": w.reponse.pk},
+        methods=("GET",),
+    ),
     Endpoint("communautes:publication_update", "membre", _p, post=("titre", "corps")),
     Endpoint("communautes:reponse_create", "membre", _p, post=("corps",)),
     Endpoint(
@@ -240,6 +247,7 @@ ENDPOINTS = [
         lambda w: {"pk": w.session.pk, "creneau_pk": w.creneau.pk},
         post=("presents",),
     ),
+    Endpoint("catalogue:session_evaluations", "formateur", lambda w: {"pk": w.session.pk}),
     Endpoint("catalogue:attestation_telecharger", "membre", lambda w: {"pk": w.session.pk}),
     Endpoint("catalogue:attestation_verifier", kwargs=lambda w: {"code": "ABC"}),
     Endpoint(
