@@ -63,14 +63,19 @@ def _seed() -> list:
     return [user, structure, *thematiques, reseau, commune, departement, region]
 
 
-def _login(user) -> str:
-    """Open a real session for `user` in the database; returns its key."""
+def _login(user) -> tuple[str, str]:
+    """Open a real session for `user` in the database; returns its key and a CSRF secret.
+
+    A browser sends both cookies on every page after its first: the CSRF cookie is set by
+    the first page with a form, and signed-in pages are kept per CSRF secret.
+    """
     from django.conf import settings
     from django.test import Client
+    from django.utils.crypto import get_random_string
 
     client = Client()
     client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return client.cookies[settings.SESSION_COOKIE_NAME].value, get_random_string(32)
 
 
 def _unseed(rows: list, session_key: str | None) -> None:
@@ -81,10 +86,11 @@ def _unseed(rows: list, session_key: str | None) -> None:
         row.delete()
 
 
-def _measure(server: harness.Server, session_key: str) -> dict[str, list[LoadResult]]:
+def _measure(server: harness.Server, session_key: str, csrf: str) -> dict[str, list[LoadResult]]:
     from django.conf import settings
 
-    logged_in = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}"}
+    cookies = {settings.SESSION_COOKIE_NAME: session_key, settings.CSRF_COOKIE_NAME: csrf}
+    logged_in = {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
     targets = {
         "bare, anonymous": (BARE, {}),
         "home": (HOME, {}),
@@ -133,9 +139,9 @@ def pages() -> Report:
     rows = _seed()
     session_key = None
     try:
-        session_key = _login(rows[0])
+        session_key, csrf = _login(rows[0])
         with harness.asgi_server(log_name="pages") as server:
-            runs = _measure(server, session_key)
+            runs = _measure(server, session_key, csrf)
     finally:
         if not database.disposable:
             _unseed(rows, session_key)
@@ -171,7 +177,7 @@ def pages() -> Report:
         ),
         "baseline": (
             f"GET {BARE} (HttpResponse('ok') behind the whole middleware stack), anonymous for "
-            "the home page, with the same session cookie for the dashboard"
+            "the home page, with the same session and CSRF cookies for the dashboard"
         ),
         "ratio": "value / baseline (requests/s: below 1 is slower; latency: above 1 is slower)",
     }

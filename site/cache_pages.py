@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -23,7 +24,7 @@ STORE_SIZE = 256
 MAX_AGE_S = 300
 # Time-dependent content (a session that has just ended, an evaluation that opens) is
 # refreshed at least this often even when nothing is written.
-DASHBOARD_TIMEOUT_S = 300
+MEMBER_PAGE_TIMEOUT_S = 300
 
 # Rows written by bookkeeping that no cached page shows: they must not throw the cache away.
 _IGNORED_MODELS = {
@@ -230,9 +231,33 @@ class AnonymousPageCacheMiddleware:
 # --- Signed-in fragments ---------------------------------------------------------------------
 
 
-def dashboard_key(request) -> str:
-    """The dashboard body's key: its member, their CSRF secret (its forms carry a token), the
-    content version and the day (dates are shown relative to it)."""
-    secret = request.META.get("CSRF_COOKIE") or ""
+def member_page_key(request, name: str) -> str | None:
+    """The key of a signed-in member's whole page, or None when it must be rendered afresh.
+
+    Keyed by member, their CSRF secret (the page's forms carry a token derived from it), the
+    language, the content version and the day (dates are shown relative to it). Rendered
+    afresh, and not kept, when the request has no CSRF cookie yet (rendering sets one) or a
+    message waits to be shown (rendering consumes it).
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or len(messages.get_messages(request)):
+        return None
     empreinte = hashlib.sha256(secret.encode()).hexdigest()[:16]
-    return f"{request.user.pk}:{empreinte}:{contenus_version()}:{timezone.localdate().isoformat()}"
+    jour = timezone.localdate().isoformat()
+    return f"page:{name}:{request.user.pk}:{empreinte}:{get_language()}:{contenus_version()}:{jour}"
+
+
+def member_page(request, name: str, render_page) -> HttpResponse:
+    """`render_page()`'s response, kept whole for this member until anything is written.
+
+    A hit costs two cache reads (the version, the page) and no query of its own.
+    """
+    key = member_page_key(request, name)
+    if key is not None:
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content)
+    response = render_page()
+    if key is not None and response.status_code == 200 and not response.cookies:
+        cache.set(key, response.content, MEMBER_PAGE_TIMEOUT_S)
+    return response

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -35,12 +34,15 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    # Read only when the cached body is missing or stale: a hit costs no query of its own.
-    dashboard = SimpleLazyObject(lambda: selectors.dashboard_for(user=request.user))
-    return render(
+    # Kept whole per member until anything is written: a hit costs no query of its own.
+    return cache_pages.member_page(
         request,
-        "maillage/dashboard.html",
-        {"dashboard": dashboard, "dashboard_cle": cache_pages.dashboard_key(request)},
+        "dashboard",
+        lambda: render(
+            request,
+            "maillage/dashboard.html",
+            {"dashboard": selectors.dashboard_for(user=request.user)},
+        ),
     )
 
 

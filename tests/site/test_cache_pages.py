@@ -158,6 +158,21 @@ class TestDashboard:
 
         assert "Conduire un entretien" in text(member_client.get(reverse("dashboard")))
 
+    def test_a_waiting_message_is_shown_once_over_the_kept_page(self, member_client, rf):
+        from django.contrib.messages import constants
+        from django.contrib.messages.storage.base import Message
+        from django.contrib.messages.storage.cookie import CookieStorage
+
+        member_client.get(reverse("dashboard"))
+        member_client.get(reverse("dashboard"))  # kept whole from now on
+        message = Message(constants.SUCCESS, "Votre demande est bien partie.")
+        member_client.cookies[CookieStorage.cookie_name] = CookieStorage(rf.get("/"))._encode(
+            [message]
+        )
+
+        assert "Votre demande est bien partie." in text(member_client.get(reverse("dashboard")))
+        assert "Votre demande est bien partie." not in text(member_client.get(reverse("dashboard")))
+
 
 def unread(client) -> str:
     """The count the header badge shows."""
