@@ -48,3 +48,63 @@ def test_the_menu_costs_no_query(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         items = navigation(request)["nav_items"]
     assert ("Formations", "/catalogue/") in [(str(label), url) for label, url in items]
+
+
+def trail(html: str) -> list[tuple[str, str | None]]:
+    """The breadcrumb's items: (label, link or None for the current page)."""
+    import re
+
+    nav = re.search(r'<nav class="breadcrumb"[^>]*>(.*?)</nav>', html, re.S)
+    assert nav, "no breadcrumb on the page"
+    items = []
+    for li in re.findall(r"<li[^>]*>(.*?)</li>", nav.group(1), re.S):
+        lien = re.search(r'<a href="([^"]+)">([^<]+)</a>', li)
+        items.append((lien.group(2), lien.group(1)) if lien else (li.strip(), None))
+    return items
+
+
+def test_catalogue_pages_show_where_the_reader_is(client):
+    from formations.factories import FormationPageFactory
+
+    formation = FormationPageFactory()
+    programme = formation.get_parent().specific
+    region = programme.get_parent().specific
+    catalogue = region.get_parent().specific
+    accueil = (catalogue.get_parent().title, "/")
+    assert trail(client.get(catalogue.url).content.decode()) == [
+        accueil,
+        (catalogue.title, None),
+    ]
+    assert trail(client.get(region.url).content.decode()) == [
+        accueil,
+        (catalogue.title, catalogue.url),
+        (region.title, None),
+    ]
+    assert trail(client.get(programme.url).content.decode()) == [
+        accueil,
+        (catalogue.title, catalogue.url),
+        (region.title, region.url),
+        (programme.title, None),
+    ]
+    assert trail(client.get(formation.url).content.decode()) == [
+        accueil,
+        (catalogue.title, catalogue.url),
+        (region.title, region.url),
+        (programme.title, programme.url),
+        (formation.title, None),
+    ]
+
+
+def test_the_indicators_trail_leads_back_to_their_programme(client):
+    from formations.factories import ProgrammePageFactory, UserFactory
+    from maillage import roles
+
+    programme = ProgrammePageFactory()
+    editeur = UserFactory()
+    roles.role_assign(
+        user=editeur, role=roles.EDITEUR_REGIONAL, region=programme.get_parent().specific.territoire
+    )
+    client.force_login(editeur)
+    catalogue = programme.get_parent().get_parent()
+    html = client.get(f"{catalogue.url}programmes/{programme.pk}/indicateurs/").content.decode()
+    assert trail(html)[-2:] == [(programme.title, programme.url), ("Indicateurs", None)]
