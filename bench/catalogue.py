@@ -98,10 +98,15 @@ def _index_sessions() -> None:
         sessions_rebuild()
 
 
-def _backend() -> str:
-    from formations.search import sessions_index_enabled
+def _backends() -> list[tuple[str, str]]:
+    """The search backends to measure: (label, OPENSEARCH_URL for the server), OpenSearch
+    first when this run has it, the database always."""
+    from django.conf import settings
 
-    return "OpenSearch sessions index" if sessions_index_enabled() else "database"
+    backends = [("database", "")]
+    if settings.OPENSEARCH_URL:
+        backends.insert(0, ("OpenSearch", settings.OPENSEARCH_URL))
+    return backends
 
 
 def _query_count(client, path: str) -> tuple[int, bytes]:
@@ -156,16 +161,51 @@ def _measure(server: harness.Server, targets: dict[str, str]) -> dict[str, list[
     return runs
 
 
+def _counts(client, url: str, last_page: str, opensearch_url: str) -> dict[str, int]:
+    """Queries of a render of page 1 and of the last page, with one backend."""
+    from django.test import override_settings
+
+    with override_settings(OPENSEARCH_URL=opensearch_url):
+        return {
+            "page_1": _query_count(client, url)[0],
+            "last_page": _query_count(client, last_page)[0],
+        }
+
+
+def _render_cpu_ms(client, path: str, opensearch_url: str, renders: int = 10) -> float:
+    """CPU ms of rendering the page in process, the anonymous page cache kept out of the way
+    (what a visitor pays after a write, and what every filter combination costs once)."""
+    import time
+
+    from django.test import override_settings
+
+    client.cookies["bench-rendu"] = "1"
+    try:
+        with override_settings(OPENSEARCH_URL=opensearch_url):
+            client.get(path)
+            started = time.process_time()
+            for _ in range(renders):
+                client.get(path)
+            return (time.process_time() - started) * 1000 / renders
+    finally:
+        del client.cookies["bench-rendu"]
+
+
 @benchmark("catalogue")
 def catalogue() -> Report:
     database = harness.setup_django()
     quiet_logs()
     from django.contrib.auth import get_user_model
-    from django.test import Client
+    from django.test import Client, override_settings
 
     client = Client(HTTP_HOST="127.0.0.1")
     failures = []
     extra_rows: list = []
+    backends = _backends()
+    counts: dict[str, dict[str, int]] = {}
+    runs: dict[str, dict[str, list[LoadResult]]] = {}
+    servers = {}
+    render_ms: dict[str, float] = {}
     try:
         with catalogue_tree(cleanup=not database.disposable) as tree:
             formations, commune, users, extra_rows = _seed_formations(tree.programme)
@@ -173,60 +213,92 @@ def catalogue() -> Report:
             last_page = f"{url}?page={math.ceil(SESSIONS / 20)}"
             _add_sessions(formations, commune, users, range(FIRST_BATCH))
             _index_sessions()
-            queries_small, _ = _query_count(client, url)
+            small = {
+                label: _counts(client, url, last_page, search_url)["page_1"]
+                for label, search_url in backends
+            }
             _add_sessions(formations, commune, users, range(FIRST_BATCH, SESSIONS))
             _index_sessions()
-            queries_first, content = _query_count(client, url)
-            queries_last, _ = _query_count(client, last_page)
             queries_bare, _ = _query_count(client, BARE)
-            if f"{SESSIONS} sessions".encode() not in content:
-                failures.append(
-                    f"the catalogue does not list {SESSIONS} sessions (other sessions in this "
-                    "database?)"
-                )
-            harness.progress(
-                f"queries: {queries_small} with {FIRST_BATCH} sessions, {queries_first} "
-                f"(page 1) and {queries_last} (last page) with {SESSIONS}, bare {queries_bare}"
-            )
-            with harness.asgi_server(log_name="catalogue") as server:
-                runs = _measure(server, {"bare": BARE, "catalogue": url})
+            for label, search_url in backends:
+                counts[label] = {
+                    f"page_1_{FIRST_BATCH}_sessions": small[label],
+                    **_counts(client, url, last_page, search_url),
+                }
+                with override_settings(OPENSEARCH_URL=search_url):
+                    _, content = _query_count(client, url)
+                if f"{SESSIONS} sessions".encode() not in content:
+                    failures.append(
+                        f"{label}: the catalogue does not list {SESSIONS} sessions (other "
+                        "sessions in this database?)"
+                    )
+                render_ms[label] = _render_cpu_ms(client, url, search_url)
+                harness.progress(f"queries ({label}): {counts[label]}, bare {queries_bare}")
+            bare_ms = _render_cpu_ms(client, BARE, "")
+            for label, search_url in backends:
+                with harness.asgi_server(
+                    log_name=f"catalogue-{label.lower()}", env={"OPENSEARCH_URL": search_url}
+                ) as server:
+                    servers[label] = server
+                    runs[label] = _measure(server, {"bare": BARE, "catalogue": url})
     finally:
         if not database.disposable:
             get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
             for row in extra_rows:
                 row.delete()
 
-    merged = {label: LoadResult.merge(results) for label, results in runs.items()}
-    page, bare = merged["catalogue"], merged["bare"]
-    name = f"catalogue {url} ({SESSIONS} sessions)"
-    table = [
-        Row(name, "queries, page 1", queries_first, queries_bare, "= the next two"),
-        Row(name, f"queries, page 1, {FIRST_BATCH} sessions only", queries_small, queries_bare),
-        Row(name, "queries, last page", queries_last, queries_bare),
-        Row(name, "requests/s", page.requests_per_s, bare.requests_per_s, "ratio ≥ 0.35"),
-        *(
-            Row(name, f"p{p} ms", page.percentile_ms(p), bare.percentile_ms(p))
-            for p in (50, 95, 99)
-        ),
-        Row(
-            name,
-            "server CPU ms/request",
-            page.server_cpu_ms_per_request,
-            bare.server_cpu_ms_per_request,
-        ),
-        Row(name, "errors", page.error_count, bare.error_count),
-    ]
+    table = []
+    merged_all = {}
+    for label, _search_url in backends:
+        merged = {name: LoadResult.merge(results) for name, results in runs[label].items()}
+        merged_all[label] = merged
+        page, bare = merged["catalogue"], merged["bare"]
+        name = f"catalogue, {label} ({SESSIONS} sessions)"
+        n = counts[label]
+        table += [
+            Row(name, "queries, page 1", n["page_1"], queries_bare, "= the next two"),
+            Row(
+                name,
+                f"queries, page 1, {FIRST_BATCH} sessions only",
+                n[f"page_1_{FIRST_BATCH}_sessions"],
+                queries_bare,
+            ),
+            Row(name, "queries, last page", n["last_page"], queries_bare),
+            Row(name, "requests/s", page.requests_per_s, bare.requests_per_s, "ratio ≥ 0.35"),
+            *(
+                Row(name, f"p{p} ms", page.percentile_ms(p), bare.percentile_ms(p))
+                for p in (50, 95, 99)
+            ),
+            Row(
+                name,
+                "server CPU ms/request",
+                page.server_cpu_ms_per_request,
+                bare.server_cpu_ms_per_request,
+            ),
+            Row(name, "errors", page.error_count, bare.error_count),
+            Row(name, "in-process render CPU ms (page cache bypassed)", render_ms[label], bare_ms),
+        ]
+        if len(set(n.values())) != 1:
+            failures.append(f"{label}: the query count is NOT constant: {n}")
+        failures += [
+            f"{label}, {what}: {result.error_count} errors {dict(result.errors)}"
+            for what, result in merged.items()
+            if result.error_count
+        ]
+    server = next(iter(servers.values()))
     context = {
         "database": database.description,
-        "catalogue backend": _backend(),
-        "server": server.description,
+        "catalogue backends": ", ".join(label for label, _ in backends)
+        + ("" if len(backends) > 1 else " (no OPENSEARCH_URL: OpenSearch not measured)"),
+        "server": f"{server.description}, one server per backend, one after the other",
         "data": (
             f"{SESSIONS} open sessions of {FORMATIONS} live formations (3 thématiques, one "
             "commune, 3 enrolments on every 4th session), 20 per page, anonymous visitor"
         ),
         "queries": (
-            "counted in process with CaptureQueriesContext on a warm request; the same page "
-            f"with {FIRST_BATCH} then {SESSIONS} sessions must cost the same"
+            "counted in process with CaptureQueriesContext on a warm request that renders "
+            f"the page; the same page with {FIRST_BATCH} then {SESSIONS} sessions, and the "
+            "last page, must cost the same"
         ),
         "load": (
             f"{CONCURRENCY} concurrent keep-alive connections, {REQUESTS} GET per URL in "
@@ -236,32 +308,24 @@ def catalogue() -> Report:
         "ratio": "value / baseline (requests/s: below 1 is slower; latency: above 1 is slower)",
         "machine": "2 cores shared with other work: latencies are noisy; CPU ms/request less so",
     }
-    if queries_small != queries_first:
-        context["query count"] = (
-            f"NOT constant: {queries_small} queries with {FIRST_BATCH} sessions, "
-            f"{queries_first} with {SESSIONS}"
-        )
     limited = [
-        f"{label} ({result.succeeded + result.error_count}/{result.planned})"
-        for label, result in merged.items()
+        f"{label} {what} ({result.succeeded + result.error_count}/{result.planned})"
+        for label, merged in merged_all.items()
+        for what, result in merged.items()
         if result.time_limited
     ]
     if limited:
         context["time budget reached (requests done/planned)"] = ", ".join(limited)
-    failures += [
-        f"{label}: {result.error_count} errors {dict(result.errors)}"
-        for label, result in merged.items()
-        if result.error_count
-    ]
     details = {
-        "server_log": harness.relative(server.log_path),
-        "queries": {
-            "page_1": queries_first,
-            f"page_1_{FIRST_BATCH}_sessions": queries_small,
-            "last_page": queries_last,
-            "bare": queries_bare,
+        "server_logs": {label: harness.relative(s.log_path) for label, s in servers.items()},
+        "queries": {**counts, "bare": queries_bare},
+        "merged": {
+            label: {what: r.summary() for what, r in merged.items()}
+            for label, merged in merged_all.items()
         },
-        "merged": {label: result.summary() for label, result in merged.items()},
-        "rounds": {label: [r.summary() for r in results] for label, results in runs.items()},
+        "rounds": {
+            label: {what: [r.summary() for r in results] for what, results in rs.items()}
+            for label, rs in runs.items()
+        },
     }
     return Report(context=context, rows=table, details=details, failures=failures)
