@@ -4,30 +4,21 @@ import datetime
 import uuid
 
 import factory
-from django.contrib.auth import get_user_model
 from django.utils import timezone
+
+from maillage.factories import UserFactory
 
 from .models import (
     Adhesion,
     Communaute,
     FluxEvenement,
+    MessageSalon,
     ModerationAction,
     Publication,
     Reaction,
     Reponse,
     Signalement,
 )
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"membre-communaute{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@exemple.fr")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
 
 
 class CommunauteFactory(factory.django.DjangoModelFactory):
@@ -113,7 +104,7 @@ class FluxEvenementFactory(factory.django.DjangoModelFactory):
 
     communaute = factory.SubFactory(CommunauteFactory)
     nature = FluxEvenement.Nature.PUBLICATION
-    payload = factory.LazyFunction(dict)
+    payload = factory.LazyAttribute(lambda o: {"titre": "Qui vient à la journée du réseau ?"})
 
 
 class EvenementFactory(factory.django.DjangoModelFactory):
@@ -170,3 +161,14 @@ class ResumeEnvoiFactory(factory.django.DjangoModelFactory):
     periode = factory.LazyFunction(timezone.localdate)
     depuis = factory.LazyFunction(timezone.now)
     lot = factory.LazyFunction(uuid.uuid4)
+
+
+class MessageSalonFactory(factory.django.DjangoModelFactory):
+    """A message of a community's live chat room."""
+
+    class Meta:
+        model = MessageSalon
+
+    communaute = factory.SubFactory(CommunauteFactory)
+    auteur = factory.SubFactory(UserFactory)
+    texte = "Bonjour à toutes et à tous, qui vient à la journée du réseau jeudi ?"

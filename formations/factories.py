@@ -4,9 +4,9 @@ import datetime
 
 import factory
 import wagtail_factories
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from maillage.factories import UserFactory
 from maillage.models import HomePage, Territoire
 
 from .models import (
@@ -22,16 +22,6 @@ from .models import (
     Session,
     SessionDate,
 )
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"participant{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@exemple.fr")
-    first_name = factory.Faker("first_name", locale="fr_FR")
 
 
 class RegionTerritoireFactory(factory.django.DjangoModelFactory):
@@ -128,6 +118,7 @@ class EmargementFactory(factory.django.DjangoModelFactory):
         SessionDateFactory, session=factory.SelfAttribute("..inscription.session")
     )
     present = True
+    saisi_par = factory.SubFactory(UserFactory)
 
 
 class AttestationFactory(factory.django.DjangoModelFactory):

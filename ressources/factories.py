@@ -2,21 +2,23 @@
 
 import factory
 import wagtail_factories
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from maillage.factories import UserFactory
 from maillage.models import HomePage
 
-from .models import CasIndexPage, CasPage, OutilIndexPage, OutilPage, RetourUsage
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"pair{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@exemple.fr")
+from .models import (
+    CasIndexPage,
+    CasPage,
+    CasPageTag,
+    OutilIndexPage,
+    OutilPage,
+    OutilPageTag,
+    RetourUsage,
+    SearchDocument,
+    SearchFacet,
+    SearchOutbox,
+)
 
 
 class CasIndexPageFactory(wagtail_factories.PageFactory):
@@ -74,3 +76,70 @@ class RetourUsageFactory(factory.django.DjangoModelFactory):
     texte = "Utilisée en atelier collectif."
     resultat = "Les personnes se sont approprié la démarche."
     note = 4
+
+
+class CasPageTagFactory(factory.django.DjangoModelFactory):
+    """A keyword on a case page."""
+
+    class Meta:
+        model = CasPageTag
+
+    content_object = factory.SubFactory(CasPageFactory)
+    tag = factory.SubFactory("ressources.factories.TagFactory")
+
+
+class OutilPageTagFactory(factory.django.DjangoModelFactory):
+    """A keyword on a tool page."""
+
+    class Meta:
+        model = OutilPageTag
+
+    content_object = factory.SubFactory(OutilPageFactory)
+    tag = factory.SubFactory("ressources.factories.TagFactory")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "taggit.Tag"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"mot-clé {n}")
+    slug = factory.Sequence(lambda n: f"mot-cle-{n}")
+
+
+class SearchOutboxFactory(factory.django.DjangoModelFactory):
+    """A pending change of the search index."""
+
+    class Meta:
+        model = SearchOutbox
+
+    model_label = "ressources.outilpage"
+    object_pk = factory.Sequence(str)
+    modifie_le = factory.LazyFunction(timezone.now)
+
+
+class SearchDocumentFactory(factory.django.DjangoModelFactory):
+    """A document of the database search index (the embedded default's backend)."""
+
+    class Meta:
+        model = SearchDocument
+
+    doc_id = factory.Sequence(lambda n: f"outil:{n}")
+    type = "outil"
+    title = "Photolangage métiers"
+    body = "Un jeu de photographies pour parler de son projet professionnel."
+    url = factory.Sequence(lambda n: f"/outils/photolangage-{n}/")
+    title_folded = "photolangage metiers"
+    content_folded = "un jeu de photographies pour parler de son projet professionnel"
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class SearchFacetFactory(factory.django.DjangoModelFactory):
+    """A facet value of a database search document."""
+
+    class Meta:
+        model = SearchFacet
+
+    document = factory.SubFactory(SearchDocumentFactory)
+    name = "thematique"
+    value = "orientation"

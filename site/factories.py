@@ -1,9 +1,12 @@
 """factory_boy factories for every model of the maillage app; no query runs at import time."""
 
+import datetime
+
 import factory
 import wagtail_factories
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 from wagtail.models import Page
@@ -11,7 +14,9 @@ from wagtail.models import Page
 from maillage.demo.siret import fake_siret
 from maillage.models import (
     ActeMetier,
+    AttestationConservee,
     Commune,
+    DemandeSuppression,
     HomePage,
     Profil,
     Public,
@@ -201,3 +206,31 @@ class StandardPageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Page {n}")
     introduction = "Une page éditoriale de Maillage."
     corps = "<p>Contenu de la page.</p>"
+
+
+class DemandeSuppressionFactory(DjangoModelFactory):
+    """A pending account deletion request, carried out after its 30-day grace period."""
+
+    class Meta:
+        model = DemandeSuppression
+
+    user = factory.SubFactory(UserFactory)
+    origine = DemandeSuppression.Origine.UTILISATEUR
+    effective_le = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class AttestationConserveeFactory(DjangoModelFactory):
+    """The attendance record kept by law after the participant's account is deleted."""
+
+    class Meta:
+        model = AttestationConservee
+
+    attestation = factory.SubFactory("formations.factories.AttestationFactory")
+    nom = "Claire Martin"
+    formation = factory.LazyAttribute(lambda o: o.attestation.inscription.session.formation.title)
+    session_debut = factory.LazyAttribute(lambda o: o.attestation.inscription.session.date_debut)
+    session_fin = factory.LazyAttribute(lambda o: o.attestation.inscription.session.date_fin)
+    heures = 14
+    emargements = factory.LazyAttribute(
+        lambda o: [{"date": o.session_debut.isoformat(), "debut": "09:00:00", "present": True}]
+    )

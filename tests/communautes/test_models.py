@@ -7,27 +7,6 @@ from communautes import factories
 from communautes.models import Reaction
 
 
-@pytest.mark.parametrize(
-    "factory",
-    [
-        factories.CommunauteFactory,
-        factories.AdhesionFactory,
-        factories.AnimateurFactory,
-        factories.PublicationFactory,
-        factories.ReponseFactory,
-        factories.ReactionFactory,
-        factories.SignalementFactory,
-        factories.ModerationActionFactory,
-        factories.FluxEvenementFactory,
-    ],
-)
-@pytest.mark.django_db
-def test_every_model_has_a_working_factory(factory):
-    instance = factory()
-    assert instance.pk is not None
-    assert str(instance)
-
-
 @pytest.mark.django_db
 def test_reaction_is_unique_per_user_target_and_kind():
     reaction = factories.ReactionFactory()

@@ -7,14 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from wagtail.models import Page
 
 from formations.factories import (
-    CatalogueIndexPageFactory,
     FormationPageFactory,
     InscriptionFactory,
-    ProgrammePageFactory,
-    RegionPageFactory,
     SessionDateFactory,
     SessionFactory,
 )
@@ -28,17 +24,6 @@ from formations.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def test_every_page_model_has_a_factory():
-    factories = {
-        CatalogueIndexPage: CatalogueIndexPageFactory,
-        RegionPage: RegionPageFactory,
-        ProgrammePage: ProgrammePageFactory,
-        FormationPage: FormationPageFactory,
-    }
-    page_models = {m for m in Page.__subclasses__() if m._meta.app_label == "formations"}
-    assert page_models == set(factories)
 
 
 def test_page_tree_and_allowed_types():

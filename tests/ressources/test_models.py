@@ -1,24 +1,11 @@
 """Case and tool pages: factories, consent rule, rendering of pages and indexes."""
 
 import pytest
-from django.apps import apps
-from wagtail.models import Page
 
-from ressources import factories
 from ressources.factories import CasPageFactory, OutilPageFactory, RetourUsageFactory
 from ressources.models import CasPage
 
 pytestmark = pytest.mark.django_db
-
-
-def test_every_page_model_has_a_factory():
-    page_models = [m for m in apps.get_app_config("ressources").get_models() if issubclass(m, Page)]
-    factory_models = {
-        getattr(factories, name)._meta.model
-        for name in dir(factories)
-        if name.endswith("Factory") and hasattr(getattr(factories, name), "_meta")
-    }
-    assert set(page_models) <= factory_models
 
 
 @pytest.mark.parametrize(
