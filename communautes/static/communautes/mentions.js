@@ -1,7 +1,7 @@
-// Suggestions of members to mention while typing "@" and the first letters of a name.
-// Forms opt in with data-mentions="<suggestions URL>" and carry the translated messages in
-// data-mentions-* attributes; their "corps" textarea gets a listbox driven from the keyboard
-// (arrows, Enter, Escape) or by touch, and a polite status line.
+// Suggestions of members to mention while typing "@" and the first letters of a name
+// (suggestions.js draws the list). Forms opt in with data-mentions="<suggestions URL>" and
+// carry the translated messages in data-mentions-* attributes; their "corps" textarea gets
+// the list, driven from the keyboard (arrows, Enter or Tab, Escape) or by touch.
 (function () {
     "use strict";
 
@@ -10,116 +10,52 @@
     const TRIGGER = /(^|[\s(\[«"'])@([\p{L}][\p{L}'’-]*(?: [\p{L}'’-]+){0,2})$/u;
     const MAX_QUERY = 40;
     const DELAY_MS = 150;
-    let counter = 0;
 
     function setup(form) {
         const url = form.dataset.mentions;
-        const texts = {
-            libelle: form.dataset.mentionsLibelle || "",
-            nombre: form.dataset.mentionsNombre || "%(n)s",
-            aucun: form.dataset.mentionsAucun || "",
-            choisi: form.dataset.mentionsChoisi || "%(nom)s",
-        };
         const textarea = form.querySelector("textarea[name=corps]");
         if (!url || !textarea) {
             return;
         }
-        counter += 1;
-        const listId = `mentions-liste-${counter}`;
-        const list = document.createElement("ul");
-        list.id = listId;
-        list.className = "mentions-liste";
-        list.setAttribute("role", "listbox");
-        list.setAttribute("aria-label", texts.libelle);
-        list.hidden = true;
-        const status = document.createElement("p");
-        status.className = "sr-only";
-        status.setAttribute("role", "status");
-        textarea.insertAdjacentElement("afterend", list);
-        list.insertAdjacentElement("afterend", status);
-        textarea.setAttribute("aria-autocomplete", "list");
-        textarea.setAttribute("aria-controls", listId);
-
-        let results = [];
-        let active = -1;
+        const choisi = form.dataset.mentionsChoisi || "%(nom)s";
         let query = null;
         let timer = null;
-        let pending = null;
-
-        function close() {
-            list.hidden = true;
-            list.replaceChildren();
-            results = [];
-            active = -1;
-            textarea.removeAttribute("aria-activedescendant");
-        }
-
-        function highlight(index) {
-            active = index;
-            Array.from(list.children).forEach((item, position) => {
-                item.setAttribute("aria-selected", position === index ? "true" : "false");
-            });
-            if (index >= 0) {
-                const item = list.children[index];
-                textarea.setAttribute("aria-activedescendant", item.id);
-                item.scrollIntoView({ block: "nearest" });
-            } else {
-                textarea.removeAttribute("aria-activedescendant");
-            }
-        }
-
-        function choose(index) {
-            const member = results[index];
-            if (!member || query === null) {
-                close();
-                return;
-            }
-            const end = textarea.selectionStart;
-            const start = end - query.length - 1;
-            const inserted = `@${member.mention} `;
-            textarea.setRangeText(inserted, start, end, "end");
-            close();
-            query = null;
-            status.textContent = texts.choisi.replace("%(nom)s", member.nom);
-            textarea.focus();
-        }
-
-        function show(members) {
-            const wasOpen = !list.hidden;
-            close();
-            results = members;
-            if (!members.length) {
-                // Said once when the list empties, not at every key typed after a name.
-                if (wasOpen) {
-                    status.textContent = texts.aucun;
-                }
-                return;
-            }
-            members.forEach((member, index) => {
-                const item = document.createElement("li");
-                item.id = `${listId}-${index}`;
-                item.className = "mentions-liste__option";
-                item.setAttribute("role", "option");
-                item.setAttribute("aria-selected", "false");
+        const fetchLatest = window.MaillageSuggestions.latest();
+        const liste = window.MaillageSuggestions.attach(textarea, {
+            prefix: "mentions-liste",
+            className: "mentions-liste",
+            label: form.dataset.mentionsLibelle,
+            texts: { nombre: form.dataset.mentionsNombre, aucun: form.dataset.mentionsAucun },
+            highlightFirst: true,
+            chooseKeys: ["Enter", "Tab"],
+            render(member, li) {
                 const name = document.createElement("span");
                 name.className = "mentions-liste__nom";
                 name.textContent = member.nom;
-                item.append(name);
+                li.append(name);
                 if (member.structure) {
                     const structure = document.createElement("span");
                     structure.className = "mentions-liste__structure";
                     structure.textContent = member.structure;
-                    item.append(" ", structure);
+                    li.append(" ", structure);
                 }
-                // Keep the focus in the textarea, so the caret stays where the name goes.
-                item.addEventListener("mousedown", (event) => event.preventDefault());
-                item.addEventListener("click", () => choose(index));
-                list.append(item);
-            });
-            list.hidden = false;
-            highlight(0);
-            status.textContent = texts.nombre.replace("%(n)s", String(members.length));
-        }
+            },
+            choose(member) {
+                if (query === null) {
+                    return;
+                }
+                const end = textarea.selectionStart;
+                const start = end - query.length - 1;
+                textarea.setRangeText(`@${member.mention} `, start, end, "end");
+                query = null;
+                liste.say(choisi.replace("%(nom)s", member.nom));
+                textarea.focus();
+            },
+            onEscape() {
+                query = null;
+                liste.say("");
+            },
+        });
 
         function lookup() {
             const before = textarea.value.slice(0, textarea.selectionStart);
@@ -130,24 +66,15 @@
                 textarea.selectionStart !== textarea.selectionEnd
             ) {
                 query = null;
-                close();
+                liste.close();
                 return;
             }
             query = match[2];
-            if (pending) {
-                pending.abort();
-            }
-            pending = new AbortController();
             const asked = query;
-            fetch(`${url}?q=${encodeURIComponent(asked)}`, {
-                credentials: "same-origin",
-                headers: { Accept: "application/json" },
-                signal: pending.signal,
-            })
-                .then((response) => (response.ok ? response.json() : { resultats: [] }))
+            fetchLatest(`${url}?q=${encodeURIComponent(asked)}`)
                 .then((data) => {
                     if (query === asked) {
-                        show(data.resultats || []);
+                        liste.show(data.resultats || []);
                     }
                 })
                 .catch(() => {});
@@ -156,36 +83,6 @@
         textarea.addEventListener("input", () => {
             clearTimeout(timer);
             timer = setTimeout(lookup, DELAY_MS);
-        });
-        textarea.addEventListener("keydown", (event) => {
-            if (list.hidden) {
-                return;
-            }
-            if (event.key === "ArrowDown") {
-                event.preventDefault();
-                highlight((active + 1) % results.length);
-            } else if (event.key === "ArrowUp") {
-                event.preventDefault();
-                highlight((active - 1 + results.length) % results.length);
-            } else if (event.key === "Enter" || event.key === "Tab") {
-                if (active >= 0) {
-                    event.preventDefault();
-                    choose(active);
-                }
-            } else if (event.key === "Escape") {
-                event.preventDefault();
-                query = null;
-                close();
-                status.textContent = "";
-            }
-        });
-        textarea.addEventListener("blur", () => {
-            // Leave time for a tap on an option to land before the list goes away.
-            setTimeout(() => {
-                if (document.activeElement !== textarea) {
-                    close();
-                }
-            }, 200);
         });
     }
 
