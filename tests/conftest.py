@@ -1,5 +1,6 @@
 """Shared fixtures: real-service checks, isolated cache and index names, users, reference data."""
 
+import contextlib
 import copy
 import os
 import socket
@@ -8,6 +9,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -327,24 +329,25 @@ def live_site_env() -> dict:
     return {}
 
 
-@pytest.fixture
-def live_url(strict_services, live_site_env):
-    """Daphne serving the site (pages and sockets) on the test database, for browser tests
-    that need the live streams; the test's writes are committed, so it sees them. It uses
-    the test's search indices and cache keys."""
+def _live_services_problem() -> str | None:
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.settings_dict["ENGINE"] != "django.db.backends.postgresql" or not (
+        settings.REDIS_URL
+    ):
+        return "ce test a besoin de PostgreSQL et de Redis partagés avec le serveur"
+    return None
+
+
+@contextlib.contextmanager
+def _daphne(extra_env: dict) -> Iterator[str]:
+    """Daphne serving the site (pages and sockets) on the test's database, search indices,
+    cache keys and channel layer, until the block ends; yields its base URL."""
     from django.conf import settings
     from django.db import connection
 
     db = connection.settings_dict
-    problems = []
-    if db["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
-        problems.append("ce test a besoin de PostgreSQL et de Redis partagés avec le serveur")
-    if not CHROMIUM.exists():
-        problems.append(f"{CHROMIUM} est introuvable (paquet Debian chromium)")
-    if problems:
-        if strict_services:
-            pytest.fail("; ".join(problems))
-        pytest.skip("; ".join(problems))
     port = _free_port()
     env = {
         **os.environ,
@@ -358,36 +361,54 @@ def live_url(strict_services, live_site_env):
         "MAILLAGE_LIVE_CACHE_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
         # Links the server writes (e-mails, calendars) point at the site it serves.
         "SITE_URL": f"http://127.0.0.1:{port}",
-        **live_site_env,
+        **extra_env,
     }
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "live_asgi:application",
-        ],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+        + ["live_asgi:application"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("Daphne n'a pas démarré")
-            time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=20)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("Daphne n'a pas démarré")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture
+def live_site(strict_services):
+    """Starts Daphne processes on the test's services: `with live_site() as url:`; the test's
+    writes must be committed (`transaction=True`) for the server to see them."""
+    problem = _live_services_problem()
+    if problem:
+        if strict_services:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return lambda extra_env=None: _daphne(extra_env or {})
+
+
+@pytest.fixture
+def live_url(strict_services, live_site, live_site_env):
+    """Daphne serving the site for browser tests that need the live streams; the test's
+    writes are committed, so it sees them. It uses the test's search indices and cache keys."""
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} est introuvable (paquet Debian chromium)"
+        if strict_services:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    with live_site(live_site_env) as url:
+        yield url
 
 
 @pytest.fixture

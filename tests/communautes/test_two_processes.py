@@ -2,13 +2,7 @@
 
 import asyncio
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -18,66 +12,12 @@ from communautes.models import Reponse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LIVE_SITE = Path(__file__).resolve().parents[1] / "live_site"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
-def two_daphnes(strict_services):
+def two_daphnes(live_site):
     """Two Daphne processes serving the test database, cache and channel layer."""
-    from django.conf import settings
-    from django.db import connection
-
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
-        message = "ce test a besoin de PostgreSQL et de Redis partagés avec les serveurs"
-        if strict_services:
-            pytest.fail(message)
-        pytest.skip(message)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(LIVE_SITE), os.environ.get("PYTHONPATH", "")]),
-        "DJANGO_SETTINGS_MODULE": "live_settings",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "SEARCH_INDEX_PREFIX": settings.SEARCH_INDEX_PREFIX,
-        "MAILLAGE_LIVE_CACHE_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
-    }
-    ports = [_free_port(), _free_port()]
-    servers = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-            + ["live_asgi:application"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    try:
-        deadline = time.monotonic() + 90
-        for server, port in zip(servers, ports, strict=True):
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("Daphne n'a pas démarré")
-                    time.sleep(0.5)
-        yield [f"http://127.0.0.1:{port}" for port in ports]
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=20)
+    with live_site() as a, live_site() as b:
+        yield [a, b]
 
 
 async def _reply_through_a_reaches_b(a, b, *, slug, publication, reader, author) -> dict:
