@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage.http import parse_id
+from maillage.service_errors import show_refusal
 
 from . import selectors, services
 from .agenda import seances_ics
@@ -61,8 +62,7 @@ def _run(request: HttpRequest, action: Callable, succes: str | None, cible: str)
     try:
         action()
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_refusal(request, exc)
     else:
         if succes:
             messages.success(request, succes)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.http import parse_id
+from maillage.service_errors import show_refusal
 
 from . import selectors, services
 from .discussion import reponses_html
@@ -56,12 +57,6 @@ _MOTIF = forms.CharField(required=False, max_length=500)
 
 # Placeholder id of the reply model that live.js copies (replaced by each new reply's id).
 ID_MODELE = "__id__"
-
-
-def _refused(request: HttpRequest, exc: Exception) -> None:
-    """Show why a service refused: its French messages, one alert each."""
-    for message in getattr(exc, "messages", None) or [str(exc)]:
-        messages.error(request, message)
 
 
 def communaute_list(request: HttpRequest) -> HttpResponse:
@@ -120,7 +115,7 @@ def communaute_join(request: HttpRequest, slug: str) -> HttpResponse:
             charte_acceptee=form.cleaned_data.get("charte_acceptee", False),
         )
     except (PermissionDenied, ValidationError) as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     else:
         if adhesion.etat == Adhesion.Etat.ACTIVE:
             messages.success(request, _("Bienvenue dans la communauté !"))
@@ -179,7 +174,7 @@ def membres(request: HttpRequest, slug: str) -> HttpResponse:
                         jusqu_au=timezone.now() + datetime.timedelta(days=jours) if jours else None,
                     )
                 except ValidationError as exc:
-                    _refused(request, exc)
+                    show_refusal(request, exc)
                 else:
                     messages.success(request, _("Le membre a été exclu."))
                 return redirect("communautes:membres", slug=communaute.slug)
@@ -228,7 +223,7 @@ def salon(request: HttpRequest, slug: str) -> HttpResponse:
                 auteur=request.user, communaute=communaute, texte=form.cleaned_data["texte"]
             )
         except (PermissionDenied, ValidationError) as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
         return redirect("communautes:salon", slug=communaute.slug)
     return render(
         request,
@@ -388,7 +383,7 @@ def reponse_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 auteur=request.user, publication=publication, **form.cleaned_data
             )
         except (PermissionDenied, ValidationError) as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Votre réponse est publiée."))
             return redirect(reponse)
@@ -425,7 +420,7 @@ def reaction_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 user=request.user, nature=form.cleaned_data["nature"], **target
             )
         except (PermissionDenied, ValidationError) as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
     return redirect(target.get("reponse") or publication)
 
 
@@ -438,7 +433,7 @@ def reponse_accept(request: HttpRequest, slug: str, pk: int, reponse_pk: int) ->
     try:
         services.reponse_accept(user=request.user, reponse=reponse)
     except (PermissionDenied, ValidationError) as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Réponse marquée comme acceptée."))
     return redirect(publication)
@@ -474,7 +469,7 @@ def signalement_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 **_target(request.POST, publication),
             )
         except (PermissionDenied, ValidationError) as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Merci : votre signalement a été transmis aux animateurs."))
     else:
@@ -494,7 +489,7 @@ def publication_moderate(request: HttpRequest, slug: str, pk: int) -> HttpRespon
         target = _target(request.POST, publication)
         services.publication_moderate(by=request.user, **form.cleaned_data, **target)
     except (PermissionDenied, ValidationError) as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
         return redirect(publication)
     messages.success(request, _("Action de modération enregistrée."))
     if form.cleaned_data["action"] == "supprimer" and "publication" in target:
@@ -519,7 +514,7 @@ def publication_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             motif=_MOTIF.clean(request.POST.get("motif", "")),
         )
     except (PermissionDenied, ValidationError) as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
         return redirect(publication)
     messages.success(request, _("Publication déplacée."))
     publication.refresh_from_db()
@@ -539,7 +534,7 @@ def publication_flags(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             by=request.user, publication=publication, **{flag: request.POST.get("valeur") == "1"}
         )
     except PermissionDenied as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     return redirect(publication)
 
 
@@ -566,7 +561,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 services.signalement_reject(by=request.user, signalement=signalement)
         except (PermissionDenied, ValidationError) as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("C'est fait."))
         return redirect("communautes:moderation", slug=communaute.slug)

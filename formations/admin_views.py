@@ -12,7 +12,7 @@ from wagtail.admin import messages
 from wagtail.admin.views import generic
 
 from maillage import roles
-from maillage.service_errors import error_messages
+from maillage.service_errors import show_refusal
 
 from . import selectors, services
 from .models import Inscription, Session
@@ -80,8 +80,7 @@ def _run(request, *, action: Action, objet, run, index_url: str):
         try:
             run()
         except (ValidationError, PermissionDenied) as exc:
-            for message in error_messages(exc):
-                messages.error(request, message)
+            show_refusal(request, exc)
         else:
             messages.success(request, str(action.done))
         return redirect(index_url)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from maillage.cache_pages import cache_anonymous
 from maillage.http import local_url, parse_ids
+from maillage.service_errors import show_refusal
 
 from . import graphiques, indicateurs, mixite, selectors, services
 from .attestations import attestation_pdf
@@ -132,7 +133,7 @@ def session_inscription(request, page, pk: int):
     try:
         inscription = services.inscription_create(session=session, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
     else:
         message = _("Inscription : %(etat)s.") % {"etat": inscription.get_etat_display()}
         if inscription.etat == Inscription.Etat.LISTE_ATTENTE and inscription.motif_attente:
@@ -165,7 +166,7 @@ def emargement(request, pk: int, creneau_pk: int):
         try:
             services.emargement_record(creneau=creneau, presents=presents, user=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            show_refusal(request, exc)
         else:
             messages.success(request, _("La feuille d'émargement est enregistrée."))
             return redirect(request.get_full_path())
@@ -190,7 +191,7 @@ def attestation_telecharger(request, page, pk: int):
     try:
         attestation = services.attestation_issue(inscription=inscription, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
         return redirect(page.url)
     route = page.reverse_subpage("attestation_verifier", args=[attestation.code])
     url = request.build_absolute_uri((page.get_url(request) or "/") + route)
@@ -226,7 +227,7 @@ def evaluation(request, page, pk: int, type_: str):
                 inscription=inscription, user=request.user, type=type_, **formulaire.cleaned_data
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Merci, votre réponse est enregistrée."))
             return redirect("dashboard")

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from communautes import selectors as communaute_selectors
 from communautes.models import Communaute, Evenement, ParticipationEvenement
-from communautes.views import _communaute, _refused
+from communautes.views import _communaute
+from maillage.service_errors import form_refusal, show_refusal
 
 from . import selectors, services
 from .forms import EvenementAnnulationForm, EvenementForm
@@ -86,14 +87,8 @@ def _apply(form: EvenementForm, call) -> Evenement | None:
     """Run the service with the form's data; its refusals become form errors."""
     try:
         return call(**form.cleaned_data)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for champ, erreurs in exc.error_dict.items():
-                form.add_error(champ if champ in form.fields else None, erreurs)
-        else:
-            form.add_error(None, exc)
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
+    except (ValidationError, PermissionDenied) as exc:
+        form_refusal(form, exc)
     return None
 
 
@@ -193,5 +188,5 @@ def participation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     ),
                 )
     except (PermissionDenied, ValidationError) as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     return redirect(evenement)

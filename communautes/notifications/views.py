@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.http import local_url
+from maillage.service_errors import show_refusal
 
 from .. import selectors as communautes_selectors
 from ..models import Communaute
@@ -61,7 +62,7 @@ def niveau_notification(request: HttpRequest, slug: str) -> HttpResponse:
             user=request.user, communaute=communaute, niveau=form.cleaned_data["niveau"]
         )
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Vos préférences de notification sont enregistrées."))
     return redirect(communaute)
