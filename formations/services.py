@@ -3,19 +3,22 @@
 import datetime
 import hashlib
 import secrets
+import weakref
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db import ProgrammingError, connection, router, transaction
+from django.db.models import Count, Q
+from django.db.models.signals import post_save
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import GroupPagePermission
 
 from maillage import roles
-from maillage.models import Profil
+from maillage.models import Profil, Structure
 
 from . import events
 from .models import (
@@ -28,7 +31,7 @@ from .models import (
     Session,
     SessionDate,
 )
-from .tasks import envoyer_notification_inscription
+from .tasks import envoyer_notification_inscription, rejoindre_communaute_session
 
 Etat = Inscription.Etat
 ETATS_ACTIFS = (*Inscription.ETATS_OCCUPANT_UNE_PLACE, Etat.LISTE_ATTENTE)
@@ -67,21 +70,233 @@ def _etat_avec_place(session: Session) -> str:
     return Etat.EN_ATTENTE_VALIDATION if session.valide_par_responsable else Etat.CONFIRMEE
 
 
-def _reseau_de(user) -> int | None:
-    """The user's network (Profil → Structure → Réseau), None without a structure.
+def _liste_sql(valeurs) -> str:
+    """Choice values (constants of the models, never input) as an SQL list: 'a', 'b'."""
+    if not all(str(valeur).isidentifier() for valeur in valeurs):
+        raise ValueError(valeurs)
+    return ", ".join(f"'{valeur}'" for valeur in valeurs)
 
-    People without a structure count together as one group, capped like a network: nothing
-    shows that they bring another network, and leaving one's structure empty must not be a
-    way around the cap."""
+
+_TABLES = {
+    "inscription": Inscription._meta.db_table,
+    "session": Session._meta.db_table,
+    "profil": Profil._meta.db_table,
+    "structure": Structure._meta.db_table,
+}
+
+# The whole decision of one enrolment in one statement, the same on PostgreSQL and SQLite:
+# what the rows say once the session row is locked, what the person gets, and the write.
+# The rules are those of `Session.inscriptions_ouvertes` and `Session.places_par_reseau`; while
+# the window is open, `Session.plafond_reseau_actif` is true for every « mixité » session.
+# tests/formations/test_inscription_decision.py holds the two sides together.
+# A shut window proposes no row; an active enrolment is left as it is (idempotence); a
+# cancelled one is enrolled again on its own row. RETURNING gives no row in both cases.
+_DECISION_SQL = """
+WITH
+demandeur AS (
+    -- Profil, structure, réseau; NULL without a structure. People without one are capped
+    -- together, as one network: nothing shows that they bring another network, and leaving
+    -- one's structure empty must not be a way around the cap.
+    SELECT (
+        SELECT structure.reseau_id
+        FROM {profil} profil
+        JOIN {structure} structure ON structure.id = profil.structure_id
+        WHERE profil.user_id = %(user)s
+    ) AS reseau_id
+),
+session_ouverte AS (
+    SELECT
+        id,
+        capacite,
+        politique,
+        CASE WHEN valide_par_responsable THEN '{en_attente_validation}' ELSE '{confirmee}' END
+            AS etat_avec_place,
+        CASE WHEN capacite * part_max_reseau / 100 > 1 THEN capacite * part_max_reseau / 100
+            ELSE 1 END AS places_par_reseau
+    FROM {session}
+    WHERE id = %(session)s
+        AND etat = '{ouverte}'
+        AND (inscriptions_ouverture IS NULL OR inscriptions_ouverture <= %(now)s)
+        AND (inscriptions_cloture IS NULL OR inscriptions_cloture >= %(now)s)
+),
+places AS (
+    SELECT
+        count(inscription.id) FILTER (WHERE inscription.etat IN ({occupant})) AS occupees,
+        count(inscription.id) FILTER (
+            WHERE inscription.etat IN ({occupant})
+            AND (inscription.reseau_id = demandeur.reseau_id
+                OR (inscription.reseau_id IS NULL AND demandeur.reseau_id IS NULL))
+        ) AS du_reseau,
+        coalesce(
+            max(inscription.position) FILTER (WHERE inscription.etat = '{liste_attente}'), 0
+        ) AS derniere_position
+    FROM demandeur
+    LEFT JOIN {inscription} inscription ON inscription.session_id = %(session)s
+),
+decision AS (
+    SELECT
+        session_ouverte.id AS session_id,
+        session_ouverte.etat_avec_place,
+        demandeur.reseau_id,
+        places.derniere_position,
+        CASE
+            WHEN places.occupees >= session_ouverte.capacite THEN '{complet}'
+            WHEN session_ouverte.politique = '{mixite}'
+                AND places.du_reseau >= session_ouverte.places_par_reseau THEN '{motif_mixite}'
+            ELSE ''
+        END AS motif
+    FROM session_ouverte, places, demandeur
+)
+INSERT INTO {inscription}
+    (session_id, user_id, etat, position, motif_attente, reseau_id, rappel_envoye_le,
+     cree_le, modifie_le)
+SELECT
+    session_id,
+    %(user)s,
+    CASE motif WHEN '' THEN etat_avec_place ELSE '{liste_attente}' END,
+    CASE motif WHEN '' THEN NULL ELSE derniere_position + 1 END,
+    motif,
+    reseau_id,
+    NULL,
+    %(now)s,
+    %(now)s
+FROM decision
+WHERE true
+ON CONFLICT (session_id, user_id) DO UPDATE SET
+    etat = excluded.etat,
+    position = excluded.position,
+    motif_attente = excluded.motif_attente,
+    reseau_id = excluded.reseau_id,
+    modifie_le = excluded.modifie_le
+WHERE {inscription}.etat NOT IN ({actif})
+RETURNING id, etat, position, motif_attente, reseau_id, cree_le = modifie_le
+"""
+# The person's row after the decision: when nothing was written, an active one means
+# "already enrolled", anything else that the window is shut.
+_ACTUELLE_SQL = (
+    "SELECT id, etat FROM {inscription} WHERE session_id = %(session)s AND user_id = %(user)s"
+)
+# FOR NO KEY UPDATE, not FOR UPDATE: enrolments wait for one another and for every writer
+# holding the session's FOR UPDATE lock (`select_for_update()`: cancellations, promotions,
+# rule changes), but not for the community join (`inscription_community_join`, FOR KEY
+# SHARE).
+_VERROU_SQL = "SELECT 1 FROM {session} WHERE id = %(session)s FOR NO KEY UPDATE"
+_PARTAGE_SQL = (
+    "SELECT 1 FROM {session} session JOIN {inscription} inscription"
+    " ON inscription.session_id = session.id"
+    " WHERE inscription.id = %(inscription)s FOR KEY SHARE OF session"
+)
+# Only table names and choice values of the models go into the text, never input.
+_DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL, _PARTAGE_SQL = (
+    sql.format(
+        **_TABLES,
+        occupant=_liste_sql(Inscription.ETATS_OCCUPANT_UNE_PLACE),
+        actif=_liste_sql(ETATS_ACTIFS),
+        en_attente_validation=Etat.EN_ATTENTE_VALIDATION,
+        confirmee=Etat.CONFIRMEE,
+        liste_attente=Etat.LISTE_ATTENTE,
+        ouverte=Session.Etat.OUVERTE,
+        mixite=Session.Politique.MIXITE,
+        complet=Inscription.MotifAttente.COMPLET,
+        motif_mixite=Inscription.MotifAttente.MIXITE,
+    )
+    for sql in (_DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL, _PARTAGE_SQL)
+)
+_CHAMPS_INSCRIPTION = [field.attname for field in Inscription._meta.concrete_fields]
+_COMMIT_SANS_ATTENTE = "SET LOCAL synchronous_commit TO OFF"
+
+
+def _commit_sans_attente_sur() -> bool:
+    """Whether the decision may commit without waiting for the write-ahead log flush.
+
+    Only when the e-mail queued right after it is a row of this same database
+    (TASKS_BACKEND=database, as in production): that queueing is a synchronous commit of
+    the same connection, and the log is flushed in order, so the enrolment is on disk before
+    `inscription_create` returns, and the session lock is not held during the flush."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
     return (
-        Profil.objects.filter(user_id=user.pk)
-        .values_list("structure__reseau_id", flat=True)
-        .first()
+        isinstance(envoyer_notification_inscription.get_backend(), DatabaseBackend)
+        and router.db_for_write(DBTaskResult) == connection.alias
     )
 
 
-def _meme_reseau(reseau_id: int | None) -> Q:
-    return Q(reseau__isnull=True) if reseau_id is None else Q(reseau_id=reseau_id)
+# On PostgreSQL the decision and the read that follows it are prepared once per connection:
+# planning them again for every enrolment would lengthen the time the lock is held.
+_PREPAREES = {
+    "maillage_inscription_decision": (_DECISION_SQL, ("session", "user", "now")),
+    "maillage_inscription_actuelle": (_ACTUELLE_SQL, ("session", "user")),
+}
+_TYPES_SQL = {"session": "bigint", "user": "bigint", "now": "timestamptz"}
+# The driver's connections (reused by the pool) on which they are prepared.
+_CONNEXIONS_PREPAREES: weakref.WeakSet = weakref.WeakSet()
+_PREPARED_STATEMENT_INCONNU = "26000"
+
+
+def _preparer(cursor) -> None:
+    """PREPARE each statement of `_PREPAREES` on the cursor's connection ($1… for %(…)s)."""
+    for nom, (sql, noms) in _PREPAREES.items():
+        for rang, cle in enumerate(noms, start=1):
+            sql = sql.replace(f"%({cle})s", f"${rang}")
+        types = ", ".join(_TYPES_SQL[cle] for cle in noms)
+        cursor.execute(f"PREPARE {nom} ({types}) AS {sql}")
+
+
+def _executer(nom: str) -> str:
+    """EXECUTE of a prepared statement, its arguments bound from the same parameters."""
+    return f"EXECUTE {nom} ({', '.join(f'%({cle})s' for cle in _PREPAREES[nom][1])})"
+
+
+def _decider_postgresql(params: dict) -> tuple:
+    """One round trip: the statements of one query string run in one transaction, each on a
+    fresh snapshot, so the decision reads what the previous holder of the lock committed.
+    The lock is held while the server runs them and commits, never while Python works."""
+    requetes = [
+        _VERROU_SQL,
+        _executer("maillage_inscription_decision"),
+        _executer("maillage_inscription_actuelle"),
+    ]
+    if _commit_sans_attente_sur():
+        requetes.insert(0, _COMMIT_SANS_ATTENTE)
+    with connection.cursor() as cursor:
+        if connection.connection not in _CONNEXIONS_PREPAREES:
+            _preparer(cursor)
+            _CONNEXIONS_PREPAREES.add(connection.connection)
+        cursor.execute(";\n".join(requetes), params)
+        for _requete in range(len(requetes) - 2):
+            cursor.nextset()
+        ecrite = cursor.fetchone()
+        cursor.nextset()
+        return ecrite, cursor.fetchone()
+
+
+def _decider(session: Session, user, maintenant: datetime.datetime) -> tuple:
+    """Run the decision; return (the written row or None, the person's row after it)."""
+    params = {
+        "session": session.pk,
+        "user": user.pk,
+        "now": connection.ops.adapt_datetimefield_value(maintenant),
+    }
+    # Autocommit: not within a caller's transaction, whose lock and commit are its own.
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        try:
+            return _decider_postgresql(params)
+        except ProgrammingError as exc:
+            # The server forgot them (DISCARD ALL): that query string ran nothing.
+            if getattr(exc.__cause__, "sqlstate", None) != _PREPARED_STATEMENT_INCONNU:
+                raise
+            _CONNEXIONS_PREPAREES.discard(connection.connection)
+            return _decider_postgresql(params)
+    # Within the caller's transaction, or on SQLite (where a transaction that writes holds
+    # the database's write lock from its start): the same statements, one after the other.
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_VERROU_SQL, params)
+        cursor.execute(_DECISION_SQL, params)
+        ecrite = cursor.fetchone()
+        cursor.execute(_ACTUELLE_SQL, params)
+        return ecrite, cursor.fetchone()
 
 
 def inscription_create(*, session: Session, user) -> Inscription:
@@ -89,53 +304,82 @@ def inscription_create(*, session: Session, user) -> Inscription:
 
     With the « mixité » policy, while the enrolment window is open, a person whose network
     already holds its share of the places (`Session.places_par_reseau`) waits too, with
-    the reason stored (`motif_attente`), while other networks still enrol."""
-    reseau_id = _reseau_de(user)
-    with transaction.atomic():
-        # The session row lock serialises every enrolment into this session: what is read
-        # below is read after the previous enrolment committed.
-        session = Session.objects.select_for_update().get(pk=session.pk)
-        etat_des_lieux = session.inscriptions.aggregate(
-            occupees=Count("pk", filter=Q(etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE)),
-            du_reseau=Count(
-                "pk",
-                filter=Q(etat__in=Inscription.ETATS_OCCUPANT_UNE_PLACE) & _meme_reseau(reseau_id),
-            ),
-            derniere_position=Max("position", filter=Q(etat=Etat.LISTE_ATTENTE)),
-            existante=Max("pk", filter=Q(user_id=user.pk)),
+    the reason stored (`motif_attente`), while other networks still enrol.
+
+    The session row lock serialises the enrolments of a session; it covers only the
+    decision and its write (`_DECISION_SQL`, one round trip on PostgreSQL). The rest follows
+    the commit: the e-mail and the community join of a confirmed participant
+    (`inscription_community_join`) are queued, then the save signal is sent (page cache,
+    sessions index)."""
+    maintenant = timezone.now()
+    ecrite, actuelle = _decider(session, user, maintenant)
+    if ecrite is None:
+        if actuelle is not None and actuelle[1] in ETATS_ACTIFS:
+            return Inscription.objects.get(pk=actuelle[0])
+        raise ValidationError(_("Les inscriptions à cette session ne sont pas ouvertes."))
+    pk, etat, position, motif, reseau_id, creee = ecrite
+    if creee:
+        valeurs = {
+            "id": pk,
+            "session_id": session.pk,
+            "user_id": user.pk,
+            "etat": etat,
+            "position": position,
+            "motif_attente": motif,
+            "reseau_id": reseau_id,
+            "rappel_envoye_le": None,
+            "cree_le": maintenant,
+            "modifie_le": maintenant,
+        }
+        inscription = Inscription.from_db(
+            connection.alias, _CHAMPS_INSCRIPTION, [valeurs[c] for c in _CHAMPS_INSCRIPTION]
         )
-        inscription = None
-        if etat_des_lieux["existante"] is not None:
-            inscription = Inscription.objects.get(pk=etat_des_lieux["existante"])
-            if inscription.etat in ETATS_ACTIFS:
-                return inscription
-        if not session.inscriptions_ouvertes():
-            raise ValidationError(_("Les inscriptions à cette session ne sont pas ouvertes."))
-        etat, position, motif = _etat_avec_place(session), None, ""
-        if etat_des_lieux["occupees"] >= session.capacite:
-            motif = Inscription.MotifAttente.COMPLET
-        elif (
-            session.plafond_reseau_actif()
-            and etat_des_lieux["du_reseau"] >= session.places_par_reseau
-        ):
-            motif = Inscription.MotifAttente.MIXITE
-        if motif:
-            etat, position = Etat.LISTE_ATTENTE, (etat_des_lieux["derniere_position"] or 0) + 1
-        if inscription is None:
-            inscription = Inscription(session=session, user=user)
-        inscription.etat = etat
-        inscription.position = position
-        inscription.motif_attente = motif
-        inscription.reseau_id = reseau_id
-        inscription.save()
-        _rejoindre_communaute(session, [inscription])
-        modele = {
-            Etat.CONFIRMEE: "confirmation",
-            Etat.EN_ATTENTE_VALIDATION: "en_attente_validation",
-            Etat.LISTE_ATTENTE: "liste_attente",
-        }[etat]
-        _notifier_apres_commit([inscription.pk], modele)
+    else:
+        inscription = Inscription.objects.get(pk=pk)
+    inscription.session, inscription.user = session, user
+    # Queued first: what is queued is written to the database (in production), the
+    # durability point of a decision committed without waiting (`_commit_sans_attente_sur`).
+    modele = {
+        Etat.CONFIRMEE: "confirmation",
+        Etat.EN_ATTENTE_VALIDATION: "en_attente_validation",
+        Etat.LISTE_ATTENTE: "liste_attente",
+    }[etat]
+    _notifier_apres_commit([inscription.pk], modele)
+    if etat == Etat.CONFIRMEE:
+        transaction.on_commit(partial(rejoindre_communaute_session.enqueue, inscription.pk))
+    # The row was written in SQL: the receivers of its save (page cache, sessions index)
+    # still hear of it.
+    post_save.send(
+        sender=Inscription,
+        instance=inscription,
+        created=bool(creee),
+        update_fields=None,
+        raw=False,
+        using=connection.alias,
+    )
     return inscription
+
+
+def inscription_community_join(*, inscription_id: int) -> bool:
+    """A confirmed participant joins their session's community, once the enrolment has
+    committed (queued by `inscription_create`); False when the place was given up meanwhile.
+
+    On PostgreSQL under FOR KEY SHARE on the session row: a cancellation or a promotion
+    (FOR UPDATE) waits for the join to commit, or the join waits for it and then finds the
+    place given up; enrolments (FOR NO KEY UPDATE) go on meanwhile."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_PARTAGE_SQL, {"inscription": inscription_id})
+        inscription = (
+            Inscription.objects.select_related("session__formation", "user")
+            .filter(pk=inscription_id, etat=Etat.CONFIRMEE)
+            .first()
+        )
+        if inscription is None:
+            return False
+        _rejoindre_communaute(inscription.session, [inscription])
+    return True
 
 
 def _promouvoir(session: Session) -> list[int]:

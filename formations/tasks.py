@@ -1,4 +1,5 @@
-"""Background work of the formations app: e-mails sent after an enrolment changes."""
+"""Background work of the formations app: e-mails sent after an enrolment changes, and the
+session community join that follows a confirmed enrolment."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -58,3 +59,11 @@ def _lien_evaluation(inscription, type_: str) -> str:
         return settings.SITE_URL
     route = catalogue.reverse_subpage("evaluation", args=[inscription.session_id, type_])
     return f"{settings.SITE_URL}{catalogue.url or '/'}{route}"
+
+
+@task()
+def rejoindre_communaute_session(inscription_id: int) -> bool:
+    """A confirmed participant joins their session's community, after the enrolment."""
+    from .services import inscription_community_join
+
+    return inscription_community_join(inscription_id=inscription_id)

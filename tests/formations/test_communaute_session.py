@@ -1,4 +1,7 @@
-"""Confirmed participants join the community of their session; others do not."""
+"""Confirmed participants join the community of their session; others do not.
+
+The join of a confirmed enrolment is queued once the enrolment commits: the tests run the
+commit callbacks (the test settings run tasks at once)."""
 
 import pytest
 
@@ -18,10 +21,11 @@ def _membres_actifs(session) -> set[int]:
 
 
 @pytest.mark.django_db
-def test_confirmed_join_waitlisted_do_not(session, users):
+def test_confirmed_join_waitlisted_do_not(session, users, django_capture_on_commit_callbacks):
     formateur = UserFactory()
     session.formateurs.add(formateur)
-    inscriptions = [services.inscription_create(session=session, user=u) for u in users]
+    with django_capture_on_commit_callbacks(execute=True):
+        inscriptions = [services.inscription_create(session=session, user=u) for u in users]
     confirmes = {i.user_id for i in inscriptions if i.etat == Inscription.Etat.CONFIRMEE}
     assert confirmes == {users[0].pk, users[1].pk}
     assert _membres_actifs(session) == confirmes | {formateur.pk}
@@ -38,23 +42,55 @@ def test_promotion_from_waiting_list_joins_the_community(session, users):
 
 
 @pytest.mark.django_db
-def test_a_participant_who_cancels_leaves_the_community(session, users):
+def test_a_participant_who_cancels_leaves_the_community(
+    session, users, django_capture_on_commit_callbacks
+):
     formateur = UserFactory()
     session.formateurs.add(formateur)
-    inscription = services.inscription_create(session=session, user=users[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        inscription = services.inscription_create(session=session, user=users[0])
     assert users[0].pk in _membres_actifs(session)
     services.inscription_cancel(inscription=inscription, user=users[0])
     assert _membres_actifs(session) == {formateur.pk}
     # Enrolling again brings them back.
-    services.inscription_create(session=session, user=users[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.inscription_create(session=session, user=users[0])
     assert users[0].pk in _membres_actifs(session)
 
 
 @pytest.mark.django_db
-def test_a_cancelled_session_leaves_only_its_trainers_in_the_community(session, users):
+def test_a_place_given_up_before_the_queued_join_runs_joins_nothing(
+    session, users, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        inscription = services.inscription_create(session=session, user=users[0])
+    services.inscription_cancel(inscription=inscription, user=users[0])
+    for callback in callbacks:
+        callback()
+    assert users[0].pk not in _membres_actifs(session)
+    assert services.inscription_community_join(inscription_id=inscription.pk) is False
+
+
+@pytest.mark.django_db
+def test_the_queued_join_of_a_confirmed_participant(session, users):
+    inscription = services.inscription_create(session=session, user=users[0])
+    assert users[0].pk not in _membres_actifs(session)  # not before the commit
+    assert services.inscription_community_join(inscription_id=inscription.pk) is True
+    assert _membres_actifs(session) == {users[0].pk}
+    # Run twice (a task may be), it changes nothing.
+    assert services.inscription_community_join(inscription_id=inscription.pk) is True
+    assert _membres_actifs(session) == {users[0].pk}
+
+
+@pytest.mark.django_db
+def test_a_cancelled_session_leaves_only_its_trainers_in_the_community(
+    session, users, django_capture_on_commit_callbacks
+):
     formateur = UserFactory()
     session.formateurs.add(formateur)
-    for user in users:
-        services.inscription_create(session=session, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in users:
+            services.inscription_create(session=session, user=user)
+    assert _membres_actifs(session) == {formateur.pk, users[0].pk, users[1].pk}
     services.session_cancel(session=session)
     assert _membres_actifs(session) == {formateur.pk}
