@@ -60,7 +60,9 @@ def contenus_changed() -> None:
     write; after commit, so that a page rendered meanwhile from the old rows, and stored
     under the intermediate version, is never served.
     """
-    _bump()
+    if transaction.get_connection().in_atomic_block:
+        _bump()
+    # Outside a transaction the write is already committed: this runs at once, one bump.
     transaction.on_commit(_bump)
 
 
