@@ -22,17 +22,38 @@ class LienInvalide(Exception):
     """The link was tampered with, has expired, or points at nothing any more."""
 
 
-def token_make(*, user_id: int, communaute_id: int | None = None) -> str:
+def _payload(user_id: int, communaute_id: int | None) -> dict:
     payload = {"u": user_id, "k": COMMUNAUTE if communaute_id else RESUME}
     if communaute_id:
         payload["c"] = communaute_id
-    return signing.dumps(payload, salt=SALT, compress=True)
+    return payload
+
+
+def token_make(*, user_id: int, communaute_id: int | None = None) -> str:
+    return signing.dumps(_payload(user_id, communaute_id), salt=SALT, compress=True)
+
+
+class Liens:
+    """Unsubscribe URLs for many e-mails: one signer and one `reverse()` for all of them.
+
+    The tokens are `token_make`'s (`signing.dumps` is this signer's `sign_object`), so
+    `token_read` reads them and links sent before keep working.
+    """
+
+    def __init__(self) -> None:
+        self._signer = signing.TimestampSigner(salt=SALT)
+        jeton = "jeton"
+        url = settings.SITE_URL + reverse("communautes:desabonnement", kwargs={"token": jeton})
+        self._avant, _jeton, self._apres = url.rpartition(jeton)
+
+    def url(self, *, user_id: int, communaute_id: int | None = None) -> str:
+        token = self._signer.sign_object(_payload(user_id, communaute_id), compress=True)
+        return f"{self._avant}{token}{self._apres}"
 
 
 def url_for(*, user_id: int, communaute_id: int | None = None) -> str:
     """The absolute unsubscribe URL, for e-mail bodies and the List-Unsubscribe header."""
-    token = token_make(user_id=user_id, communaute_id=communaute_id)
-    return settings.SITE_URL + reverse("communautes:desabonnement", kwargs={"token": token})
+    return Liens().url(user_id=user_id, communaute_id=communaute_id)
 
 
 def headers_for(url: str) -> dict[str, str]:

@@ -5,32 +5,42 @@ handful of set-based queries per batch, never one per member. A digest is claime
 `ResumeEnvoi` (unique per user, frequency and period) before it is sent, so a rerun or a
 concurrent run never sends the same period twice; a crash after the claim loses that
 digest rather than sending it twice.
+
+No template is rendered per member: each block (a community's items, the sessions, the
+suggestions) is rendered once per run for all the members given the same content, and the
+page around them once per run with a slot for each member's name and links (`_Gabarit`);
+a member's e-mail is these strings joined, with its unsubscribe links signed.
 """
 
 import datetime
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.header import Header
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from formations import mixite
 from formations.models import FormationPage, Session
+from maillage.emails import email_build
 from maillage.models import Profil
 
 from ..models import Adhesion, Publication, Reponse, ResumeEnvoi
 from . import desabonnement
-from .tasks import message_build
 
 Frequence = ResumeEnvoi.Frequence
 FENETRE = {
@@ -43,6 +53,9 @@ QUESTIONS_FENETRE = datetime.timedelta(days=14)
 PAR_COMMUNAUTE = 5
 MAX_SESSIONS = 10
 NIVEAUX_RESUME = (Adhesion.Notification.TOUT, Adhesion.Notification.RESUME)
+# Rendered blocks kept for reuse within a run; past this many the cache starts afresh, so
+# a run where every member's blocks differ holds no more than this in memory.
+MAX_BLOCS = 5_000
 
 
 def periode_of(frequence: str, jour: datetime.date) -> datetime.date:
@@ -54,9 +67,9 @@ def periode_of(frequence: str, jour: datetime.date) -> datetime.date:
 
 @dataclass
 class SectionCommunaute:
+    communaute_id: int
     nom: str
     lien: str
-    desabonner: str
     publications: list = field(default_factory=list)
     evenements: list = field(default_factory=list)
     questions: list = field(default_factory=list)
@@ -64,6 +77,17 @@ class SectionCommunaute:
     @property
     def vide(self) -> bool:
         return not (self.publications or self.evenements or self.questions)
+
+    def cle(self) -> tuple:
+        """Everything the block shows: members with the same key get the same block."""
+        return (
+            self.nom,
+            self.lien,
+            *(
+                tuple((item["titre"], item["lien"]) for item in items)
+                for items in (self.publications, self.evenements, self.questions)
+            ),
+        )
 
 
 @dataclass
@@ -155,7 +179,7 @@ def _capped(queryset, limit: int):
 
 
 def _batch_build(
-    *, users: list, frequence: str, now, sessions: list[dict], liens, rencontres=()
+    *, users: list, frequence: str, now, sessions: list[dict], liens, rencontres=(), bonjour: str
 ) -> list[Resume]:
     """The digests of one batch of users, from a fixed number of queries."""
     ids = [u.pk for u in users]
@@ -188,6 +212,12 @@ def _batch_build(
             PAR_COMMUNAUTE * 2,
         ).values(*champs):
             recentes[row["communaute_id"]].append(row)
+            # One item for every member who gets it, rather than one per member.
+            row["item"] = {
+                "pk": row["pk"],
+                "titre": row["titre"],
+                "lien": liens.publication(communautes[row["communaute_id"]][1], row["pk"]),
+            }
         sans_reponse = ~Exists(Reponse.objects.filter(publication=OuterRef("pk"), masquee=False))
         for row in _capped(
             Publication.objects.filter(
@@ -201,6 +231,11 @@ def _batch_build(
             PAR_COMMUNAUTE,
         ).values(*champs):
             questions[row["communaute_id"]].append(row)
+            row["item"] = {
+                "pk": row["pk"],
+                "titre": row["titre"],
+                "lien": liens.publication(communautes[row["communaute_id"]][1], row["pk"]),
+            }
     territoires = defaultdict(set)
     for user_id, territoire_id in Profil.territoires.through.objects.filter(
         profil__user_id__in=ids
@@ -212,47 +247,38 @@ def _batch_build(
     ).values_list("profil__user_id", "thematique_id"):
         thematiques[user_id].add(thematique_id)
 
+    # Members with the same territories, themes and start share one list of sessions.
+    sessions_par_profil = {}
     resumes = []
     for user in users:
         resume = Resume(
             user_id=user.pk,
             email=user.email,
-            nom=user.get_full_name() or _("Bonjour"),
+            nom=user.get_full_name() or bonjour,
             depuis=depuis[user.pk],
         )
         for cid in adhesions[user.pk]:
             nom, slug = communautes[cid]
-            section = SectionCommunaute(
-                nom=nom,
-                lien=liens.communaute(slug),
-                desabonner=desabonnement.url_for(user_id=user.pk, communaute_id=cid),
-            )
+            section = SectionCommunaute(communaute_id=cid, nom=nom, lien=liens.communaute(slug))
             for row in recentes[cid]:
                 if row["cree_le"] < resume.depuis or row["auteur_id"] == user.pk:
                     continue
-                item = {
-                    "pk": row["pk"],
-                    "titre": row["titre"],
-                    "lien": liens.publication(slug, row["pk"]),
-                }
                 if row["nature"] == Publication.Nature.EVENEMENT:
-                    section.evenements.append(item)
+                    section.evenements.append(row["item"])
                 elif len(section.publications) < PAR_COMMUNAUTE:
-                    section.publications.append(item)
+                    section.publications.append(row["item"])
             listees = {item["pk"] for item in section.publications}
             for row in questions[cid]:
                 if row["auteur_id"] != user.pk and row["pk"] not in listees:
-                    section.questions.append(
-                        {"titre": row["titre"], "lien": liens.publication(slug, row["pk"])}
-                    )
+                    section.questions.append(row["item"])
             if not section.vide:
                 resume.communautes.append(section)
-        resume.sessions = _sessions_pour(
-            sessions,
-            depuis=resume.depuis,
-            territoires=territoires[user.pk],
-            thematiques=thematiques[user.pk],
-        )
+        profil = (frozenset(territoires[user.pk]), frozenset(thematiques[user.pk]), resume.depuis)
+        if profil not in sessions_par_profil:
+            sessions_par_profil[profil] = _sessions_pour(
+                sessions, depuis=resume.depuis, territoires=profil[0], thematiques=profil[1]
+            )
+        resume.sessions = sessions_par_profil[profil]
         resumes.append(resume)
     _rencontres_ajouter(resumes, rencontres, liens)
     return resumes
@@ -303,20 +329,166 @@ def _sessions_pour(sessions, *, depuis, territoires: set, thematiques: set) -> l
     return choisies
 
 
-def _message(resume: Resume, frequence: str):
-    titre = (
-        _("Votre résumé de la semaine sur Maillage")
-        if frequence == Frequence.HEBDOMADAIRE
-        else _("Votre résumé du jour sur Maillage")
-    )
-    desabonner = desabonnement.url_for(user_id=resume.user_id)
-    return message_build(
-        to=resume.email,
-        sujet=titre,
-        template="resume",
-        contexte={"resume": resume, "titre": titre, "desabonner": desabonner},
-        headers=desabonnement.headers_for(desabonner),
-    )
+class _Gabarit:
+    """A template rendered once with a marker in each per-member slot, then filled per member
+    by joining strings.
+
+    The markers hold a key drawn at random for the run, so no title or name can contain one.
+    In HTML, a slot's value is escaped as `{{ }}` would escape it. A block's plain-text file
+    ends with a newline that is not part of the block (as in Jinja).
+    """
+
+    def __init__(self, template: str, contexte: dict, *, slots=(), cle: str, bloc: bool) -> None:
+        self.html = template.endswith(".html")
+        marqueurs = {f"[[{cle}:{slot}]]": slot for slot in slots}
+        texte = render_to_string(template, {**contexte, **{v: k for k, v in marqueurs.items()}})
+        if bloc and not self.html:
+            texte = texte.removesuffix("\n")
+        if not slots:
+            self._morceaux = [texte]
+        else:
+            self._morceaux = re.split("(" + "|".join(map(re.escape, marqueurs)) + ")", texte)
+        # Odd positions hold the markers: (position, slot) of each.
+        self._places = [(i, marqueurs[m]) for i, m in enumerate(self._morceaux) if i % 2]
+
+    def remplir(self, **valeurs: str) -> str:
+        morceaux = self._morceaux.copy()
+        if self.html:
+            for position, slot in self._places:
+                morceaux[position] = conditional_escape(valeurs[slot])
+            return SafeString("".join(morceaux))
+        for position, slot in self._places:
+            morceaux[position] = valeurs[slot]
+        return "".join(morceaux)
+
+
+class _Courriel(EmailMultiAlternatives):
+    """A digest e-mail whose Subject header is encoded once per run rather than per e-mail.
+
+    Every digest of a run has the same accented subject, and encoding it (RFC 2047) takes the
+    email package longer than all the other headers. Given the encoded form, which is ASCII,
+    Django checks it and sends it as it is: the header is the same.
+    """
+
+    entete_sujet = ""
+
+    def message(self):
+        sujet = self.subject
+        self.subject = self.entete_sujet or sujet
+        try:
+            return super().message()
+        finally:
+            self.subject = sujet
+
+
+def _entete_sujet(sujet: str) -> str:
+    """The Subject header Django would send for `sujet`; "" when Django must fold it itself."""
+    if sujet.isascii():
+        return ""
+    entete = Header(sujet, settings.DEFAULT_CHARSET).encode()
+    return "" if "\n" in entete else entete
+
+
+class _Rendu:
+    """The e-mails of one run: each block rendered once for every member who gets the same
+    one, then per member only the name and the signed unsubscribe links."""
+
+    FORMATS = ("txt", "html")
+
+    def __init__(self, frequence: str) -> None:
+        self._cle = uuid.uuid4().hex
+        self._liens = desabonnement.Liens()
+        self._blocs: dict[tuple, tuple[_Gabarit, _Gabarit]] = {}
+        # French e-mails, whatever language is active: activated once for the whole run.
+        with translation.override("fr"):
+            self.titre = (
+                _("Votre résumé de la semaine sur Maillage")
+                if frequence == Frequence.HEBDOMADAIRE
+                else _("Votre résumé du jour sur Maillage")
+            )
+            self.bonjour = _("Bonjour")
+        # The subject and sender email_build gives every e-mail of the platform.
+        modele = email_build(to="", subject=self.titre, text="", html="")
+        self._sujet, self._expediteur = modele.subject, modele.from_email
+        self._entete_sujet = _entete_sujet(self._sujet)
+        self._pages = self._gabarits(
+            "resume",
+            {"titre": self.titre},
+            slots=("nom", "communautes", "sessions", "rencontres", "desabonner"),
+        )
+
+    def _gabarits(
+        self, nom: str, contexte: dict, slots=(), *, bloc: bool = False
+    ) -> tuple[_Gabarit, _Gabarit]:
+        with translation.override("fr"):
+            return tuple(
+                _Gabarit(
+                    f"communautes/emails/{nom}.{extension}",
+                    contexte,
+                    slots=slots,
+                    cle=self._cle,
+                    bloc=bloc,
+                )
+                for extension in self.FORMATS
+            )
+
+    def _bloc(self, nom: str, cle: tuple, contexte: dict, slots=()) -> tuple[_Gabarit, _Gabarit]:
+        """The block `resume/<nom>` for this content, rendered the first time it is asked for."""
+        cle = (nom, *cle)
+        if cle not in self._blocs:
+            if len(self._blocs) >= MAX_BLOCS:
+                self._blocs.clear()
+            self._blocs[cle] = self._gabarits(f"resume/{nom}", contexte, slots, bloc=True)
+        return self._blocs[cle]
+
+    def message(self, resume: Resume):
+        textes, htmls = [], []
+        for section in resume.communautes:
+            texte, html = self._bloc(
+                "communaute", section.cle(), {"section": section}, slots=("desabonner",)
+            )
+            lien = self._liens.url(user_id=resume.user_id, communaute_id=section.communaute_id)
+            textes.append(texte.remplir(desabonner=lien))
+            htmls.append(html.remplir(desabonner=lien))
+        sessions = rencontres = ("", SafeString(""))
+        if resume.sessions:
+            cle = tuple(session["pk"] for session in resume.sessions)
+            bloc = self._bloc("sessions", cle, {"sessions": resume.sessions})
+            sessions = [gabarit.remplir() for gabarit in bloc]
+        if resume.rencontres:
+            cle = tuple(
+                (r["titre"], r["date_debut"], r["ville"], r["lien"], r["miens"], r["total"])
+                for r in resume.rencontres
+            )
+            bloc = self._bloc("rencontres", cle, {"rencontres": resume.rencontres})
+            rencontres = [gabarit.remplir() for gabarit in bloc]
+        desabonner = self._liens.url(user_id=resume.user_id)
+        texte, html = self._pages
+        message = _Courriel(
+            subject=self._sujet,
+            body=texte.remplir(
+                nom=resume.nom,
+                communautes="".join(textes),
+                sessions=sessions[0],
+                rencontres=rencontres[0],
+                desabonner=desabonner,
+            ),
+            from_email=self._expediteur,
+            to=[resume.email],
+            headers=desabonnement.headers_for(desabonner),
+        )
+        message.attach_alternative(
+            html.remplir(
+                nom=resume.nom,
+                communautes=SafeString("".join(htmls)),
+                sessions=sessions[1],
+                rencontres=rencontres[1],
+                desabonner=desabonner,
+            ),
+            "text/html",
+        )
+        message.entete_sujet = self._entete_sujet
+        return message
 
 
 def _candidats(*, frequence: str, periode: datetime.date):
@@ -383,6 +555,7 @@ def digest_send(
     periode = periode_of(frequence, timezone.localdate(now))
     lot = uuid.uuid4()
     liens = _Liens()
+    rendu = _Rendu(frequence)
     sessions = _sessions_nouvelles(depuis=now - FENETRE[Frequence.HEBDOMADAIRE], liens=liens)
     rencontres = mixite.rencontres_candidates()
     candidats = _candidats(frequence=frequence, periode=periode)
@@ -412,6 +585,7 @@ def digest_send(
             sessions=sessions,
             liens=liens,
             rencontres=rencontres,
+            bonjour=rendu.bonjour,
         )
         stats["membres"] += len(resumes)
         stats["lots"] += 1
@@ -419,7 +593,7 @@ def digest_send(
             pleins = [r for r in resumes if r.elements]
             if preview:
                 for resume in pleins:
-                    preview(_message(resume, frequence))
+                    preview(rendu.message(resume))
         else:
             with transaction.atomic():
                 ResumeEnvoi.objects.bulk_create(
@@ -443,7 +617,12 @@ def digest_send(
                 )
             stats["deja_envoyes"] += len(resumes) - len(reclames)
             pleins = [r for r in resumes if r.elements and r.user_id in reclames]
-            connection.send_messages([_message(r, frequence) for r in pleins])
+            # One connection for the batch; each e-mail is sent as soon as it is built, so
+            # a batch's e-mails are never all in memory at once.
+            if pleins:
+                with connection:
+                    for resume in pleins:
+                        connection.send_messages([rendu.message(resume)])
         stats["envoyes"] += len(pleins)
         stats["vides"] += sum(1 for r in resumes if not r.elements)
         if progress:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail, signing
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -24,7 +25,7 @@ from communautes.factories import (
     UserFactory,
 )
 from communautes.models import Adhesion, Communaute, Publication, ResumeEnvoi
-from communautes.notifications import desabonnement
+from communautes.notifications import desabonnement, digest
 from communautes.notifications.digest import digest_send
 from formations.factories import FormationPageFactory, SessionFactory
 from formations.models import Session
@@ -159,6 +160,113 @@ def test_queries_per_batch_do_not_grow_with_the_batch():
     petit = run(3)
     grand = run(25)
     assert grand == petit
+
+
+def liens_desabonnement(texte):
+    return re.findall(r"http://[^\s\"<>]+/communautes/desabonnement/[^/\s\"]+/", texte)
+
+
+def test_shared_blocks_keep_each_members_name_links_and_communities(client, monkeypatch):
+    """Members of one community share its rendered block, never another member's name,
+    links or private community, whether the block comes from the run's cache or not."""
+    commune = CommunauteFactory(nom="Réseau commun")
+    privee = CommunauteFactory(nom="Groupe privé", visibilite=Communaute.Visibilite.MEMBRES)
+    PublicationFactory(communaute=commune, titre="Fiche <partagée> & [[x:nom]]")
+    PublicationFactory(communaute=privee, titre="Compte rendu confidentiel")
+    membres = []
+    for n, nom in enumerate(["Zoé <b>", "Jean-Luc", "Anne"]):
+        user = abonne()
+        user.first_name, user.last_name = nom, f"O'Hara {n}"
+        user.save()
+        AdhesionFactory(user=user, communaute=commune)
+        membres.append(user)
+    AdhesionFactory(user=membres[0], communaute=privee, niveau_notification="resume")
+
+    def run(**kwargs):
+        mail.outbox.clear()
+        ResumeEnvoi.objects.all().delete()
+        digest_send(frequence="quotidien", **kwargs)
+        return {m.to[0]: m for m in mail.outbox}
+
+    messages = run()
+    assert len(messages) == 3
+    for user in membres:
+        message = messages[user.email]
+        texte, html = message.body, message.alternatives[0][0]
+        assert f"Bonjour {user.get_full_name()}," in texte
+        assert "Fiche <partagée> & [[x:nom]] : http" in texte
+        assert "Fiche &lt;partagée&gt; &amp; [[x:nom]]</a>" in html
+        autres = [m for m in membres if m != user]
+        assert not any(m.last_name in texte or m.last_name in html for m in autres)
+        assert ("Compte rendu confidentiel" in texte) == (user == membres[0])
+        assert ("Groupe privé" in html) == (user == membres[0])
+        liens = liens_desabonnement(texte)
+        assert liens == liens_desabonnement(html)
+        assert {desabonnement.token_read(lien.rsplit("/", 2)[1])["user"] for lien in liens} == {
+            user
+        }
+    assert "Bonjour Zoé &lt;b&gt; O&#x27;Hara 0," in messages[membres[0].email].alternatives[0][0]
+
+    # A run whose block cache holds one block at a time gives the same e-mails.
+    monkeypatch.setattr(digest, "MAX_BLOCS", 1)
+    sans_cache = run()
+    for email, message in messages.items():
+        assert sans_liens_desabonnement(sans_cache[email].body) == sans_liens_desabonnement(
+            message.body
+        )
+
+
+def test_each_unsubscribe_link_of_a_digest_does_what_it_says(scene, client):
+    digest_send(frequence="quotidien")
+    (message,) = mail.outbox
+    texte, html = message.body, message.alternatives[0][0]
+    liens = liens_desabonnement(texte)
+    # One per community shown, then the digest's own, the same in both parts and the header.
+    assert liens == liens_desabonnement(html) and len(liens) == 3
+    assert message.extra_headers["List-Unsubscribe"] == f"<{liens[-1]}>"
+    for nom, lien in zip(("Communauté A", "Communauté B"), liens, strict=False):
+        assert client.post(lien).status_code == 200
+        adhesion = Adhesion.objects.get(user=scene, communaute__nom=nom)
+        assert adhesion.niveau_notification == "muet"
+    assert Profil.objects.get(user=scene).frequence_resume == "quotidien"
+    assert client.post(liens[-1]).status_code == 200
+    assert Profil.objects.get(user=scene).frequence_resume == "jamais"
+
+
+@pytest.mark.parametrize(
+    ("frequence", "periode"), [("quotidien", "du jour"), ("hebdomadaire", "de la semaine")]
+)
+def test_subject_header_is_the_one_django_sends(frequence, periode):
+    """The digest's Subject header, encoded once per run, is the one Django encodes itself."""
+    AdhesionFactory(user=abonne(frequence), communaute=PublicationFactory().communaute)
+    digest_send(frequence=frequence)
+    (message,) = mail.outbox
+    assert message.subject == f"[Maillage] Votre résumé {periode} sur Maillage"
+    entete = message.message()["Subject"]
+    assert entete == EmailMultiAlternatives(subject=message.subject).message()["Subject"]
+    assert entete.startswith("=?utf-8?q?")
+
+
+def test_digest_links_are_the_tokens_links_already_sent_carry(client, monkeypatch, settings):
+    """The digest signs with one signer for the run; its tokens are `signing.dumps`'s, as in
+    the links sent before, which keep working."""
+    user = abonne()
+    adhesion = AdhesionFactory(user=user)
+    ancien = signing.dumps(
+        {"u": user.pk, "k": "communaute", "c": adhesion.communaute_id},
+        salt=desabonnement.SALT,
+        compress=True,
+    )
+    url = settings.SITE_URL + reverse("communautes:desabonnement", kwargs={"token": ancien})
+    # Signed in the same second, the two tokens are the same.
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: ancien.split(":")[1])
+    liens = desabonnement.Liens()
+    assert liens.url(user_id=user.pk, communaute_id=adhesion.communaute_id) == url
+    assert liens.url(user_id=user.pk) == desabonnement.url_for(user_id=user.pk)
+    monkeypatch.undo()
+    assert client.post(url).status_code == 200
+    adhesion.refresh_from_db()
+    assert adhesion.niveau_notification == "muet"
 
 
 def test_command_ends_with_one_json_line(scene):
