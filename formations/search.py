@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from opensearchpy import helpers
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
+from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from ressources.search import opensearch, registry, sync
@@ -56,17 +57,19 @@ FORMATION_LABEL = FormationPage._meta.label_lower
 def _open_sessions() -> Prefetch:
     return Prefetch(
         "sessions",
-        queryset=Session.objects.filter(etat=Session.Etat.OUVERTE).select_related(
-            "commune__departement__parent"
-        ),
+        queryset=Session.objects.filter(etat=Session.Etat.OUVERTE)
+        .defer("extras")
+        .select_related("commune__departement__parent"),
         to_attr="search_sessions",
     )
 
 
 def _queryset():
+    # The LHEO extras, the heaviest column of formations and sessions, are never indexed.
     return (
         FormationPage.objects.live()
         .public()
+        .defer("extras")
         .prefetch_related("publics", "thematiques", "reseaux_cibles", _open_sessions())
     )
 
@@ -81,6 +84,16 @@ def _ancestor_paths(page: FormationPage) -> list[str]:
     return [page.path[:end] for end in range(step, len(page.path), step)]
 
 
+class _SiteRootPaths:
+    """Stands for a request in `Page.get_url`, only to share Wagtail's site root paths: one
+    cache read per batch of documents instead of one per page. It names no site, so URLs come
+    out exactly as with no request."""
+
+    def __init__(self):
+        self._wagtail_cached_site_root_paths = Site.get_site_root_paths()
+        self._wagtail_site = None
+
+
 def _prepare(pages: list[FormationPage]) -> None:
     """The région of every page (its highest RegionPage ancestor) in one query for them all."""
     codes = dict(
@@ -88,10 +101,12 @@ def _prepare(pages: list[FormationPage]) -> None:
             path__in={path for page in pages for path in _ancestor_paths(page)}
         ).values_list("path", "territoire__code")
     )
+    racines = _SiteRootPaths()
     for page in pages:
         page.search_region = next(
             (codes[path] for path in _ancestor_paths(page) if path in codes), ""
         )
+        page.search_site_root_paths = racines
 
 
 def formation_document(page: FormationPage) -> dict:
@@ -102,7 +117,7 @@ def formation_document(page: FormationPage) -> dict:
     places = [s.ville or (s.commune.nom if s.commune_id else "") for s in sessions]
     return {
         "title": page.title,
-        "url": page.get_url() or "",
+        "url": page.get_url(request=getattr(page, "search_site_root_paths", None)) or "",
         # The latest open session: formations still to come sort first.
         "date": (
             timezone.make_aware(datetime.datetime.combine(starts[-1], datetime.time.min))
@@ -186,6 +201,7 @@ def _sessions_queryset():
     return (
         Session.objects.filter(etat=Session.Etat.OUVERTE, formation__live=True)
         .select_related("formation", "commune__departement")
+        .defer("extras", "formation__extras")
         .annotate(
             occupees=Count(
                 "inscriptions",

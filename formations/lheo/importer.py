@@ -2,9 +2,10 @@
 
 import functools
 import html
+import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
@@ -27,6 +28,7 @@ from ressources.search import sync
 from ..models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 from ..search import sessions_sync
 from .parser import FormationLheo, Noeud, SessionLheo, iter_formations, texte, trouver
+from .tasks import lheo_index_sync
 
 BALISES_AUTORISEES = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "a"}
 ATTRIBUTS_AUTORISES = {"a": {"href"}}
@@ -44,6 +46,8 @@ logger = logging.getLogger(__name__)
 # Formations read, checked and written together: memory and queries are bounded per batch.
 TAILLE_LOT = 200
 FORMATION_LABEL = FormationPage._meta.label_lower
+# Session fields whose imported value may not fit (besides the LHEO number).
+SESSION_VERIFIES = ("action_numero", "latitude", "longitude")
 # Skipped formations are all counted; the reasons of the first ones are enough to act on.
 MAX_RAISONS = 100
 
@@ -154,7 +158,8 @@ class _Entree:
     programme: ProgrammePage | None = None
     creee: bool = False
     modifiee: bool = False
-    sessions_creees: list[Session] = field(default_factory=list)
+    # New sessions as column values (no model instance: they are inserted in bulk).
+    sessions_creees: list[dict] = field(default_factory=list)
     sessions_modifiees: list[Session] = field(default_factory=list)
 
     @property
@@ -485,26 +490,26 @@ class Importeur:
                     setattr(page, nom, valeur)
                 page.clean_fields(exclude=exclus)
         # Sessions already met in this formation: a number repeated in the feed updates it.
-        vues: dict[str, Session] = {}
+        vues: dict[str, Session | dict] = {}
         for action in formation.actions:
             for lheo in action.sessions:
                 champs = valeurs_sessions[id(lheo)]
+                _verifier_session(lheo.numero, champs)
                 session = vues.get(lheo.numero) or self._session_existante(
                     entree, lheo.numero, existantes
                 )
                 if session is None:
-                    session = Session(formation=page, numero=lheo.numero, **champs)
+                    session = {**champs, "numero": lheo.numero}
                     entree.sessions_creees.append(session)
+                elif isinstance(session, dict):
+                    session.update(champs)
                 elif all(getattr(session, nom) == valeur for nom, valeur in champs.items()):
                     continue
                 else:
                     for nom, valeur in champs.items():
                         setattr(session, nom, valeur)
-                    if session.pk and session not in entree.sessions_modifiees:
+                    if session not in entree.sessions_modifiees:
                         entree.sessions_modifiees.append(session)
-                # Uniqueness is what the lookups above ensure; the commune was checked.
-                session.clean_fields(exclude=["formation", "commune"])
-                session.clean()
                 if lheo.numero:
                     vues[lheo.numero] = session
         return entree
@@ -532,8 +537,14 @@ class Importeur:
                 [entree.page for entree in modifiees],
                 [*modifiees[0].valeurs, "draft_title", "last_published_at"],
             )
-        creees = [session for entree in entrees for session in entree.sessions_creees]
-        Session.objects.bulk_create(creees)
+        _inserer_sessions(
+            [
+                {**session, "formation_id": entree.page.pk}
+                for entree in entrees
+                for session in entree.sessions_creees
+            ],
+            maintenant,
+        )
         sessions_modifiees = [s for entree in entrees for s in entree.sessions_modifiees]
         if sessions_modifiees:
             for session in sessions_modifiees:
@@ -620,7 +631,7 @@ class Importeur:
                 unique_fields=["model_label", "object_pk"],
                 update_fields=["modifie_le"],
             )
-            transaction.on_commit(functools.partial(_synchroniser, recherche, wagtail))
+            transaction.on_commit(functools.partial(_planifier_synchro, recherche, wagtail))
 
 
 def _inserer_pages(pages: list[FormationPage]) -> None:
@@ -636,6 +647,14 @@ def _inserer_pages(pages: list[FormationPage]) -> None:
         page._state.adding, page._state.db = False, base._state.db
     champs = FormationPage._meta.local_concrete_fields
     connexion = connections[bases[0]._state.db]
+    if connexion.vendor == "postgresql":
+        # COPY: an INSERT would have psycopg quote each row's LHEO extras in Python.
+        rangees = (
+            [f.get_db_prep_save(f.pre_save(page, True), connexion) for f in champs]
+            for page in pages
+        )
+        _copier(connexion, FormationPage, champs, rangees)
+        return
     taille = connexion.ops.bulk_batch_size(champs, pages) or len(pages)
     for debut in range(0, len(pages), taille):
         # What `bulk_create` does for a model without parents.
@@ -644,15 +663,92 @@ def _inserer_pages(pages: list[FormationPage]) -> None:
         )
 
 
-def _synchroniser(recherche: list[int], wagtail: list[int]) -> None:
-    """After commit, in bulk: the unified index (a fixed number of queries and one OpenSearch
-    request per batch), Wagtail's own search backends (what its `update_index` does), then
-    the catalogue's sessions index."""
-    if not sync.process_many(FORMATION_LABEL, recherche, batch=TAILLE_LOT):
+def _verifier_session(numero: str, champs: dict) -> None:
+    """Check what an imported value can break in a session, as `clean_fields` would: the
+    LHEO numbers (no length cap in LHEO) and the coordinates (the columns' digits). Every
+    other field is truncated, mapped or typed when read, the dates' order by the parser, the
+    commune by its batch lookup."""
+    erreurs = {}
+    for nom, valeur in (("numero", numero), *((nom, champs[nom]) for nom in SESSION_VERIFIES)):
+        try:
+            Session._meta.get_field(nom).clean(valeur, None)
+        except ValidationError as exc:
+            erreurs[nom] = exc.error_list
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+def _inserer_sessions(lignes: list[dict], maintenant) -> None:
+    """Insert new sessions (column values by attribute name) in bulk: with PostgreSQL's COPY,
+    where no statement has to be built and quoted and the JSON of an action is written once
+    for all its sessions; with `bulk_create` elsewhere."""
+    if not lignes:
+        return
+    connexion = connections[Session.objects.db]
+    if connexion.vendor != "postgresql":
+        Session.objects.bulk_create([Session(**ligne) for ligne in lignes])
+        return
+    colonnes = [f for f in Session._meta.concrete_fields if not f.primary_key]
+    # What the import does not set takes the column's default; creation and change times
+    # are the import's.
+    defauts = {
+        f.attname: maintenant
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in colonnes
+    }
+    actions: dict[int, str] = {}
+
+    def rangees() -> Iterator[list]:
+        for ligne in lignes:
+            valeurs = {**defauts, **ligne, "extras": _json_extras(ligne["extras"], actions)}
+            yield [valeurs[f.attname] for f in colonnes]
+
+    _copier(connexion, Session, colonnes, rangees())
+
+
+def _copier(connexion, modele, champs: list, lignes: Iterable[list]) -> None:
+    """Write rows (the values of `champs`, in that order) with PostgreSQL's COPY."""
+    qn = connexion.ops.quote_name
+    colonnes = ", ".join(qn(f.column) for f in champs)
+    with (
+        connexion.cursor() as curseur,
+        curseur.copy(f"COPY {qn(modele._meta.db_table)} ({colonnes}) FROM STDIN") as copie,
+    ):
+        for ligne in lignes:
+            copie.write_row(ligne)
+
+
+def _json_extras(extras: dict, actions: dict[int, str]) -> str:
+    """A session's `extras` as JSON; its action's part, shared by all the action's sessions,
+    serialised once (keyed by the identity of that shared dict)."""
+    action = extras.get("action")
+    if action is None or extras.keys() != {"action", "session"}:
+        return json.dumps(extras, ensure_ascii=False)
+    if id(action) not in actions:
+        actions[id(action)] = json.dumps(action, ensure_ascii=False)
+    session = json.dumps(extras["session"], ensure_ascii=False)
+    return f'{{"action": {actions[id(action)]}, "session": {session}}}'
+
+
+def _planifier_synchro(recherche: list[int], wagtail: list[int]) -> None:
+    """Once committed, a batch's search sync goes to the task queue: done at once with the
+    immediate backend (the embedded default), by the worker with the database queue, so that
+    an import (a command, an upload in the admin) does not wait for the indexes."""
+    lheo_index_sync.enqueue(recherche, wagtail)
+
+
+def synchroniser(recherche: list[int], wagtail: list[int]) -> bool:
+    """In bulk: the unified index (a fixed number of queries and one OpenSearch request per
+    batch), Wagtail's own search backends (what its `update_index` does), then the catalogue's
+    sessions index. False when the unified index did not take everything."""
+    synchronise = sync.process_many(FORMATION_LABEL, recherche, batch=TAILLE_LOT)
+    if not synchronise:
         # The outbox keeps the rest: the next sync task or `search_index replay` does it.
         logger.warning("Index de recherche indisponible après l'import LHEO : la file le garde")
     for debut in range(0, len(wagtail), TAILLE_LOT):
-        pages = list(FormationPage.objects.filter(pk__in=wagtail[debut : debut + TAILLE_LOT]))
+        lot = FormationPage.objects.filter(pk__in=wagtail[debut : debut + TAILLE_LOT])
+        pages = list(lot.defer("extras"))  # not a search field
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(FormationPage, pages)
     # The catalogue's sessions index (when built): the sessions of the changed formations.
@@ -660,6 +756,7 @@ def _synchroniser(recherche: list[int], wagtail: list[int]) -> None:
     sessions = list(changees.values_list("pk", flat=True))
     for debut in range(0, len(sessions), TAILLE_LOT * 10):
         sessions_sync(sessions[debut : debut + TAILLE_LOT * 10])
+    return synchronise
 
 
 def lheo_import(

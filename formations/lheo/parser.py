@@ -1,6 +1,7 @@
 """Streaming, hardened reader of LHEO 2.3 / 2.2 feeds into plain data records."""
 
 import datetime
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -79,6 +80,8 @@ class FormationLheo:
     actions: list[ActionLheo]
 
 
+# A feed uses a few dozen tag names; a hostile one cannot make this grow past its size.
+@functools.lru_cache(maxsize=512)
 def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -86,12 +89,14 @@ def local(tag: str) -> str:
 def noeud(element) -> Noeud:
     """An element and its subtree as JSON-friendly data, namespace-free."""
     resultat: Noeud = {"tag": local(element.tag)}
-    if element.attrib:
-        resultat["attrib"] = dict(element.attrib)
+    attributs = element.items()
+    if attributs:
+        resultat["attrib"] = dict(attributs)
     texte = element.text
     if texte is not None and texte.strip():
         resultat["text"] = texte
-    enfants = [noeud(enfant) for enfant in element if isinstance(enfant.tag, str)]
+    # Elements only: no entity reference (never resolved), comment or processing instruction.
+    enfants = [noeud(enfant) for enfant in element.iterchildren(etree.Element)]
     if enfants:
         resultat["enfants"] = enfants
     return resultat
@@ -120,7 +125,9 @@ def parse_date(valeur: str, quoi: str) -> datetime.date | None:
     if valeur in (DATE_INCONNUE, DATE_PERMANENTE, ""):
         return None
     try:
-        return datetime.datetime.strptime(valeur, "%Y%m%d").date()  # noqa: DTZ007 - a date
+        if len(valeur) != 8 or not valeur.isascii() or not valeur.isdigit():
+            raise ValueError
+        return datetime.date(int(valeur[:4]), int(valeur[4:6]), int(valeur[6:]))
     except ValueError:
         raise ValueError(f"{quoi} : date invalide « {valeur} » (format attendu AAAAMMJJ)") from None
 
@@ -241,6 +248,10 @@ def _nouveau_parser():
     )
 
 
+# <lheo> is level 1, <offres> level 2, each <formation> level 3.
+NIVEAU_FORMATION = 3
+
+
 def iter_formations(
     source: BinaryIO,
     *,
@@ -248,108 +259,100 @@ def iter_formations(
     progression: Callable[[int], None] | None = None,
 ) -> Iterator[FormationLheo]:
     """Yield each valid <formation> of `source`, keeping memory flat; record invalid ones
-    in `erreurs`. Raise LheoError when the document itself is refused."""
+    in `erreurs`. Raise LheoError when the document itself is refused.
+
+    Every element goes through this loop twice (start, end): it keeps its state in local
+    variables and does, inside a formation, no more than count, so that reading costs little
+    more than libxml2's own parsing. An element's sizes are checked when it ends outside a
+    formation (then dropped), and all at once when its formation ends."""
     parser = _nouveau_parser()
-    lecture = _Lecture()
+    lus = 0
+    racine_vue = False
+    profondeur = 0
+    dans_formation = False
+    debut_formation = elements_formation = 0
+    trop_lourde = False
     try:
-        while True:
-            bloc = source.read(CHUNK_SIZE)
-            if not bloc:
-                break
-            lecture.lus += len(bloc)
+        while bloc := source.read(CHUNK_SIZE):
+            lus += len(bloc)
             parser.feed(bloc)
             for evenement, element in parser.read_events():
-                formation = lecture.evenement(evenement, element, erreurs)
-                if formation is not None:
-                    yield formation
-            if not lecture.racine_vue and lecture.lus > MAX_PROLOG_BYTES:
+                if evenement == "start":
+                    profondeur += 1
+                    if profondeur > MAX_PROFONDEUR:
+                        raise LheoError(
+                            f"Plus de {MAX_PROFONDEUR} niveaux d'éléments imbriqués (ligne "
+                            f"{element.sourceline}) : ce n'est pas un flux LHEO."
+                        )
+                    if dans_formation:
+                        elements_formation += 1
+                        if elements_formation > MAX_FORMATION_ELEMENTS:
+                            trop_lourde = True
+                    elif not racine_vue:
+                        racine_vue = True
+                        _verifier_racine(element)
+                    elif profondeur == NIVEAU_FORMATION and local(element.tag) == "formation":
+                        dans_formation = True
+                        debut_formation = lus - CHUNK_SIZE
+                        elements_formation = 0
+                        trop_lourde = False
+                    continue
+                niveau = profondeur
+                profondeur -= 1
+                if not dans_formation:
+                    # Outside formations nothing is used: drop each element (unknown ones,
+                    # extras) with its subtree as soon as it ends.
+                    _verifier_tailles(element)
+                    if niveau > 1:
+                        _liberer(element)
+                elif niveau > NIVEAU_FORMATION:
+                    if not trop_lourde and lus - debut_formation > MAX_FORMATION_OCTETS:
+                        trop_lourde = True
+                    if trop_lourde:
+                        # Too heavy to be read: its content goes as soon as it ends.
+                        _verifier_tailles(element)
+                        _liberer(element)
+                else:
+                    dans_formation = False
+                    trop_lourde = trop_lourde or lus - debut_formation > MAX_FORMATION_OCTETS
+                    formation = _fin_formation(element, erreurs, trop_lourde=trop_lourde)
+                    if formation is not None:
+                        yield formation
+            if not racine_vue and lus > MAX_PROLOG_BYTES:
                 raise LheoError(
                     "Aucun élément racine dans le premier mégaoctet : ce n'est pas un flux LHEO."
                 )
             if progression is not None:
-                progression(lecture.lus)
-        if not lecture.lus:
+                progression(lus)
+        if not lus:
             raise LheoError("Le fichier est vide.")
         parser.close()
     except etree.XMLSyntaxError as exc:
         raise LheoError(f"Le fichier n'est pas un XML bien formé : {exc}") from None
-    if not lecture.racine_vue:
+    if not racine_vue:
         raise LheoError("Le fichier est vide ou ne contient aucun élément XML.")
 
 
-class _Lecture:
-    """The state of one streaming read: depth, the formation being read and its weight."""
-
-    # <lheo> is level 1, <offres> level 2, each <formation> level 3.
-    NIVEAU_FORMATION = 3
-
-    def __init__(self):
-        self.lus = 0
-        self.racine_vue = False
-        self.profondeur = 0
-        self.dans_formation = False
-        self.debut_formation = 0
-        self.elements_formation = 0
-        self.trop_lourde = False
-
-    def evenement(self, evenement: str, element, erreurs: list[str]) -> FormationLheo | None:
-        if evenement == "start":
-            self._debut(element)
-            return None
-        niveau = self.profondeur
-        self.profondeur -= 1
-        _verifier_tailles(element)
-        if not self.dans_formation:
-            # Outside formations nothing is used: drop each element (unknown ones, extras)
-            # with its subtree as soon as it ends.
-            if niveau > 1:
-                _liberer(element)
-            return None
-        if niveau > self.NIVEAU_FORMATION:
-            if not self.trop_lourde and self.lus - self.debut_formation > MAX_FORMATION_OCTETS:
-                self.trop_lourde = True
-            if self.trop_lourde:
-                _liberer(element)
-            return None
-        return self._fin_formation(element, erreurs)
-
-    def _debut(self, element) -> None:
-        self.profondeur += 1
-        if self.profondeur > MAX_PROFONDEUR:
-            raise LheoError(
-                f"Plus de {MAX_PROFONDEUR} niveaux d'éléments imbriqués (ligne "
-                f"{element.sourceline}) : ce n'est pas un flux LHEO."
-            )
-        if not self.racine_vue:
-            self.racine_vue = True
-            _verifier_racine(element)
-        elif self.dans_formation:
-            self.elements_formation += 1
-            if self.elements_formation > MAX_FORMATION_ELEMENTS:
-                self.trop_lourde = True
-        elif self.profondeur == self.NIVEAU_FORMATION and local(element.tag) == "formation":
-            self.dans_formation = True
-            self.debut_formation = self.lus - CHUNK_SIZE
-            self.elements_formation = 0
-            self.trop_lourde = False
-
-    def _fin_formation(self, element, erreurs: list[str]) -> FormationLheo | None:
-        self.dans_formation = False
-        formation = None
-        if self.trop_lourde or self.lus - self.debut_formation > MAX_FORMATION_OCTETS:
-            erreurs.append(
-                f"formation {element.get('numero', '(sans numéro)')} (ligne "
-                f"{element.sourceline}) : trop volumineuse (plus de "
-                f"{MAX_FORMATION_OCTETS // (1024 * 1024)} Mo ou de {MAX_FORMATION_ELEMENTS} "
-                "éléments) ; elle n'est pas lue"
-            )
-        else:
-            try:
-                formation = lire_formation(element)
-            except ValueError as exc:
-                erreurs.append(str(exc))
-        _liberer(element)
-        return formation
+def _fin_formation(element, erreurs: list[str], *, trop_lourde: bool) -> FormationLheo | None:
+    """Read an ended <formation> (unless too heavy), then drop it."""
+    # What is left of it is checked here (a too heavy one had the rest checked as it went).
+    for descendant in element.iter(etree.Element):
+        _verifier_tailles(descendant)
+    formation = None
+    if trop_lourde:
+        erreurs.append(
+            f"formation {element.get('numero', '(sans numéro)')} (ligne "
+            f"{element.sourceline}) : trop volumineuse (plus de "
+            f"{MAX_FORMATION_OCTETS // (1024 * 1024)} Mo ou de {MAX_FORMATION_ELEMENTS} "
+            "éléments) ; elle n'est pas lue"
+        )
+    else:
+        try:
+            formation = lire_formation(element)
+        except ValueError as exc:
+            erreurs.append(str(exc))
+    _liberer(element)
+    return formation
 
 
 def _liberer(element) -> None:
@@ -369,7 +372,7 @@ def _verifier_tailles(element) -> None:
             f"Un texte de plus de {MAX_TEXTE} caractères (élément <{local(element.tag)}>, "
             f"ligne {element.sourceline}) : refusé."
         )
-    if sum(len(valeur) for valeur in element.attrib.values()) > MAX_TEXTE:
+    if sum(map(len, element.values())) > MAX_TEXTE:
         raise LheoError(
             f"Des attributs de plus de {MAX_TEXTE} caractères (élément <{local(element.tag)}>, "
             f"ligne {element.sourceline}) : refusés."

@@ -3,8 +3,12 @@
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page
 
 from formations.factories import RegionPageFactory
@@ -14,6 +18,8 @@ from formations.models import FormationPage, Session
 from ressources.models import SearchDocument, SearchOutbox
 
 pytestmark = pytest.mark.django_db
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LHEO_SYNC = "formations.lheo.tasks.lheo_index_sync"
 
 
 def flux(formations, sessions: int, *, fin: str = "20270105", titre: str = "") -> bytes:
@@ -182,3 +188,99 @@ def test_imported_sessions_reach_the_catalogue_sessions_index(
         opensearch.client().indices.delete(
             index=f"{search.sessions_alias()}_v*", ignore_unavailable=True
         )
+
+
+def test_new_sessions_get_the_column_defaults_and_the_import_time(region):
+    avant = timezone.now()
+    rapport, _ = importer_flux(flux(2, 3))
+    assert (rapport.created, rapport.errors) == (2, [])
+    defaut = Session()
+    for session in Session.objects.all():
+        assert (session.capacite, session.politique, session.part_max_reseau) == (
+            defaut.capacite,
+            defaut.politique,
+            defaut.part_max_reseau,
+        )
+        assert (session.lien_distanciel, session.valide_par_responsable) == ("", False)
+        assert session.inscriptions_ouverture is None and session.inscriptions_cloture is None
+        assert session.cree_le == session.modifie_le >= avant
+        assert session.extras["action"]["attrib"] == {"numero": f"A{session.formation.numero[1:]}"}
+        assert session.extras["session"]["attrib"] == {"numero": session.numero}
+
+
+@pytest.mark.parametrize(
+    ("avant", "apres", "champ"),
+    [
+        (b'<session numero="S1-0">', b'<session numero="S1-' + b"0" * 120 + b'">', "numero"),
+        (b'<action numero="A1">', b'<action numero="A' + b"1" * 120 + b'">', "action_numero"),
+        (
+            b"<region>53</region></adresse>",
+            b"<region>53</region><geolocalisation><latitude>1234.5</latitude>"
+            b"<longitude>1</longitude></geolocalisation></adresse>",
+            "latitude",
+        ),
+    ],
+    ids=["session-number", "action-number", "latitude"],
+)
+def test_a_session_value_that_does_not_fit_is_refused(region, avant, apres, champ):
+    contenu = flux(3, 1)
+    assert avant in contenu
+    rapport, _ = importer_flux(contenu.replace(avant, apres, 1))
+    assert len(rapport.errors) == 1
+    assert rapport.errors[0].startswith("formation F") and f" : {champ} : " in rapport.errors[0]
+    assert not FormationPage.objects.exists() and not Session.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_queue_the_worker_indexes_what_the_import_wrote(settings, monkeypatch):
+    """The import queues one search sync per batch and returns; the worker makes the
+    formations searchable (database store, and OpenSearch when set) and the catalogue lists
+    their sessions (from its OpenSearch index when built)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from formations import search
+    from formations.selectors import CatalogueFiltres, session_catalogue
+    from ressources.search import opensearch
+
+    settings.TASKS = DATABASE_TASKS
+    monkeypatch.setattr(importer, "TAILLE_LOT", 2)
+    RegionPageFactory()
+    if opensearch.enabled():
+        search.sessions_rebuild()
+    try:
+        rapport, _ = importer_flux(flux(5, 2, fin="20991231"))
+        assert (rapport.created, rapport.errors) == (5, [])
+        pages = {str(pk) for pk in FormationPage.objects.values_list("pk", flat=True)}
+        etiquette = "formations.formationpage"
+        taches = DBTaskResult.objects.filter(task_path=LHEO_SYNC)
+        assert taches.ready().count() == 3  # batches of 2, 2 and 1 formations
+        assert set(SearchOutbox.objects.values_list("object_pk", flat=True)) == pages
+        assert not SearchDocument.objects.filter(doc_id__startswith=etiquette).exists()
+
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+        assert set(taches.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+        assert not SearchOutbox.objects.exists()
+        indexes = SearchDocument.objects.filter(doc_id__startswith=f"{etiquette}:")
+        assert {d.split(":")[1] for d in indexes.values_list("doc_id", flat=True)} == pages
+        if opensearch.enabled():
+            opensearch.refresh()
+            opensearch.client().indices.refresh(index=search.sessions_alias())
+            trouves = opensearch.client().search(
+                index=opensearch.alias_name(),
+                body={"query": {"ids": {"values": [f"{etiquette}:{pk}" for pk in pages]}}},
+            )
+            assert trouves["hits"]["total"]["value"] == len(pages)
+        catalogue = session_catalogue(
+            user=AnonymousUser(), filtres=CatalogueFiltres(), origine=None, par_page=20
+        )
+        assert catalogue.moteur == ("opensearch" if opensearch.enabled() else "database")
+        assert {s.pk for s in catalogue.page.object_list} == set(
+            Session.objects.values_list("pk", flat=True)
+        )
+        assert catalogue.page.paginator.count == 10
+    finally:
+        if opensearch.enabled():
+            opensearch.client().indices.delete(
+                index=f"{search.sessions_alias()}_v*", ignore_unavailable=True
+            )

@@ -13,7 +13,9 @@ from formations.lheo.parser import LheoError
 class Command(BaseCommand):
     help = (
         "Importe un flux LHEO 2.3 (ou 2.2) dans le catalogue. Idempotent par numéro ; "
-        "tout ou rien. Affiche la progression sur stderr et un résumé JSON sur stdout."
+        "tout ou rien. Affiche la progression sur stderr et un résumé JSON sur stdout. "
+        "Les index de recherche sont mis à jour ensuite par la file de tâches (aussitôt "
+        "sans worker, par le worker avec TASKS_BACKEND=database)."
     )
 
     def add_arguments(self, parser):
