@@ -33,6 +33,8 @@ _IGNORED_MODELS = {
     "wagtailcore.referenceindex",
     "wagtailsearch.indexentry",
     "django_tasks_database.dbtaskresult",
+    # The search outbox: its rows come and go with every indexed write, pages never show it.
+    "ressources.searchoutbox",
 }
 
 
