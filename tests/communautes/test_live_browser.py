@@ -110,6 +110,7 @@ def test_a_reply_arrives_live_with_its_date_reactions_and_report_link(
         reactions = item.query_selector(f'[data-live-reactions="r{reponse_id}"]')
         bouton = item.query_selector("button[name=cible]").get_attribute("value")
         signaler = item.query_selector(".reponse__actions a").get_attribute("href")
+        titre_reponses = lecture.locator("#reponses").inner_text()
         # Reacting from the inserted reply works like from a reloaded page.
         item.query_selector("button[name=cible]").click()
         lecture.wait_for_load_state()
@@ -123,4 +124,6 @@ def test_a_reply_arrives_live_with_its_date_reactions_and_report_link(
     assert bouton == f"{reponse_id}:utile"
     assert signaler.endswith(f"?reponse={reponse_id}")
     assert "1" in apres
+    # The heading counts the reply that arrived (it said « 0 réponse »).
+    assert titre_reponses == "1 réponse"
     assert violations == [[], []]

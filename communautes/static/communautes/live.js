@@ -69,12 +69,26 @@
     announce("Nouvelle publication : " + p.titre);
   }
 
+  // The « N réponses » heading follows the replies that arrive live (French plural: 0 and 1
+  // take the singular).
+  function countReponse() {
+    var heading = document.querySelector("[data-live-compte]");
+    if (!heading) {
+      return;
+    }
+    var n = Number(heading.getAttribute("data-live-compte")) + 1;
+    heading.setAttribute("data-live-compte", String(n));
+    var modele = heading.getAttribute(n > 1 ? "data-live-compte-plusieurs" : "data-live-compte-un");
+    heading.textContent = modele.replace("%(n)s", String(n));
+  }
+
   function addReponse(r) {
     var list = document.querySelector('[data-live-reponses="' + r.publication_id + '"]');
     if (!list || document.getElementById("reponse-" + r.id)) {
       return;
     }
     removeEmpty(list);
+    countReponse();
     var modele = document.querySelector("template[data-live-modele-reponse]");
     var item;
     if (modele) {
