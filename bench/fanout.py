@@ -1,4 +1,8 @@
-"""`fanout`: 200 live community pages get a publication posted over HTTP, against raw Redis."""
+"""`fanout`: 200 live community pages get a publication posted over HTTP, against raw Redis.
+
+As deployments run: the server enqueues the search sync and the notifications in the
+database task queue, and a `db_worker` process beside it does them.
+"""
 
 import asyncio
 import math
@@ -14,19 +18,22 @@ from bench import harness
 from bench.harness import BenchmarkError, Report, Row, benchmark
 
 CLIENTS = 200
-POSTERS = 40  # authors in turn: the posting rate limit is per author
+POSTERS = 60  # authors in turn: the posting rate limit (10 per 10 minutes) is per author
+MENTIONS = 2  # readers each publication mentions: each gets a notification and an e-mail
 CONNECT_BATCH = 10  # websockets opened together
 CONNECT_ATTEMPTS = 4
 QUIET_S = 2.0  # the server has settled when, for this long, no message came
 IDLE_CPU = 0.05  # and it used less than this share of a core
 SETTLE_TIMEOUT_S = 60.0
 SINGLE_POSTS = 10  # one at a time, each waited for on every client
+ANNOUNCEMENTS = 20  # events logged and announced by this process, one at a time
 DELIVERY_TIMEOUT_S = 10.0
-RATES = (0.5, 1, 2, 4, 8, 16, 32)  # publications per second, one step each
+RATES = (0.5, 1, 2, 4, 5, 6, 8, 12, 16)  # publications per second, one step each
 STEP_S = 6.0
 P95_LIMIT_MS = 1000.0
 REDIS_ROUNDS = 20
-RAMP_BUDGET_S = 60.0  # the ramp stops here even if the p95 stayed under the limit
+RAMP_BUDGET_S = 100.0  # the ramp stops here even if the p95 stayed under the limit
+DRAIN_TIMEOUT_S = 180.0  # the worker's queue must be empty by then
 PREFIX = "bench-fanout"
 TOKEN = re.compile(r"fanout-(\d+)")
 
@@ -40,7 +47,8 @@ def _percentile(values: list[float], percent: float) -> float:
 
 
 def _seed() -> dict:
-    """A members-only community with CLIENTS readers and POSTERS authors, all signed in."""
+    """A public community (its publications are indexed) with CLIENTS readers and POSTERS
+    authors, all signed-in members (the live stream is for members only)."""
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -69,7 +77,7 @@ def _seed() -> dict:
         nom="Diffusion d'essai",
         slug=PREFIX,
         nature=Communaute.Nature.THEMATIQUE,
-        visibilite=Communaute.Visibilite.MEMBRES,
+        visibilite=Communaute.Visibilite.PUBLIQUE,
     )
     Adhesion.objects.bulk_create(
         Adhesion(user=user, communaute=communaute, etat=Adhesion.Etat.ACTIVE) for user in users
@@ -82,10 +90,53 @@ def _seed() -> dict:
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys.append(session.session_key)
-    return {"readers": keys[:CLIENTS], "posters": keys[CLIENTS:], "slug": communaute.slug}
+    return {
+        "readers": keys[:CLIENTS],
+        "posters": keys[CLIENTS:],
+        "slug": communaute.slug,
+        "communaute_id": communaute.pk,
+        "auteur": {"id": users[-1].pk, "nom": users[-1].get_full_name()},
+    }
+
+
+def _announce(seeded: dict, number: int, sent: dict[int, float]) -> None:
+    """Log an event and announce it as the services do, the clock starting at the commit.
+
+    The payload has the shape and size of a publication's; no publication row goes with it.
+    """
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from communautes.live import flux_append
+    from communautes.models import Communaute, FluxEvenement
+
+    communaute = Communaute.objects.get(pk=seeded["communaute_id"])
+    payload = {
+        "publication": {
+            "id": 0,
+            "titre": f"Diffusion fanout-{number}",
+            "nature": "discussion",
+            "nature_label": "Discussion",
+            "auteur": seeded["auteur"],
+            "url": f"/communautes/{PREFIX}/publications/0/",
+            "extrait": f"Une publication de mesure, pour @{PREFIX}-{number % CLIENTS}.",
+            "cree_le": timezone.now().isoformat(),
+        }
+    }
+    try:
+        with transaction.atomic():
+            # Registered first, so it runs first once the transaction commits.
+            transaction.on_commit(lambda: sent.__setitem__(number, time.perf_counter()))
+            flux_append(
+                communaute=communaute, nature=FluxEvenement.Nature.PUBLICATION, payload=payload
+            )
+    finally:
+        connection.close()
 
 
 def _unseed() -> None:
+    """Delete what the run wrote; the publications' search documents go with them (the
+    immediate backend syncs each deletion in this process)."""
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.models import Session
 
@@ -118,8 +169,11 @@ class Fanout:
         self.connect_retries = 0
         self.closing = False
         self.dropped = 0  # streams the server ended (a consumer that crashed, a timeout)
+        self.duplicates = 0  # a publication's event read a second time on the same socket
+        self.accepted = 0  # publications the server answered with its redirect
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        seen: set[int] = set()
         async for message in ws:
             if message.type != aiohttp.WSMsgType.TEXT:
                 break
@@ -127,7 +181,12 @@ class Fanout:
             self.last_message = now
             match = TOKEN.search(message.data)
             if match and '"type": "event"' in message.data:
-                self.arrivals[int(match.group(1))].append(now)
+                number = int(match.group(1))
+                if number in seen:
+                    self.duplicates += 1
+                    continue
+                seen.add(number)
+                self.arrivals[number].append(now)
         if not self.closing:
             self.dropped += 1
 
@@ -181,11 +240,12 @@ class Fanout:
         self.next_number += 1
         key = self.seeded["posters"][number % POSTERS]
         url = self.server.base_url + f"/communautes/{PREFIX}/publier/"
+        mentioned = " ".join(f"@{PREFIX}-{(number + i) % CLIENTS}" for i in range(MENTIONS))
         data = {
             "csrfmiddlewaretoken": self.csrf,
             "nature": "discussion",
             "titre": f"Diffusion fanout-{number}",
-            "corps": "<p>Une publication de mesure.</p>",
+            "corps": f"<p>Une publication de mesure, pour {mentioned}.</p>",
         }
         headers = {"Cookie": f"{self.cookie_name}={key}; csrftoken={self.csrf}"}
         self.sent[number] = started = time.perf_counter()
@@ -196,9 +256,18 @@ class Fanout:
         except (aiohttp.ClientError, TimeoutError) as exc:
             self.post_errors.append(type(exc).__name__)
             return number
-        if status != 302:
+        if status == 302:
+            self.accepted += 1
+        else:
             self.post_errors.append(f"HTTP {status}")
         self.post_latencies.append(time.perf_counter() - started)
+        return number
+
+    async def announce(self) -> int:
+        """An event logged and announced from this process (in a thread: the ORM is sync)."""
+        number = self.next_number
+        self.next_number += 1
+        await asyncio.to_thread(_announce, self.seeded, number, self.sent)
         return number
 
     async def wait_delivered(self, numbers: list[int], timeout_s: float) -> None:
@@ -301,6 +370,21 @@ async def _run(server: harness.Server, seeded: dict, cookie_name: str, redis_url
             f"p95 {_percentile(single_delays, 95):.1f} ms, {single_missing} missing"
         )
 
+        # The fan-out alone: from the commit of a logged event to each open page.
+        announce_cpu_before = server.cpu_seconds()
+        announced = []
+        for _ in range(ANNOUNCEMENTS):
+            number = await fanout.announce()
+            announced.append(number)
+            await fanout.wait_delivered([number], DELIVERY_TIMEOUT_S)
+            await asyncio.sleep(0.2)
+        announce_cpu_after = server.cpu_seconds()
+        fanout_delays, fanout_missing = fanout.delays(announced)
+        harness.progress(
+            f"announcements: p50 {_percentile(fanout_delays, 50):.1f} ms, "
+            f"p95 {_percentile(fanout_delays, 95):.1f} ms, {fanout_missing} missing"
+        )
+
         redis_delays = await _redis_baseline(redis_url)
         harness.progress(
             f"raw Redis pub/sub: p50 {_percentile(redis_delays, 50):.2f} ms, "
@@ -341,15 +425,30 @@ async def _run(server: harness.Server, seeded: dict, cookie_name: str, redis_url
                 break
             await asyncio.sleep(1.0)
 
+        # Nothing lost: every publication, ramp steps included, reached every open stream.
+        posted = sorted(fanout.sent)
+        await fanout.wait_delivered(posted, DELIVERY_TIMEOUT_S)
+        _delays, run_missing = fanout.delays(posted)
+
         fanout.closing = True
         for ws in sockets:
             await ws.close()
         for task in fanout.tasks:
             task.cancel()
     return {
+        "posted": fanout.accepted,
+        "run_missing": run_missing,
+        "duplicates": fanout.duplicates,
         "connected_s": connected_s,
         "single": single_delays,
         "single_missing": single_missing,
+        "fanout": fanout_delays,
+        "fanout_missing": fanout_missing,
+        "cpu_per_announcement_ms": (
+            (announce_cpu_after - announce_cpu_before) * 1000 / ANNOUNCEMENTS
+            if announce_cpu_before is not None and announce_cpu_after is not None
+            else None
+        ),
         "cpu_per_publication_ms": (
             (cpu_after - cpu_before) * 1000 / SINGLE_POSTS
             if cpu_before is not None and cpu_after is not None
@@ -364,6 +463,88 @@ async def _run(server: harness.Server, seeded: dict, cookie_name: str, redis_url
     }
 
 
+def _index_prefix(database_name: str) -> str:
+    """Search indices of this benchmark's own, one set per database: never the site's."""
+    return f"bench_fanout_{re.sub(r'[^a-z0-9_]', '_', database_name.lower())}"
+
+
+def _drop_indices(prefix: str) -> None:
+    from django.conf import settings
+
+    if not settings.OPENSEARCH_URL:
+        return
+    from opensearchpy import OpenSearch
+
+    client = OpenSearch([settings.OPENSEARCH_URL], timeout=30)
+    for index in client.indices.get(index=f"{prefix}_*", ignore_unavailable=True):
+        client.indices.delete(index=index, ignore_unavailable=True)
+    client.close()
+
+
+def _drain(since, worker: harness.TaskWorker) -> float:
+    """Wait until the worker has run every task enqueued since `since`; seconds waited."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    started = time.perf_counter()
+    waiting = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    while DBTaskResult.objects.filter(enqueued_at__gte=since, status__in=waiting).exists():
+        if worker.process.poll() is not None:
+            raise BenchmarkError(
+                f"db_worker exited with {worker.process.returncode}; "
+                f"see {harness.relative(worker.log_path)}"
+            )
+        if time.perf_counter() - started > DRAIN_TIMEOUT_S:
+            break
+        time.sleep(0.5)
+    return time.perf_counter() - started
+
+
+def _side_effects(since) -> dict:
+    """What the tasks left: per publication, its notifications, e-mails and search document."""
+    from django.conf import settings
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from communautes.models import Notification, Publication
+    from ressources.models import SearchDocument
+    from ressources.search import opensearch
+
+    pks = list(Publication.objects.filter(communaute__slug=PREFIX).values_list("pk", flat=True))
+    doc_ids = [f"communautes.publication:{pk}" for pk in pks]
+    tasks = DBTaskResult.objects.filter(enqueued_at__gte=since)
+    found = {
+        "publications": len(pks),
+        "notifications": Notification.objects.filter(
+            publication_id__in=pks, nature=Notification.Nature.MENTION
+        ).count(),
+        "emails": tasks.filter(
+            task_path__endswith=".envoyer_notification_email",
+            status=TaskResultStatus.SUCCESSFUL,
+            return_value=True,
+        ).count(),
+        "documents": SearchDocument.objects.filter(doc_id__in=doc_ids).count(),
+        "tasks": tasks.count(),
+        "tasks_unfinished": tasks.exclude(
+            status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
+        ).count(),
+        "tasks_failed": tasks.filter(status=TaskResultStatus.FAILED).count(),
+        "opensearch_documents": None,
+    }
+    if settings.OPENSEARCH_URL and doc_ids:
+        opensearch.refresh()
+        found["opensearch_documents"] = opensearch.client().count(
+            index=opensearch.alias_name(), body={"query": {"ids": {"values": doc_ids}}}
+        )["count"]
+    return found
+
+
+def _delete_tasks(since) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(enqueued_at__gte=since).delete()
+
+
 @benchmark("fanout")
 def fanout() -> Report:
     redis_url = os.environ.get("REDIS_URL", "")
@@ -373,57 +554,157 @@ def fanout() -> Report:
         )
     database = harness.setup_django()
     from django.conf import settings
+    from django.db import connection
+    from django.test import override_settings
+    from django.utils import timezone
 
-    seeded = _seed()
-    try:
-        with harness.asgi_server(log_name="fanout") as server:
-            results = asyncio.run(_run(server, seeded, settings.SESSION_COOKIE_NAME, redis_url))
-    finally:
-        if not database.disposable:
+    if connection.vendor != "postgresql":
+        return Report(
+            context={},
+            rows=[],
+            skipped=(
+                "needs a PostgreSQL DATABASE_URL: the task worker shares the database queue "
+                "with the server, as in deployments"
+            ),
+        )
+    prefix = _index_prefix(connection.settings_dict["NAME"])
+    # The server and the worker as deployed; e-mails are built and sent, to memory.
+    env = {
+        "TASKS_BACKEND": "database",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "SEARCH_INDEX_PREFIX": prefix,
+    }
+    # This process seeds, checks and cleans up: the same indices, tasks run in place.
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(SEARCH_INDEX_PREFIX=prefix, TASKS=immediate):
+        _drop_indices(prefix)
+        seeded = _seed()
+        since = timezone.now()
+        try:
+            with (
+                harness.task_worker(log_name="fanout", env=env) as worker,
+                harness.asgi_server(log_name="fanout", env=env) as server,
+            ):
+                cpu_before = worker.cpu_seconds()
+                results = asyncio.run(_run(server, seeded, settings.SESSION_COOKIE_NAME, redis_url))
+                drained_s = _drain(since, worker)
+                cpu_after = worker.cpu_seconds()
+            found = _side_effects(since)
+        finally:
+            _delete_tasks(since)
             _unseed()
+            _drop_indices(prefix)
+    worker_cpu = None if None in (cpu_before, cpu_after) else cpu_after - cpu_before
+    return _report(
+        database=database,
+        server=server,
+        worker=worker,
+        results=results,
+        found=found,
+        drained_s=drained_s,
+        worker_cpu=worker_cpu,
+        redis_url=redis_url,
+        prefix=prefix,
+    )
+
+
+def _report(
+    *, database, server, worker, results, found, drained_s, worker_cpu, redis_url, prefix
+) -> Report:
+    from django.conf import settings
 
     single, redis_delays, steps = results["single"], results["redis"], results["steps"]
+    announced = results["fanout"]
     # 0 when even the first step failed: fewer than RATES[0] publications per second.
     sustained = [s["rate"] for s in steps if s["p95_ms"] <= P95_LIMIT_MS and not s["missing"]]
+    posted = found["publications"]
+    lost = {
+        "notifications": MENTIONS * posted - found["notifications"],
+        "e-mails": MENTIONS * posted - found["emails"],
+        "search documents (database)": posted - found["documents"],
+    }
+    if found["opensearch_documents"] is not None:
+        lost["search documents (OpenSearch)"] = posted - found["opensearch_documents"]
     name = f"{CLIENTS} websocket clients"
     rows = [
         *(
             Row(
                 name,
-                f"p{p} ms",
-                _percentile(single, p),
+                f"fan-out p{p} ms",
+                _percentile(announced, p),
                 _percentile(redis_delays, p),
                 "ratio ≤ 3" if p == 95 else "",
             )
             for p in (50, 95)
         ),
-        Row(name, "missing deliveries", results["single_missing"], goal="0"),
+        *(
+            Row(name, f"POST → page p{p} ms", _percentile(single, p), _percentile(redis_delays, p))
+            for p in (50, 95)
+        ),
+        Row(name, "missing deliveries (whole run)", results["run_missing"], goal="0"),
+        Row(name, "duplicate deliveries", results["duplicates"], goal="0"),
         Row(name, "streams ended by the server", results["dropped"]),
         Row(name, "server CPU ms/publication", results["cpu_per_publication_ms"]),
+        Row(name, "server CPU ms/announcement", results["cpu_per_announcement_ms"]),
         Row(name, "HTTP POST p50 ms", results["post_p50_ms"]),
         Row(name, "sustained publications/s", max(sustained) if sustained else 0, goal="≥ 5"),
+        Row(
+            "task worker",
+            "CPU ms/publication",
+            worker_cpu * 1000 / posted if posted and worker_cpu is not None else None,
+        ),
+        Row("task worker", "queue drained, s after the run", drained_s),
+        *(Row("task worker", f"{what} missing", count, goal="0") for what, count in lost.items()),
+        Row(
+            "task worker",
+            "tasks failed or unfinished",
+            found["tasks_failed"] + found["tasks_unfinished"],
+            goal="0",
+        ),
     ]
     failures = []
-    if results["single_missing"]:
-        failures.append(f"{results['single_missing']} deliveries missing")
+    if results["run_missing"]:
+        failures.append(f"{results['run_missing']} deliveries missing")
+    if results["duplicates"]:
+        failures.append(f"{results['duplicates']} deliveries duplicated")
     if results["dropped"]:
         failures.append(f"the server ended {results['dropped']} of {CLIENTS} streams")
     if results["post_errors"]:
         failures.append(f"posting errors: {results['post_errors'][:5]}")
+    if posted != results["posted"]:
+        failures.append(f"{results['posted']} publications accepted, {posted} in the database")
+    failures += [f"{count} {what} missing" for what, count in lost.items() if count]
+    if found["tasks_failed"] or found["tasks_unfinished"]:
+        failures.append(
+            f"{found['tasks_failed']} tasks failed, {found['tasks_unfinished']} unfinished; "
+            f"see {harness.relative(worker.log_path)}"
+        )
     context = {
         "database": database.description,
         "channel layer": f"channels_redis at {redis_url}",
         "server": f"{server.description}, DEBUG {'on' if settings.DEBUG else 'off'}",
+        "tasks": (
+            f"TASKS_BACKEND=database, {worker.description}; e-mails to memory; search "
+            f"indices {prefix}_* (dropped after)"
+        ),
         "clients": (
             f"{CLIENTS} aiohttp websockets, each with its own signed-in member session, on "
             f"/ws/communautes/{PREFIX}/ (open in {results['connected_s']:.1f} s, "
             f"{results['connect_retries']} handshakes retried)"
         ),
         "publication": (
-            f"POST /communautes/{PREFIX}/publier/ by {POSTERS} members in turn; delay = "
-            "first byte of the POST sent → the event read by a client"
+            f"POST /communautes/{PREFIX}/publier/ by {POSTERS} members in turn, each "
+            f"mentioning {MENTIONS} readers; delay = first byte of the POST sent → the event "
+            "read by a client"
         ),
-        "latency rows": f"{SINGLE_POSTS} publications one at a time, every client's delay",
+        "fan-out rows": (
+            f"{ANNOUNCEMENTS} events logged and announced one at a time by this process "
+            "(communautes.live.flux_append, the services' path after their writes), every "
+            "client's delay from the commit"
+        ),
+        "POST → page rows": (
+            f"{SINGLE_POSTS} publications posted one at a time, every client's delay"
+        ),
         "baseline": (
             f"raw Redis PUBLISH to {CLIENTS} subscribers (one connection each), "
             f"{REDIS_ROUNDS} rounds, same process and run"
@@ -432,13 +713,23 @@ def fanout() -> Report:
             f"highest rate of {RATES} publications/s (steps of {STEP_S:.0f} s) whose p95 stays "
             f"≤ {P95_LIMIT_MS:.0f} ms with nothing missing"
         ),
+        "side effects": (
+            f"after the run, once the worker's queue is empty: for each of the {posted} "
+            f"publications, {MENTIONS} mention notifications, {MENTIONS} e-mails sent, its "
+            "search document"
+        ),
         "ratio": "value / baseline (above 1: slower than raw Redis)",
     }
     details = {
         "server_log": harness.relative(server.log_path),
+        "worker_log": harness.relative(worker.log_path),
         "steps": steps,
+        "single_missing": results["single_missing"],
         "single_p99_ms": _percentile(single, 99),
+        "fanout_missing": results["fanout_missing"],
+        "fanout_p99_ms": _percentile(announced, 99),
         "redis_p99_ms": _percentile(redis_delays, 99),
         "connect_retries": results["connect_retries"],
+        "side_effects": found,
     }
     return Report(context=context, rows=rows, details=details, failures=failures)

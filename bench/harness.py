@@ -274,6 +274,71 @@ def asgi_server(
             process.wait()
 
 
+# --- A task worker -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskWorker:
+    process: subprocess.Popen
+    log_path: Path
+    description: str
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time the worker process has used so far (Linux /proc), or None."""
+        stat = Path(f"/proc/{self.process.pid}/stat")
+        if not stat.exists():
+            return None
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def task_worker(
+    *, log_name: str, settings_module: str = SETTINGS_MODULE, env: dict[str, str] | None = None
+) -> Iterator[TaskWorker]:
+    """Run `manage.py db_worker` (the database task queue, as deployments do) in a subprocess
+    until the block ends; its output goes to results/<log_name>-worker.log.
+
+    `env` is added to this process's environment; TASKS_BACKEND is "database" unless it says
+    otherwise. The server that enqueues must see the same database and TASKS_BACKEND.
+    """
+    process_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "TASKS_BACKEND": "database",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])),
+        **(env or {}),
+    }
+    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "1"]
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = RESULTS_DIR / f"{log_name}-worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            command, cwd=REPO_DIR, env=process_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    active_settings = process_env["DJANGO_SETTINGS_MODULE"]
+    try:
+        time.sleep(0.5)
+        if process.poll() is not None:
+            raise BenchmarkError(
+                f"db_worker exited with {process.returncode}:\n{_log_tail(log_path)}"
+            )
+        progress(f"db_worker up (pid {process.pid}, {active_settings})")
+        yield TaskWorker(
+            process=process,
+            log_path=log_path,
+            description=f"manage.py db_worker, one process, {active_settings}",
+        )
+    finally:
+        # SIGTERM lets the worker finish the task in hand; a second one would cut it short.
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 # --- HTTP load -----------------------------------------------------------------------------
 
 

@@ -1,5 +1,7 @@
 """Appending to a community's live log and broadcasting it once the transaction commits."""
 
+import json
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -40,25 +42,50 @@ def _revoked_among_present(communaute_id: int) -> list[int]:
 
 
 def _broadcast(event: FluxEvenement, precedent: int) -> None:
+    # Encoded here, once: every open page forwards this text as is.
     group_send(
         group_name(event.communaute_id),
         {
             "type": "flux.evenement",
             "id": event.pk,
             "precedent": precedent,
-            "event": event.as_message(),
+            "texte": json.dumps(event.as_message()),
             "exclus": _revoked_among_present(event.communaute_id),
         },
     )
 
 
-def flux_append(*, communaute: Communaute, nature: str, payload: dict) -> FluxEvenement:
+class Annonces:
+    """The live announcements of one transaction, sent first once it commits.
+
+    Created at the start of a service, before any write, it takes the first place among
+    the after-commit callbacks: the writes that follow schedule theirs (the search sync,
+    the page-cache version, the notifications), and with the immediate tasks backend
+    those run the work itself. The open pages hear of the event before all of that.
+    """
+
+    def __init__(self) -> None:
+        self._events: list[tuple[FluxEvenement, int]] = []
+        transaction.on_commit(self._send, robust=True)
+
+    def add(self, event: FluxEvenement, precedent: int) -> None:
+        self._events.append((event, precedent))
+
+    def _send(self) -> None:
+        for event, precedent in self._events:
+            _broadcast(event, precedent)
+
+
+def flux_append(
+    *, communaute: Communaute, nature: str, payload: dict, annonces: Annonces | None = None
+) -> FluxEvenement:
     """Log an event inside the caller's transaction and announce it after commit.
 
-    The announcement carries the rendered event and the id of the community's previous
+    The announcement carries the event, JSON-encoded, and the id of the community's previous
     one, so a page that has seen that one forwards it without reading the database. The
     broadcast is robust: if the channel layer is unreachable the write still stands and
-    clients catch up from the log when they reconnect.
+    clients catch up from the log when they reconnect. Given `annonces`, the announcement
+    goes out with them, ahead of the side effects scheduled since they were created.
     """
     # Lock the community row so its events commit in id order: a client that saw id N
     # never misses an event with a smaller id committed after it.
@@ -70,7 +97,10 @@ def flux_append(*, communaute: Communaute, nature: str, payload: dict) -> FluxEv
         .first()
     ) or 0
     event = FluxEvenement.objects.create(communaute=communaute, nature=nature, payload=payload)
-    transaction.on_commit(lambda: _broadcast(event, precedent), robust=True)
+    if annonces is not None:
+        annonces.add(event, precedent)
+    else:
+        transaction.on_commit(lambda: _broadcast(event, precedent), robust=True)
     return event
 
 

@@ -13,7 +13,7 @@ from maillage.francais import de
 from maillage.models import Territoire, Thematique
 
 from . import selectors
-from .live import flux_append, stream_close_for
+from .live import Annonces, flux_append, stream_close_for
 from .models import (
     Adhesion,
     Communaute,
@@ -308,7 +308,12 @@ def publication_create(
     tags: list[str] = (),
     pieces_jointes: list = (),
 ) -> Publication:
-    """Post in a community; a bad attachment refuses the whole publication."""
+    """Post in a community; a bad attachment refuses the whole publication.
+
+    After commit the open pages hear of it first; its search document and the
+    notifications of the members it mentions are left to tasks.
+    """
+    annonces = Annonces()
     adhesion = check_active_member(user=auteur, communaute=communaute)
     check_open(communaute=communaute)
     if nature == Publication.Nature.ANNONCE and not adhesion.est_animateur:
@@ -327,7 +332,8 @@ def publication_create(
         titre=(titre or "").strip(),
         corps=corps,
     )
-    publication.full_clean()
+    # The community and the author were just read and checked: no query to re-check them.
+    publication.full_clean(exclude=["communaute", "auteur"])
     publication.save()
     if tags:
         publication.tags.set(tags)
@@ -335,11 +341,12 @@ def publication_create(
         from .pieces_jointes.services import pieces_jointes_add
 
         pieces_jointes_add(user=auteur, publication=publication, fichiers=list(pieces_jointes))
-    notifications.mentions_notify(auteur=auteur, members=mentionnes, publication=publication)
+    notifications.contribution_notify_later(publication=publication, mentionnes=mentionnes)
     flux_append(
         communaute=communaute,
         nature=FluxEvenement.Nature.PUBLICATION,
         payload={"publication": _publication_payload(publication)},
+        annonces=annonces,
     )
     return publication
 
@@ -347,6 +354,7 @@ def publication_create(
 @transaction.atomic
 def publication_update(*, user, publication: Publication, titre: str, corps: str) -> Publication:
     """Its author (or a manager) edits a publication; open pages show the new text live."""
+    annonces = Annonces()
     communaute = publication.communaute
     if publication.auteur_id != user.pk:
         check_moderator(user=user, communaute=communaute)
@@ -359,9 +367,7 @@ def publication_update(*, user, publication: Publication, titre: str, corps: str
     )
     publication.full_clean()
     publication.save(update_fields=["titre", "corps", "modifie_le"])
-    notifications.mentions_notify(
-        auteur=publication.auteur, members=mentionnes, publication=publication
-    )
+    notifications.contribution_notify_later(publication=publication, mentionnes=mentionnes)
     flux_append(
         communaute=communaute,
         nature=FluxEvenement.Nature.MODIFICATION,
@@ -372,6 +378,7 @@ def publication_update(*, user, publication: Publication, titre: str, corps: str
                 "corps": publication.corps,
             }
         },
+        annonces=annonces,
     )
     return publication
 
@@ -380,7 +387,11 @@ def publication_update(*, user, publication: Publication, titre: str, corps: str
 def reponse_create(
     *, auteur, publication: Publication, corps: str, pieces_jointes: list = ()
 ) -> Reponse:
-    """Reply to a publication; a bad attachment refuses the whole reply."""
+    """Reply to a publication; a bad attachment refuses the whole reply.
+
+    As for a publication, the open pages hear of it first and a task notifies afterwards.
+    """
+    annonces = Annonces()
     communaute = publication.communaute
     adhesion = check_active_member(user=auteur, communaute=communaute)
     check_open(communaute=communaute)
@@ -393,16 +404,15 @@ def reponse_create(
         communaute=communaute, corps=_clean_body(corps)
     )
     reponse = Reponse(publication=publication, auteur=auteur, corps=corps)
-    reponse.full_clean()
+    reponse.full_clean(exclude=["publication", "auteur"])
     reponse.save()
     if pieces_jointes:
         from .pieces_jointes.services import pieces_jointes_add
 
         pieces_jointes_add(user=auteur, reponse=reponse, fichiers=list(pieces_jointes))
-    notifies = notifications.mentions_notify(
-        auteur=auteur, members=mentionnes, publication=publication, reponse=reponse
+    notifications.contribution_notify_later(
+        publication=publication, mentionnes=mentionnes, reponse=reponse
     )
-    notifications.reponse_notify(reponse=reponse, deja_notifies=notifies)
     flux_append(
         communaute=communaute,
         nature=FluxEvenement.Nature.REPONSE,
@@ -415,6 +425,7 @@ def reponse_create(
                 "cree_le": reponse.cree_le.isoformat(),
             }
         },
+        annonces=annonces,
     )
     return reponse
 
@@ -537,9 +548,13 @@ def publication_moderate(
     publication: Publication | None = None,
     reponse: Reponse | None = None,
 ) -> None:
-    """Hide, restore or delete a publication or a reply, with a reason, in the audit log."""
+    """Hide, restore or delete a publication or a reply, with a reason, in the audit log.
+
+    The open pages hear of it first after commit, before the search sync.
+    """
     if (publication is None) == (reponse is None):
         raise ValueError("moderate exactly one publication or reply")
+    annonces = Annonces()
     if action not in Moderation.CHOICES:
         raise ValidationError(_("Action de modération inconnue."))
     cible = publication or reponse
@@ -596,7 +611,12 @@ def publication_moderate(
         cible.masquee = action == Moderation.MASQUER
         cible.motif_masquage = motif if cible.masquee else ""
         cible.save(update_fields=["masquee", "motif_masquage", "modifie_le"])
-    flux_append(communaute=communaute, nature=FluxEvenement.Nature.MODERATION, payload=payload)
+    flux_append(
+        communaute=communaute,
+        nature=FluxEvenement.Nature.MODERATION,
+        payload=payload,
+        annonces=annonces,
+    )
 
 
 @transaction.atomic
@@ -617,6 +637,7 @@ def communaute_close(*, by, communaute: Communaute, fermee: bool = True) -> Comm
 @transaction.atomic
 def publication_move(*, by, publication: Publication, vers: Communaute, motif: str = "") -> None:
     """Move a publication (and its replies) to another community both managed by `by`."""
+    annonces = Annonces()
     source = publication.communaute
     if vers.pk == source.pk:
         raise ValidationError(_("La publication est déjà dans cette communauté."))
@@ -642,12 +663,14 @@ def publication_move(*, by, publication: Publication, vers: Communaute, motif: s
         communaute=source,
         nature=FluxEvenement.Nature.MODERATION,
         payload={"action": "deplacer", "publication_id": publication.pk, "reponse_id": None},
+        annonces=annonces,
     )
     if not publication.masquee:
         flux_append(
             communaute=vers,
             nature=FluxEvenement.Nature.PUBLICATION,
             payload={"publication": _publication_payload(publication)},
+            annonces=annonces,
         )
 
 

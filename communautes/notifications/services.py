@@ -196,10 +196,10 @@ def mentions_prepare(*, communaute: Communaute, corps: str) -> tuple[str, dict]:
 
 
 def mentions_notify(
-    *, auteur, members: dict, publication: Publication, reponse: Reponse | None = None
+    *, auteur, member_ids, publication: Publication, reponse: Reponse | None = None
 ) -> set[int]:
     """Notify the members mentioned (once per target); returns the ids notified or known."""
-    ids = {user.pk for user in members.values()} - {auteur.pk}
+    ids = set(member_ids) - {auteur.pk}
     if not ids:
         return set()
     cible = f"reponse:{reponse.pk}" if reponse else f"publication:{publication.pk}"
@@ -237,6 +237,60 @@ def reponse_notify(*, reponse: Reponse, deja_notifies: set[int]) -> None:
         acteur=reponse.auteur,
         cle=f"reponse:{reponse.pk}",
     )
+
+
+def contribution_notify_later(
+    *, publication: Publication, mentionnes: dict, reponse: Reponse | None = None
+) -> None:
+    """Once the caller's transaction commits, have a task notify whom a publication or a
+    reply concerns: the members it mentions and, for a reply, the publication's author.
+
+    The request that wrote it does not wait for the notifications, their live badges and
+    their e-mails; with the immediate tasks backend the task runs at commit.
+    """
+    from .tasks import notifier_contribution
+
+    publication_id, reponse_id = publication.pk, reponse.pk if reponse else None
+    member_ids = sorted({user.pk for user in mentionnes.values()})
+    if reponse is None and not member_ids:
+        return
+    transaction.on_commit(
+        lambda: notifier_contribution.enqueue(publication_id, reponse_id, member_ids),
+        robust=True,
+    )
+
+
+@transaction.atomic
+def contribution_notify(*, publication_id: int, reponse_id: int | None, member_ids) -> int:
+    """What the task runs: the notifications of a publication or a reply, as they stand now.
+
+    Content deleted or hidden by moderation since it was written notifies nobody, and each
+    recipient is checked against what they may see at this moment. Returns the number of
+    members mentioned (notified, or already notified of it).
+    """
+    publication = (
+        Publication.objects.select_related("communaute", "auteur").filter(pk=publication_id).first()
+    )
+    reponse = None
+    if reponse_id is not None:
+        reponse = (
+            Reponse.objects.select_related("auteur")
+            .filter(pk=reponse_id, publication_id=publication_id)
+            .first()
+        )
+        if reponse is None or reponse.masquee:
+            return 0
+    if publication is None or publication.masquee:
+        return 0
+    if reponse is not None:
+        reponse.publication = publication
+    auteur = reponse.auteur if reponse is not None else publication.auteur
+    notifies = mentions_notify(
+        auteur=auteur, member_ids=member_ids, publication=publication, reponse=reponse
+    )
+    if reponse is not None:
+        reponse_notify(reponse=reponse, deja_notifies=notifies)
+    return len(notifies)
 
 
 def reponse_acceptee_notify(*, by, reponse: Reponse, publication: Publication) -> None:

@@ -1,4 +1,4 @@
-"""Background e-mails of the notifications: one immediate e-mail per mention or reply."""
+"""Background work of the notifications: those of a new post, and e-mails per mention or reply."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +21,18 @@ def message_build(
         texte = render_to_string(f"communautes/emails/{template}.txt", contexte)
         html = render_to_string(f"communautes/emails/{template}.html", contexte)
     return email_build(to=to, subject=sujet, text=texte, html=html, headers=headers)
+
+
+@task()
+def notifier_contribution(
+    publication_id: int, reponse_id: int | None, member_ids: list[int]
+) -> int:
+    """Notify whom a publication or a reply concerns, after the commit that wrote it."""
+    from .services import contribution_notify
+
+    return contribution_notify(
+        publication_id=publication_id, reponse_id=reponse_id, member_ids=member_ids
+    )
 
 
 @task()

@@ -1,7 +1,9 @@
 """The live stream through the real channel layer: delivery, catch-up, access control."""
 
 import asyncio
+import json
 import logging
+import time
 
 import pytest
 from channels.auth import AuthMiddlewareStack
@@ -322,7 +324,12 @@ async def test_an_announced_event_is_forwarded_without_reading_the_log():
     seen = (await next_message(stream))["id"]
     # An event that is not in the log: only the announcement itself can carry it.
     event = {"type": "event", "id": seen + 1000, "nature": "salon", "data": {"message": {}}}
-    announce = {"type": "flux.evenement", "id": event["id"], "event": event, "exclus": []}
+    announce = {
+        "type": "flux.evenement",
+        "id": event["id"],
+        "texte": json.dumps(event),
+        "exclus": [],
+    }
     layer = get_channel_layer()
     await layer.group_send(group_name(communaute.pk), {**announce, "precedent": seen})
     assert await next_message(stream) == event
@@ -330,9 +337,43 @@ async def test_an_announced_event_is_forwarded_without_reading_the_log():
     later = {**event, "id": seen + 2000}
     await layer.group_send(
         group_name(communaute.pk),
-        {**announce, "id": later["id"], "event": later, "precedent": seen + 1500},
+        {**announce, "id": later["id"], "texte": json.dumps(later), "precedent": seen + 1500},
     )
     await assert_no_event(stream)
+    await stream.disconnect()
+
+
+async def test_an_event_reaches_the_page_while_the_synchronous_thread_is_busy():
+    """Forwarding an announced event needs no hop to the thread of the synchronous views
+    (where requests run), so a busy request does not hold up every open page."""
+    from asgiref.sync import sync_to_async
+    from channels.layers import get_channel_layer
+
+    from communautes.live import group_name
+
+    communaute, (alice, bruno) = await community()
+    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    assert connected
+    await publish(auteur=alice, communaute=communaute, titre="Premier", corps="<p>1</p>")
+    seen = (await next_message(stream))["id"]
+    busy = asyncio.create_task(sync_to_async(time.sleep)(TIMEOUT))
+    await asyncio.sleep(0.1)
+    event = {"type": "event", "id": seen + 1, "nature": "salon", "data": {"message": {}}}
+    await get_channel_layer().group_send(
+        group_name(communaute.pk),
+        {
+            "type": "flux.evenement",
+            "id": event["id"],
+            "precedent": seen,
+            "texte": json.dumps(event),
+            "exclus": [],
+        },
+    )
+    received = asyncio.create_task(next_message(stream))
+    done, _pending = await asyncio.wait({busy, received}, return_when=asyncio.FIRST_COMPLETED)
+    assert received in done and not busy.done()
+    assert received.result() == event
+    await busy
     await stream.disconnect()
 
 

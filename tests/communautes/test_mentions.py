@@ -15,6 +15,18 @@ from maillage.models import Profil
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Call a service as a request does: what it leaves to after commit (the notifications'
+    task, run at once by the immediate backend) is done when it returns."""
+
+    def call(service, /, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return call
+
+
 def test_handles_skip_emails_urls_links_and_code():
     html = (
         "<p>@marie.dupont et @bob. Écrire à x@exemple.fr, voir https://a.fr/@chemin "
@@ -23,10 +35,11 @@ def test_handles_skip_emails_urls_links_and_code():
     assert handles_in(html) == ["marie.dupont", "bob"]
 
 
-def test_mention_becomes_a_link_and_notifies_the_member_once(communaute, gens):
+def test_mention_becomes_a_link_and_notifies_the_member_once(communaute, gens, commit):
     gens.membre.username = "marie.dupont"
     gens.membre.save()
-    publication = services.publication_create(
+    publication = commit(
+        services.publication_create,
         auteur=gens.animateur,
         communaute=communaute,
         titre="Fiche",
@@ -41,7 +54,8 @@ def test_mention_becomes_a_link_and_notifies_the_member_once(communaute, gens):
     assert notification.lien == publication.get_absolute_url()
     assert "vous a mentionné·e dans « Fiche »" in notification.texte
     # Editing the publication again does not notify the same mention twice.
-    services.publication_update(
+    commit(
+        services.publication_update,
         user=gens.animateur,
         publication=publication,
         titre="Fiche",
@@ -51,27 +65,38 @@ def test_mention_becomes_a_link_and_notifies_the_member_once(communaute, gens):
 
 
 @pytest.mark.parametrize("etat", [Adhesion.Etat.BANNIE, Adhesion.Etat.PARTIE, None])
-def test_no_notification_for_who_cannot_see_a_members_only_community(etat):
+def test_no_notification_for_who_cannot_see_a_members_only_community(etat, commit):
     communaute = CommunauteFactory(visibilite=Communaute.Visibilite.MEMBRES)
     auteur = AdhesionFactory(communaute=communaute).user
     cible = UserFactory(username="cible.privee")
     if etat:
         AdhesionFactory(communaute=communaute, user=cible, etat=etat)
-    publication = services.publication_create(
-        auteur=auteur, communaute=communaute, titre="Secret", corps="<p>@cible.privee</p>"
+    publication = commit(
+        services.publication_create,
+        auteur=auteur,
+        communaute=communaute,
+        titre="Secret",
+        corps="<p>@cible.privee</p>",
     )
     assert not Notification.objects.filter(destinataire=cible).exists()
     assert "<a " not in publication.corps  # no link revealing a non-member either
 
 
-def test_reply_mentions_notify_once_and_replace_the_reply_notification(communaute, gens):
+def test_reply_mentions_notify_once_and_replace_the_reply_notification(communaute, gens, commit):
     gens.membre.username = "auteur.question"
     gens.membre.save()
-    publication = services.publication_create(
-        auteur=gens.membre, communaute=communaute, titre="Question", corps="<p>?</p>"
+    publication = commit(
+        services.publication_create,
+        auteur=gens.membre,
+        communaute=communaute,
+        titre="Question",
+        corps="<p>?</p>",
     )
-    services.reponse_create(
-        auteur=gens.autre_membre, publication=publication, corps="<p>@auteur.question voilà</p>"
+    commit(
+        services.reponse_create,
+        auteur=gens.autre_membre,
+        publication=publication,
+        corps="<p>@auteur.question voilà</p>",
     )
     natures = list(
         Notification.objects.filter(destinataire=gens.membre).values_list("nature", flat=True)
@@ -79,19 +104,24 @@ def test_reply_mentions_notify_once_and_replace_the_reply_notification(communaut
     assert natures == [Notification.Nature.MENTION]
 
 
-def test_self_mention_is_not_notified(communaute, gens):
+def test_self_mention_is_not_notified(communaute, gens, commit):
     gens.membre.username = "moi.meme"
     gens.membre.save()
-    services.publication_create(
-        auteur=gens.membre, communaute=communaute, titre="Moi", corps="<p>@moi.meme</p>"
+    commit(
+        services.publication_create,
+        auteur=gens.membre,
+        communaute=communaute,
+        titre="Moi",
+        corps="<p>@moi.meme</p>",
     )
     assert not Notification.objects.exists()
 
 
-def test_hostile_markup_around_a_mention_stays_sanitized(communaute, gens):
+def test_hostile_markup_around_a_mention_stays_sanitized(communaute, gens, commit):
     gens.membre.username = "bob"
     gens.membre.save()
-    publication = services.publication_create(
+    publication = commit(
+        services.publication_create,
         auteur=gens.animateur,
         communaute=communaute,
         titre="XSS",
@@ -129,9 +159,13 @@ def _lien(communaute, user) -> str:
     "ecrit",
     ["@Claire Martin", "@claire martin", "@CLAIRE MARTIN", "@Clàire Mârtin", "@Claire", "@claire"],
 )
-def test_a_member_is_mentioned_by_the_name_shown(communaute, gens, noms, ecrit):
-    publication = services.publication_create(
-        auteur=gens.animateur, communaute=communaute, titre="Fiche", corps=f"<p>Merci {ecrit} !</p>"
+def test_a_member_is_mentioned_by_the_name_shown(communaute, gens, noms, ecrit, commit):
+    publication = commit(
+        services.publication_create,
+        auteur=gens.animateur,
+        communaute=communaute,
+        titre="Fiche",
+        corps=f"<p>Merci {ecrit} !</p>",
     )
     assert f"{_lien(communaute, noms)} " in publication.corps
     assert f">{ecrit}</a> !" in publication.corps
@@ -141,9 +175,12 @@ def test_a_member_is_mentioned_by_the_name_shown(communaute, gens, noms, ecrit):
     assert not Notification.objects.filter(destinataire=gens.exterieur).exists()
 
 
-def test_accented_names_are_found_without_accents_and_across_entities(communaute, gens, noms):
+def test_accented_names_are_found_without_accents_and_across_entities(
+    communaute, gens, noms, commit
+):
     emilie = _nommer(AdhesionFactory(communaute=communaute).user, "Émilie", "Lefèvre-Ödegaard")
-    publication = services.publication_create(
+    publication = commit(
+        services.publication_create,
         auteur=gens.animateur,
         communaute=communaute,
         titre="Accents",
@@ -158,9 +195,12 @@ def test_accented_names_are_found_without_accents_and_across_entities(communaute
     }
 
 
-def test_an_ambiguous_first_name_mentions_nobody_but_full_names_still_do(communaute, gens, noms):
+def test_an_ambiguous_first_name_mentions_nobody_but_full_names_still_do(
+    communaute, gens, noms, commit
+):
     claire_bis = _nommer(AdhesionFactory(communaute=communaute).user, "Claire", "Bernard")
-    publication = services.publication_create(
+    publication = commit(
+        services.publication_create,
         auteur=gens.animateur,
         communaute=communaute,
         titre="Deux Claire",
@@ -173,9 +213,10 @@ def test_an_ambiguous_first_name_mentions_nobody_but_full_names_still_do(communa
     assert list(Notification.objects.values_list("destinataire_id", flat=True)) == [claire_bis.pk]
 
 
-def test_two_members_with_the_same_full_name_are_not_guessed(communaute, gens, noms):
+def test_two_members_with_the_same_full_name_are_not_guessed(communaute, gens, noms, commit):
     _nommer(AdhesionFactory(communaute=communaute).user, "Claire", "Martin")
-    publication = services.publication_create(
+    publication = commit(
+        services.publication_create,
         auteur=gens.animateur,
         communaute=communaute,
         titre="Homonymes",
@@ -185,8 +226,9 @@ def test_two_members_with_the_same_full_name_are_not_guessed(communaute, gens, n
     assert not Notification.objects.exists()
 
 
-def test_a_longer_name_is_not_cut_into_a_shorter_one(communaute, gens, noms):
-    publication = services.publication_create(
+def test_a_longer_name_is_not_cut_into_a_shorter_one(communaute, gens, noms, commit):
+    publication = commit(
+        services.publication_create,
         auteur=gens.animateur,
         communaute=communaute,
         titre="Autre",
@@ -196,8 +238,9 @@ def test_a_longer_name_is_not_cut_into_a_shorter_one(communaute, gens, noms):
     assert not Notification.objects.exists()
 
 
-def test_names_in_links_code_emails_and_urls_are_ignored(communaute, gens, noms):
-    publication = services.publication_create(
+def test_names_in_links_code_emails_and_urls_are_ignored(communaute, gens, noms, commit):
+    publication = commit(
+        services.publication_create,
         auteur=gens.animateur,
         communaute=communaute,
         titre="Ignorés",
@@ -210,13 +253,18 @@ def test_names_in_links_code_emails_and_urls_are_ignored(communaute, gens, noms)
     assert not Notification.objects.exists()
 
 
-def test_username_and_name_mentions_live_together(communaute, gens, noms):
+def test_username_and_name_mentions_live_together(communaute, gens, noms, commit):
     gens.autre_membre.username = "yves.d"
     gens.autre_membre.save()
-    reponse_publication = services.publication_create(
-        auteur=gens.animateur, communaute=communaute, titre="Les deux", corps="<p>Bonjour</p>"
+    reponse_publication = commit(
+        services.publication_create,
+        auteur=gens.animateur,
+        communaute=communaute,
+        titre="Les deux",
+        corps="<p>Bonjour</p>",
     )
-    reponse = services.reponse_create(
+    reponse = commit(
+        services.reponse_create,
         auteur=gens.animateur,
         publication=reponse_publication,
         corps="<p>@yves.d et @Claire Martin, et encore @Yves Durand</p>",
@@ -231,8 +279,9 @@ def test_username_and_name_mentions_live_together(communaute, gens, noms):
     assert 'title="Yves Durand"' in reponse.corps and 'title="yves.d"' not in reponse.corps
 
 
-def test_a_name_mention_stays_sanitized(communaute, gens, noms):
-    publication = services.publication_create(
+def test_a_name_mention_stays_sanitized(communaute, gens, noms, commit):
+    publication = commit(
+        services.publication_create,
         auteur=gens.animateur,
         communaute=communaute,
         titre="XSS",
@@ -245,10 +294,14 @@ def test_a_name_mention_stays_sanitized(communaute, gens, noms):
 
 
 @pytest.mark.parametrize("etat", [Adhesion.Etat.BANNIE, Adhesion.Etat.PARTIE])
-def test_a_name_of_someone_no_longer_active_mentions_nobody(communaute, gens, noms, etat):
+def test_a_name_of_someone_no_longer_active_mentions_nobody(communaute, gens, noms, etat, commit):
     Adhesion.objects.filter(user=noms, communaute=communaute).update(etat=etat)
-    publication = services.publication_create(
-        auteur=gens.animateur, communaute=communaute, titre="Parti", corps="<p>@Claire Martin</p>"
+    publication = commit(
+        services.publication_create,
+        auteur=gens.animateur,
+        communaute=communaute,
+        titre="Parti",
+        corps="<p>@Claire Martin</p>",
     )
     assert "<a " not in publication.corps
     assert not Notification.objects.exists()

@@ -45,7 +45,9 @@ def prive(db):
 
 
 @pytest.mark.django_db
-def test_reply_and_accepted_answer_notify_the_right_people(communaute, gens):
+def test_reply_and_accepted_answer_notify_the_right_people(
+    communaute, gens, django_capture_on_commit_callbacks
+):
     question = services.publication_create(
         auteur=gens.membre,
         communaute=communaute,
@@ -53,9 +55,11 @@ def test_reply_and_accepted_answer_notify_the_right_people(communaute, gens):
         corps="<p>?</p>",
         nature="question",
     )
-    reponse = services.reponse_create(
-        auteur=gens.autre_membre, publication=question, corps="<p>Le livret.</p>"
-    )
+    # The reply's notification is written by a task enqueued when the reply commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = services.reponse_create(
+            auteur=gens.autre_membre, publication=question, corps="<p>Le livret.</p>"
+        )
     recue = Notification.objects.get(destinataire=gens.membre)
     assert recue.nature == Notification.Nature.REPONSE
     assert recue.acteur == gens.autre_membre and recue.communaute == communaute
@@ -65,7 +69,8 @@ def test_reply_and_accepted_answer_notify_the_right_people(communaute, gens):
     acceptee = Notification.objects.get(destinataire=gens.autre_membre)
     assert acceptee.nature == Notification.Nature.REPONSE_ACCEPTEE
     # Replying to one's own publication notifies nobody.
-    services.reponse_create(auteur=gens.membre, publication=question, corps="<p>Merci</p>")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reponse_create(auteur=gens.membre, publication=question, corps="<p>Merci</p>")
     assert Notification.objects.count() == 2
 
 
