@@ -3,7 +3,6 @@
 import asyncio
 from collections import deque
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -97,19 +96,6 @@ class CommunauteConsumer(JsonStreamConsumer):
     # Live events held back until the stream starts; None once it has started.
     pending: deque | None = None
     _start_timer: asyncio.Task | None = None
-
-    async def dispatch(self, message):
-        """Channels' dispatch, without its `close_old_connections()` before every handler.
-
-        That call hops to the one thread that runs the synchronous views, so each event went
-        through it once per open page, queued behind the requests. This consumer reaches the
-        database only through `database_sync_to_async`, which closes stale connections in
-        the thread it runs in, before and after.
-        """
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
 
     async def connect(self):
         self.user = self.scope.get("user")

@@ -2,6 +2,7 @@
 
 import json
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,22 @@ class JsonStreamConsumer(AsyncJsonWebsocketConsumer):
     Anything else — a binary frame, text that is not JSON, another JSON value, an oversized
     frame — is answered with `{"type": "error", "message": …}` and the socket stays open:
     by default Channels raises, which closes the socket with 1011 and logs an error.
+
+    Subclasses reach the database only through `database_sync_to_async`.
     """
+
+    async def dispatch(self, message):
+        """Channels' dispatch, without its `close_old_connections()` before every handler.
+
+        That call hops to the one thread that runs the synchronous views, so each group
+        message went through it once per open page, queued behind the requests. The
+        consumers reach the database only through `database_sync_to_async`, which closes
+        stale connections in the thread it runs in, before and after.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
