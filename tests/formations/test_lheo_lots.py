@@ -232,7 +232,9 @@ def test_a_session_value_that_does_not_fit_is_refused(region, avant, apres, cham
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_the_database_queue_the_worker_indexes_what_the_import_wrote(settings, monkeypatch):
+def test_with_the_database_queue_the_worker_indexes_what_the_import_wrote(
+    settings, monkeypatch, home_page
+):
     """The import queues one search sync per batch and returns; the worker makes the
     formations searchable (database store, and OpenSearch when set) and the catalogue lists
     their sessions (from its OpenSearch index when built)."""
