@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import ProgrammingError, connection, router, transaction
 from django.db.models import Count, Q
@@ -31,9 +32,15 @@ from .models import (
     Session,
     SessionDate,
 )
-from .tasks import envoyer_notification_inscription, rejoindre_communaute_session
+from .tasks import (
+    envoyer_avis_inscription,
+    envoyer_notification_inscription,
+    notification_inscription_send,
+    rejoindre_communaute_session,
+)
 
 Etat = Inscription.Etat
+Avis = Inscription.AvisInscription
 ETATS_ACTIFS = (*Inscription.ETATS_OCCUPANT_UNE_PLACE, Etat.LISTE_ATTENTE)
 PUBLICATION = ("add", "change", "publish", "lock", "unlock")
 
@@ -47,6 +54,79 @@ def _notifier_apres_commit(inscription_ids: list[int], modele: str) -> None:
 
     if inscription_ids:
         transaction.on_commit(envoyer)
+
+
+# How long the "notice task queued" mark of a session lives, and how old a pending notice
+# must be before the sweep sends it (a failed queueing, a worker that crashed or lags).
+AVIS_DELAI = datetime.timedelta(minutes=10)
+
+
+def _cle_avis(session_id: int) -> str:
+    return f"formations:avis-inscription:{session_id}"
+
+
+def _avis_mettre_en_file(session_id: int) -> bool:
+    """After an enrolment's commit: queue the session's notice task unless one is queued and
+    has not started yet (the mark in the cache); True when this call queued it."""
+    cle = _cle_avis(session_id)
+    if not cache.add(cle, 1, timeout=int(AVIS_DELAI.total_seconds())):
+        return False
+    try:
+        envoyer_avis_inscription.enqueue(session_id)
+    except Exception:
+        # The next enrolment queues it again; the sweep sends the notices meanwhile pending.
+        cache.delete(cle)
+        raise
+    return True
+
+
+def _avis_envoyer(inscriptions, *, skip_locked: bool) -> int:
+    """Send the pending notice of each of `inscriptions` (a queryset), one transaction per row.
+
+    Each row is locked (FOR NO KEY UPDATE of the enrolment row alone, never the session's),
+    its flag cleared and its e-mail sent in that transaction: a crash or an SMTP error before
+    the commit leaves the flag set, so the notice goes again later (at least once) rather
+    than never; once committed, no other path sends it again. Two tasks of one session wait
+    for each other on the row, and the second finds the flag cleared. Returns e-mails sent."""
+    envoyes = 0
+    for pk in list(inscriptions.values_list("pk", flat=True).order_by("pk")):
+        with transaction.atomic():
+            inscription = (
+                Inscription.objects.select_for_update(
+                    no_key=True, of=("self",), skip_locked=skip_locked
+                )
+                .select_related("user", "session__formation")
+                .exclude(avis_a_envoyer="")
+                .filter(pk=pk)
+                .first()
+            )
+            if inscription is None:
+                continue
+            modele = inscription.avis_a_envoyer
+            Inscription.objects.filter(pk=pk).update(avis_a_envoyer="")
+            envoyes += notification_inscription_send(inscription, modele)
+    return envoyes
+
+
+def inscription_notices_send(*, session_id: int) -> int:
+    """Send the enrolment notices still pending in a session (the task queued after the
+    enrolments of a burst, `_avis_mettre_en_file`); returns the e-mails sent.
+
+    The mark is deleted before the pending rows are read, and an enrolment sets its mark
+    only after its commit: an enrolment committed before the read is sent here; one
+    committed after it finds the mark gone and queues a new task. So nothing is lost, and a
+    burst of enrolments queues about one task."""
+    cache.delete(_cle_avis(session_id))
+    pending = Inscription.objects.filter(session_id=session_id).exclude(avis_a_envoyer="")
+    return _avis_envoyer(pending, skip_locked=False)
+
+
+def inscription_notices_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Send the enrolment notices pending for longer than `AVIS_DELAI` (the queueing failed,
+    a worker crashed); rows another worker holds are skipped. Returns the e-mails sent."""
+    avant = (now or timezone.now()) - AVIS_DELAI
+    pending = Inscription.objects.exclude(avis_a_envoyer="").filter(modifie_le__lt=avant)
+    return _avis_envoyer(pending, skip_locked=True)
 
 
 def _rejoindre_communaute(session: Session, inscriptions: list[Inscription]) -> None:
@@ -149,7 +229,7 @@ decision AS (
 )
 INSERT INTO {inscription}
     (session_id, user_id, etat, position, motif_attente, reseau_id, rappel_envoye_le,
-     cree_le, modifie_le)
+     avis_a_envoyer, cree_le, modifie_le)
 SELECT
     session_id,
     %(user)s,
@@ -158,6 +238,11 @@ SELECT
     motif,
     reseau_id,
     NULL,
+    CASE
+        WHEN motif <> '' THEN '{avis_liste_attente}'
+        WHEN etat_avec_place = '{confirmee}' THEN '{avis_confirmation}'
+        ELSE '{avis_en_attente_validation}'
+    END,
     %(now)s,
     %(now)s
 FROM decision
@@ -167,6 +252,7 @@ ON CONFLICT (session_id, user_id) DO UPDATE SET
     position = excluded.position,
     motif_attente = excluded.motif_attente,
     reseau_id = excluded.reseau_id,
+    avis_a_envoyer = excluded.avis_a_envoyer,
     modifie_le = excluded.modifie_le
 WHERE {inscription}.etat NOT IN ({actif})
 RETURNING id, etat, position, motif_attente, reseau_id, cree_le = modifie_le
@@ -199,26 +285,42 @@ _DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL, _PARTAGE_SQL = (
         mixite=Session.Politique.MIXITE,
         complet=Inscription.MotifAttente.COMPLET,
         motif_mixite=Inscription.MotifAttente.MIXITE,
+        avis_confirmation=Avis.CONFIRMATION,
+        avis_en_attente_validation=Avis.EN_ATTENTE_VALIDATION,
+        avis_liste_attente=Avis.LISTE_ATTENTE,
     )
     for sql in (_DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL, _PARTAGE_SQL)
 )
 _CHAMPS_INSCRIPTION = [field.attname for field in Inscription._meta.concrete_fields]
 _COMMIT_SANS_ATTENTE = "SET LOCAL synchronous_commit TO OFF"
+# A transaction of its own that takes a transaction id commits a record to the log, and a
+# synchronous commit flushes the log up to it, hence up to every earlier commit.
+_DURABLE_SQL = "SELECT pg_current_xact_id()"
 
 
 def _commit_sans_attente_sur() -> bool:
     """Whether the decision may commit without waiting for the write-ahead log flush.
 
-    Only when the e-mail queued right after it is a row of this same database
-    (TASKS_BACKEND=database, as in production): that queueing is a synchronous commit of
-    the same connection, and the log is flushed in order, so the enrolment is on disk before
+    Only when tasks are rows of this same database (TASKS_BACKEND=database, as in
+    production): right after the decision, on the same connection, comes a synchronous
+    commit — the queueing of a confirmed participant's community join, else `_DURABLE_SQL`
+    —, and the log is flushed in order, so the enrolment is on disk before
     `inscription_create` returns, and the session lock is not held during the flush."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
     return (
-        isinstance(envoyer_notification_inscription.get_backend(), DatabaseBackend)
+        isinstance(rejoindre_communaute_session.get_backend(), DatabaseBackend)
         and router.db_for_write(DBTaskResult) == connection.alias
+    )
+
+
+def _sans_attente() -> bool:
+    """Whether `_decider` commits without waiting (`_decider_postgresql`)."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.get_autocommit()
+        and _commit_sans_attente_sur()
     )
 
 
@@ -307,17 +409,24 @@ def inscription_create(*, session: Session, user) -> Inscription:
     the reason stored (`motif_attente`), while other networks still enrol.
 
     The session row lock serialises the enrolments of a session; it covers only the
-    decision and its write (`_DECISION_SQL`, one round trip on PostgreSQL). The rest follows
-    the commit: the e-mail and the community join of a confirmed participant
-    (`inscription_community_join`) are queued, then the save signal is sent (page cache,
-    sessions index)."""
+    decision and its write (`_DECISION_SQL`, one round trip on PostgreSQL), which marks the
+    notice to send (`avis_a_envoyer`). The rest follows the commit: the session's notice
+    task is queued unless one already waits (`inscription_notices_send`), the community join
+    of a confirmed participant (`inscription_community_join`) is queued, then the save signal
+    is sent (page cache, sessions index)."""
     maintenant = timezone.now()
+    sans_attente = _sans_attente()
     ecrite, actuelle = _decider(session, user, maintenant)
     if ecrite is None:
         if actuelle is not None and actuelle[1] in ETATS_ACTIFS:
             return Inscription.objects.get(pk=actuelle[0])
         raise ValidationError(_("Les inscriptions à cette session ne sont pas ouvertes."))
     pk, etat, position, motif, reseau_id, creee = ecrite
+    avis = {
+        Etat.CONFIRMEE: Avis.CONFIRMATION,
+        Etat.EN_ATTENTE_VALIDATION: Avis.EN_ATTENTE_VALIDATION,
+        Etat.LISTE_ATTENTE: Avis.LISTE_ATTENTE,
+    }[etat]
     if creee:
         valeurs = {
             "id": pk,
@@ -328,6 +437,7 @@ def inscription_create(*, session: Session, user) -> Inscription:
             "motif_attente": motif,
             "reseau_id": reseau_id,
             "rappel_envoye_le": None,
+            "avis_a_envoyer": avis,
             "cree_le": maintenant,
             "modifie_le": maintenant,
         }
@@ -337,16 +447,14 @@ def inscription_create(*, session: Session, user) -> Inscription:
     else:
         inscription = Inscription.objects.get(pk=pk)
     inscription.session, inscription.user = session, user
-    # Queued first: what is queued is written to the database (in production), the
-    # durability point of a decision committed without waiting (`_commit_sans_attente_sur`).
-    modele = {
-        Etat.CONFIRMEE: "confirmation",
-        Etat.EN_ATTENTE_VALIDATION: "en_attente_validation",
-        Etat.LISTE_ATTENTE: "liste_attente",
-    }[etat]
-    _notifier_apres_commit([inscription.pk], modele)
+    transaction.on_commit(partial(_avis_mettre_en_file, session.pk))
+    # Before the save signal: the durability point of a decision committed without waiting
+    # (`_commit_sans_attente_sur`), the join's queueing or else `_DURABLE_SQL`.
     if etat == Etat.CONFIRMEE:
         transaction.on_commit(partial(rejoindre_communaute_session.enqueue, inscription.pk))
+    elif sans_attente:
+        with connection.cursor() as cursor:
+            cursor.execute(_DURABLE_SQL)
     # The row was written in SQL: the receivers of its save (page cache, sessions index)
     # still hear of it.
     post_save.send(

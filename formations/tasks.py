@@ -1,5 +1,6 @@
-"""Background work of the formations app: e-mails sent after an enrolment changes, and the
-session community join that follows a confirmed enrolment."""
+"""Background work of the formations app: e-mails sent after an enrolment changes (the
+notices of a session's new enrolments together), and the session community join that
+follows a confirmed enrolment."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -32,7 +33,23 @@ def envoyer_notification_inscription(inscription_id: int, modele: str) -> bool:
         .filter(pk=inscription_id)
         .first()
     )
-    if inscription is None or not inscription.user.email:
+    if inscription is None:
+        return False
+    return notification_inscription_send(inscription, modele)
+
+
+@task()
+def envoyer_avis_inscription(session_id: int) -> int:
+    """Send the notices of the session's enrolments that are still pending."""
+    from .services import inscription_notices_send
+
+    return inscription_notices_send(session_id=session_id)
+
+
+def notification_inscription_send(inscription, modele: str) -> bool:
+    """Send the e-mail `modele` about `inscription` (its user and session's formation
+    loaded); False when the person has no address."""
+    if not inscription.user.email:
         return False
     with translation.override("fr"):
         contexte = {

@@ -28,6 +28,11 @@ class Inscription(models.Model):
             ),
         )
 
+    class AvisInscription(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Inscription confirmée")
+        EN_ATTENTE_VALIDATION = "en_attente_validation", _("Demande d'inscription enregistrée")
+        LISTE_ATTENTE = "liste_attente", _("Inscription sur liste d'attente")
+
     # States that hold one of the session's places.
     ETATS_OCCUPANT_UNE_PLACE = (
         Etat.EN_ATTENTE_VALIDATION,
@@ -62,6 +67,17 @@ class Inscription(models.Model):
         related_name="+",
     )
     rappel_envoye_le = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    # The enrolment notice still to be sent (its e-mail template, chosen with the state when
+    # the row is written or written again, replacing one not sent yet), empty once sent: one
+    # task sends the notices of a session's burst of enrolments
+    # (`formations.services.inscription_notices_send`).
+    avis_a_envoyer = models.CharField(
+        _("avis d'inscription à envoyer"),
+        max_length=30,
+        choices=AvisInscription.choices,
+        blank=True,
+        default="",
+    )
     cree_le = models.DateTimeField(_("créée le"), auto_now_add=True)
     modifie_le = models.DateTimeField(_("modifiée le"), auto_now=True)
 

@@ -19,6 +19,11 @@ from maillage.factories import ProfilFactory, ReseauFactory, StructureFactory, U
 Etat = Inscription.Etat
 Motif = Inscription.MotifAttente
 HEURE = datetime.timedelta(hours=1)
+AVIS = {
+    Etat.CONFIRMEE: "confirmation",
+    Etat.EN_ATTENTE_VALIDATION: "en_attente_validation",
+    Etat.LISTE_ATTENTE: "liste_attente",
+}
 TASKS_DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
@@ -115,6 +120,8 @@ def test_the_sql_decision_follows_the_session_rules(etat, fenetre, politique, va
     assert inscription.reseau_id == reseau.pk
     inscription.refresh_from_db()
     assert (inscription.etat, inscription.motif_attente, inscription.position) == prevu
+    # The notice to send, chosen with the state (its queueing waits for a commit).
+    assert inscription.avis_a_envoyer == AVIS[prevu[0]]
 
 
 @pytest.mark.django_db
@@ -134,6 +141,7 @@ def test_people_without_a_network_are_counted_together_in_sql():
 def test_enrolling_again_after_cancelling_reuses_the_row_and_its_creation_date(session, users):
     premiere = services.inscription_create(session=session, user=users[0])
     services.inscription_cancel(inscription=premiere, user=users[0])
+    Inscription.objects.filter(pk=premiere.pk).update(avis_a_envoyer="")  # as once sent
     for user in users[1:3]:
         services.inscription_create(session=session, user=user)
     encore = services.inscription_create(session=session, user=users[0])
@@ -145,6 +153,7 @@ def test_enrolling_again_after_cancelling_reuses_the_row_and_its_creation_date(s
     )
     assert encore.cree_le == premiere.cree_le
     assert encore.modifie_le > premiere.modifie_le
+    assert Inscription.objects.get(pk=encore.pk).avis_a_envoyer == "liste_attente"
 
 
 @pytest.mark.django_db

@@ -47,8 +47,9 @@ def test_no_email_before_commit(session, users, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.inscription_create(session=session, user=users[0])
     assert mail.outbox == []
-    # The e-mail waits for the commit (the catalogue's sessions index sync waits too).
-    assert [c for c in callbacks if "_notifier_apres_commit" in getattr(c, "__qualname__", "")]
+    # The notice waits for the commit (the catalogue's sessions index sync waits too).
+    assert [c for c in callbacks if getattr(c, "func", None) is services._avis_mettre_en_file]
+    assert Inscription.objects.get(user=users[0]).avis_a_envoyer == "confirmation"
 
 
 @pytest.mark.django_db
