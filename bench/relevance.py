@@ -12,7 +12,7 @@ def relevance() -> Report:
     from django.conf import settings
     from django.test.utils import override_settings
 
-    from ressources.demo import ressources_provide
+    from maillage.demo.ressources import ressources_provide
     from ressources.search import opensearch, sync
     from ressources.search.relevance import evaluate
 
@@ -47,7 +47,7 @@ def relevance() -> Report:
             )
     context = {
         "database": database.description,
-        "corpus": "demo case library and tool bank (ressources.demo)",
+        "corpus": "demo case library and tool bank (maillage.demo.ressources)",
         "baseline": "the database fallback (no stemming, synonyms nor typo tolerance)",
     }
     if "opensearch" not in scores:

@@ -9,10 +9,8 @@ class CommunautesConfig(AppConfig):
     verbose_name = _("Communautés")
 
     def ready(self) -> None:
-        from maillage.demo import DEMO_PROVIDERS
         from maillage.selectors import DASHBOARD_PROVIDERS
 
-        from .demo import communautes_provide
         from .search import register
         from .selectors import dashboard_section
 
@@ -22,8 +20,6 @@ class CommunautesConfig(AppConfig):
 
         if evenements_section not in DASHBOARD_PROVIDERS:
             DASHBOARD_PROVIDERS.append(evenements_section)
-        if communautes_provide not in DEMO_PROVIDERS:
-            DEMO_PROVIDERS.append(communautes_provide)
         register()
         self._follow_sessions()
 

@@ -29,17 +29,8 @@ class FormationsConfig(AppConfig):
         for permission in EDITOR_SESSION_PERMISSIONS:
             if permission not in editeur:
                 editeur.append(permission)
-        self._register_demo()
         self._register_navigation()
         self._register_dashboard()
-
-    def _register_demo(self) -> None:
-        from maillage.demo import DEMO_PROVIDERS
-
-        from .demo import formations_provide
-
-        if formations_provide not in DEMO_PROVIDERS:
-            DEMO_PROVIDERS.append(formations_provide)
 
     def _register_navigation(self) -> None:
         from maillage.context_processors import NAV_PROVIDERS

@@ -13,12 +13,3 @@ class RessourcesConfig(AppConfig):
 
         signals.connect_pages()
         indexables.register()
-        self._register_demo()
-
-    def _register_demo(self) -> None:
-        from maillage.demo import DEMO_PROVIDERS
-
-        from .demo import ressources_provide
-
-        if ressources_provide not in DEMO_PROVIDERS:
-            DEMO_PROVIDERS.append(ressources_provide)

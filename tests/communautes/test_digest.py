@@ -471,7 +471,7 @@ def test_dry_run_preview_queries_do_not_grow_with_the_batch():
 
 
 def test_demo_daily_dry_run_finds_counsellors_and_stays_fresh(settings):
-    from communautes.demo import communautes_provide
+    from maillage.demo.communautes import communautes_provide
 
     settings.DEBUG = True
     call_command("demo", stdout=StringIO(), stderr=StringIO())

@@ -728,7 +728,7 @@ def test_the_organiser_cancels_through_the_page(client, communaute, gens):
 
 
 def test_demo_adds_upcoming_events_with_rsvps_once():
-    from communautes.demo import EVENEMENTS, communautes_provide
+    from maillage.demo.communautes import EVENEMENTS, communautes_provide
     from maillage.demo.comptes import COMPTES
 
     for compte in COMPTES:

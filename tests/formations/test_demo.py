@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from formations.demo import REGIONS, formations_provide
+from maillage.demo.formations import REGIONS, formations_provide
 from formations.factories import UserFactory
 from formations.models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 from maillage import roles

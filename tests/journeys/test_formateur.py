@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 FORMATRICE = "isabelle.fournier@maillage.localhost"
 PARTICIPANTE = "claire.martin@maillage.localhost"
 COLLEGUE = "mehdi.bouzid@maillage.localhost"
-# Isabelle Fournier's three-day session in Lyon (formations/demo.py).
+# Isabelle Fournier's three-day session in Lyon (site/demo/formations.py).
 SESSION = "DEMO-84-02-1"
 FORMATION = "Conseil en évolution professionnelle : les fondamentaux"
 SIGNALEE = "Grille d'entretien exploratoire"  # Mehdi Bouzid's post in « cep » (demo)

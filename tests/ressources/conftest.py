@@ -98,7 +98,7 @@ def moderation_workflow(home_page):
 def build_corpus() -> SimpleNamespace:
     """The demo library and tool bank, one authored tool, and content that must stay hidden."""
     from maillage.models import Structure
-    from ressources.demo import ressources_provide
+    from maillage.demo.ressources import ressources_provide
     from ressources.factories import CasPageFactory, OutilPageFactory
     from ressources.models import CasPage
 

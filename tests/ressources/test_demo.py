@@ -3,7 +3,7 @@
 import pytest
 
 from maillage.demo import DEMO_PROVIDERS
-from ressources.demo import CAS, OUTILS, ressources_provide
+from maillage.demo.ressources import CAS, OUTILS, ressources_provide
 from ressources.models import CasPage, OutilPage
 
 pytestmark = pytest.mark.django_db

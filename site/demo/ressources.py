@@ -6,8 +6,7 @@ from django.db import transaction
 
 from maillage.models import ActeMetier, HomePage, Public, Thematique
 from maillage.referentiel.vocabulaires import ACTES_METIER, PUBLICS, THEMATIQUES
-
-from .models import CasIndexPage, CasPage, OutilIndexPage, OutilPage
+from ressources.models import CasIndexPage, CasPage, OutilIndexPage, OutilPage
 
 
 class CasDemo(NamedTuple):

@@ -6,14 +6,13 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from communautes import services
+from communautes.evenements import services as evenements_services
+from communautes.models import Adhesion, Communaute, Evenement, Publication, ResumeEnvoi
+from communautes.notifications.digest import FENETRE
 from maillage import roles
 from maillage.demo.comptes import COMPTES
 from maillage.models import Commune, Profil, Territoire, Thematique
-
-from . import services
-from .evenements import services as evenements_services
-from .models import Adhesion, Communaute, Evenement, Publication, ResumeEnvoi
-from .notifications.digest import FENETRE
 
 CHARTE = (
     "Bienveillance et confidentialité : aucune donnée permettant d'identifier une personne "

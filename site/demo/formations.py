@@ -7,10 +7,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from formations.models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 from maillage import roles
 from maillage.models import Commune, HomePage, Public, Territoire, Thematique
-
-from .models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 
 PROGRAMME_ANNEE = 2027
 DEMI_JOURNEES = (
