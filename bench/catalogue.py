@@ -129,36 +129,16 @@ def _query_count(client, path: str) -> tuple[int, bytes]:
 
 
 def _measure(server: harness.Server, targets: dict[str, str]) -> dict[str, list[LoadResult]]:
-    for label, path in targets.items():
-        warmup = harness.measure(
-            server,
-            path,
-            requests=WARMUP,
-            concurrency=CONCURRENCY,
-            time_limit_s=WARMUP_TIME_LIMIT_S,
-        )
-        if warmup.error_count:
-            raise BenchmarkError(
-                f"GET {path} ({label}) failed during warm-up: {dict(warmup.errors)}; "
-                f"see {harness.relative(server.log_path)}"
-            )
-    runs: dict[str, list[LoadResult]] = {label: [] for label in targets}
-    for round_number in range(1, ROUNDS + 1):
-        for label, path in targets.items():
-            result = harness.measure(
-                server,
-                path,
-                requests=REQUESTS // ROUNDS,
-                concurrency=CONCURRENCY,
-                time_limit_s=TIME_LIMIT_S,
-            )
-            runs[label].append(result)
-            harness.progress(
-                f"round {round_number}/{ROUNDS} {label}: {result.requests_per_s:.0f} req/s, "
-                f"p95 {result.percentile_ms(95):.1f} ms, "
-                f"{result.server_cpu_ms_per_request or math.nan:.2f} server CPU ms/request"
-            )
-    return runs
+    return harness.interleaved(
+        server,
+        {label: (path, {}) for label, path in targets.items()},
+        requests=REQUESTS,
+        rounds=ROUNDS,
+        concurrency=CONCURRENCY,
+        time_limit_s=TIME_LIMIT_S,
+        warmup=WARMUP,
+        warmup_time_limit_s=WARMUP_TIME_LIMIT_S,
+    )
 
 
 def _counts(client, url: str, last_page: str, opensearch_url: str) -> dict[str, int]:

@@ -171,23 +171,32 @@ def relative(path: Path) -> str:
         return str(path)
 
 
-# --- A real ASGI server --------------------------------------------------------------------
+# --- Child processes: a real ASGI server, a task worker -------------------------------------
 
 
 @dataclass(frozen=True)
-class Server:
-    base_url: str
+class _Child:
     process: subprocess.Popen
     log_path: Path
     description: str
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU time the server process has used so far (Linux /proc), or None."""
+        """User + system CPU time the process has used so far (Linux /proc), or None."""
         stat = Path(f"/proc/{self.process.pid}/stat")
         if not stat.exists():
             return None
         fields = stat.read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Server(_Child):
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
+class TaskWorker(_Child):
+    pass
 
 
 def _free_port() -> int:
@@ -212,6 +221,39 @@ def _log_tail(path: Path, lines: int = 20) -> str:
 
 
 @contextlib.contextmanager
+def _child(
+    command: list[str],
+    *,
+    log_path: Path,
+    settings_module: str,
+    env: dict[str, str] | None,
+    stop_timeout_s: float,
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """Run `command` from the repository with Django's environment, its output in `log_path`;
+    yield the process and its settings module; SIGTERM it on exit (SIGKILL after the wait)."""
+    process_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])),
+        **(env or {}),
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            command, cwd=REPO_DIR, env=process_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        yield process, process_env["DJANGO_SETTINGS_MODULE"]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=stop_timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
 def asgi_server(
     *,
     log_name: str,
@@ -231,20 +273,10 @@ def asgi_server(
         sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "-v", "0",
         "maillage.asgi:application",
     ]  # fmt: skip
-    process_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])),
-        **(env or {}),
-    }
-    active_settings = process_env["DJANGO_SETTINGS_MODULE"]
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     log_path = RESULTS_DIR / f"{log_name}-server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            command, cwd=REPO_DIR, env=process_env, stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
+    with _child(
+        command, log_path=log_path, settings_module=settings_module, env=env, stop_timeout_s=10
+    ) as (process, active_settings):
         started = time.monotonic()
         deadline = started + startup_timeout_s
         while not _healthy(port):
@@ -265,31 +297,6 @@ def asgi_server(
             log_path=log_path,
             description=f"daphne {daphne_version}, one process, {active_settings}",
         )
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-# --- A task worker -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TaskWorker:
-    process: subprocess.Popen
-    log_path: Path
-    description: str
-
-    def cpu_seconds(self) -> float | None:
-        """User + system CPU time the worker process has used so far (Linux /proc), or None."""
-        stat = Path(f"/proc/{self.process.pid}/stat")
-        if not stat.exists():
-            return None
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager
@@ -302,22 +309,16 @@ def task_worker(
     `env` is added to this process's environment; TASKS_BACKEND is "database" unless it says
     otherwise. The server that enqueues must see the same database and TASKS_BACKEND.
     """
-    process_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "TASKS_BACKEND": "database",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])),
-        **(env or {}),
-    }
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--verbosity", "1"]
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     log_path = RESULTS_DIR / f"{log_name}-worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            command, cwd=REPO_DIR, env=process_env, stdout=log, stderr=subprocess.STDOUT
-        )
-    active_settings = process_env["DJANGO_SETTINGS_MODULE"]
-    try:
+    # SIGTERM lets the worker finish the task in hand; a second one would cut it short.
+    with _child(
+        command,
+        log_path=log_path,
+        settings_module=settings_module,
+        env={"TASKS_BACKEND": "database", **(env or {})},
+        stop_timeout_s=30,
+    ) as (process, active_settings):
         time.sleep(0.5)
         if process.poll() is not None:
             raise BenchmarkError(
@@ -329,14 +330,6 @@ def task_worker(
             log_path=log_path,
             description=f"manage.py db_worker, one process, {active_settings}",
         )
-    finally:
-        # SIGTERM lets the worker finish the task in hand; a second one would cut it short.
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # --- HTTP load -----------------------------------------------------------------------------
@@ -451,6 +444,53 @@ def measure(server: Server, path: str, **options) -> LoadResult:
     if before is not None and after is not None:
         result.server_cpu_s = after - before
     return result
+
+
+def interleaved(
+    server: Server,
+    targets: dict[str, tuple[str, dict[str, str]]],
+    *,
+    requests: int,
+    rounds: int,
+    concurrency: int,
+    time_limit_s: float,
+    warmup: int,
+    warmup_time_limit_s: float,
+) -> dict[str, list[LoadResult]]:
+    """Warm each target up, then measure them in `rounds` interleaved rounds, so that a slow
+    spell of the machine hits them all; `targets` maps a label to (path, headers)."""
+    for label, (path, headers) in targets.items():
+        warm = measure(
+            server,
+            path,
+            requests=warmup,
+            concurrency=concurrency,
+            headers=headers,
+            time_limit_s=warmup_time_limit_s,
+        )
+        if warm.error_count:
+            raise BenchmarkError(
+                f"GET {path} ({label}) failed during warm-up: {dict(warm.errors)}; "
+                f"see {relative(server.log_path)}"
+            )
+    runs: dict[str, list[LoadResult]] = {label: [] for label in targets}
+    for round_number in range(1, rounds + 1):
+        for label, (path, headers) in targets.items():
+            result = measure(
+                server,
+                path,
+                requests=requests // rounds,
+                concurrency=concurrency,
+                headers=headers,
+                time_limit_s=time_limit_s,
+            )
+            runs[label].append(result)
+            progress(
+                f"round {round_number}/{rounds} {label}: {result.requests_per_s:.0f} req/s, "
+                f"p95 {result.percentile_ms(95):.1f} ms, "
+                f"{result.server_cpu_ms_per_request or math.nan:.2f} server CPU ms/request"
+            )
+    return runs
 
 
 async def _load(

@@ -1,9 +1,7 @@
 """`pages`: throughput and latency of the home page and the dashboard against a bare Django view."""
 
-import math
-
 from bench import harness
-from bench.harness import BenchmarkError, LoadResult, Report, Row, benchmark
+from bench.harness import LoadResult, Report, Row, benchmark
 
 CONCURRENCY = 16
 REQUESTS = 2000  # per URL, split over the rounds
@@ -97,38 +95,16 @@ def _measure(server: harness.Server, session_key: str, csrf: str) -> dict[str, l
         "bare, logged in": (BARE, logged_in),
         "dashboard": (DASHBOARD, logged_in),
     }
-    for label, (path, headers) in targets.items():
-        warmup = harness.measure(
-            server,
-            path,
-            requests=WARMUP,
-            concurrency=CONCURRENCY,
-            headers=headers,
-            time_limit_s=WARMUP_TIME_LIMIT_S,
-        )
-        if warmup.error_count:
-            raise BenchmarkError(
-                f"GET {path} ({label}) failed during warm-up: {dict(warmup.errors)}; "
-                f"see {harness.relative(server.log_path)}"
-            )
-    runs: dict[str, list[LoadResult]] = {label: [] for label in targets}
-    for round_number in range(1, ROUNDS + 1):
-        for label, (path, headers) in targets.items():
-            result = harness.measure(
-                server,
-                path,
-                requests=REQUESTS // ROUNDS,
-                concurrency=CONCURRENCY,
-                headers=headers,
-                time_limit_s=TIME_LIMIT_S,
-            )
-            runs[label].append(result)
-            harness.progress(
-                f"round {round_number}/{ROUNDS} {label}: {result.requests_per_s:.0f} req/s, "
-                f"p95 {result.percentile_ms(95):.1f} ms, "
-                f"{result.server_cpu_ms_per_request or math.nan:.2f} server CPU ms/request"
-            )
-    return runs
+    return harness.interleaved(
+        server,
+        targets,
+        requests=REQUESTS,
+        rounds=ROUNDS,
+        concurrency=CONCURRENCY,
+        time_limit_s=TIME_LIMIT_S,
+        warmup=WARMUP,
+        warmup_time_limit_s=WARMUP_TIME_LIMIT_S,
+    )
 
 
 @benchmark("pages")
