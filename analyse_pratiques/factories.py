@@ -10,14 +10,13 @@ from maillage.factories import UserFactory
 
 from .models import (
     AcceptationCharte,
+    Adhesion,
     Apprentissage,
     CasPropose,
     Charte,
     DecisionSignal,
     EvaluationSeance,
     Groupe,
-    JetonAgenda,
-    Membership,
     NoteTravail,
     PlanAction,
     QuestionConsultation,
@@ -53,23 +52,23 @@ class CharteFactory(DjangoModelFactory):
     texte = "Confidentialité, bienveillance, registre professionnel."
 
 
-class MembershipFactory(DjangoModelFactory):
+class AdhesionFactory(DjangoModelFactory):
     """An active member; `accepte=True` also accepts the group's current charter."""
 
     class Meta:
-        model = Membership
+        model = Adhesion
         skip_postgeneration_save = True
 
     groupe = factory.SubFactory(GroupeFactory)
     user = factory.SubFactory(UserFactory)
-    etat = Membership.Etat.ACTIF
+    etat = Adhesion.Etat.ACTIF
     rejoint_le = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def accepte(membership, create, extracted, **kwargs):
+    def accepte(adhesion, create, extracted, **kwargs):
         if create and extracted:
-            charte = membership.groupe.chartes.order_by("-version").first()
-            AcceptationCharte.objects.get_or_create(user=membership.user, charte=charte)
+            charte = adhesion.groupe.charte_courante()
+            AcceptationCharte.objects.get_or_create(user=adhesion.user, charte=charte)
 
 
 class AcceptationCharteFactory(DjangoModelFactory):
@@ -158,13 +157,3 @@ class DecisionSignalFactory(DjangoModelFactory):
     texte = "Lyon"
     motif = "Une grande ville : rien de rare."
     par = factory.SubFactory(UserFactory)
-
-
-class JetonAgendaFactory(DjangoModelFactory):
-    """A feed secret; the clear token is lost (use `services.jeton_agenda_creer` to get one)."""
-
-    class Meta:
-        model = JetonAgenda
-
-    user = factory.SubFactory(UserFactory)
-    empreinte = factory.Sequence(lambda n: f"{n:064x}")

@@ -27,7 +27,7 @@ def announce_state(*, seance_id: int) -> None:
     """
 
     def send() -> None:
-        from . import selectors
+        from . import permissions, selectors
         from .models import Seance
 
         seance = Seance.objects.select_related("groupe", "client", "scribe").get(pk=seance_id)
@@ -36,14 +36,14 @@ def announce_state(*, seance_id: int) -> None:
             {
                 "type": "seance.changed",
                 "etat": selectors.seance_state(seance=seance),
-                "autorises": selectors.participant_ids(groupe=seance.groupe),
+                "autorises": permissions.participant_ids(groupe=seance.groupe),
             },
         )
 
     transaction.on_commit(send, robust=True)
 
 
-def announce_membership(*, groupe_id: int, user_id: int | None) -> None:
+def announce_adhesion(*, groupe_id: int, user_id: int | None) -> None:
     """After commit, make the open pages of this user (of everyone when None) re-check access."""
     group = groupe_group(groupe_id)
     transaction.on_commit(

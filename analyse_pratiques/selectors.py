@@ -1,49 +1,38 @@
 """Reads of the practice-analysis groups; every one takes the user and hides what is not theirs."""
 
-import enum
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from communautes.annuaire import Filtres, profil_list, profils_visibles
-from formations.mixite import Mix, mix_par
-from formations.services import empreinte_jeton
-from maillage import roles
+from communautes.annuaire.selectors import Filtres, profil_list, profils_visibles
+from maillage.mixite import Mix, mix_par
+from maillage.models import JetonCalendrier
+from maillage.selectors import calendar_token_owner
 
+from . import permissions
 from .models import (
     AcceptationCharte,
+    Adhesion,
     Apprentissage,
     CasPropose,
     Charte,
     EvaluationSeance,
     Groupe,
-    JetonAgenda,
-    Membership,
     NoteTravail,
     PlanAction,
     QuestionConsultation,
     Seance,
 )
+from .permissions import Acces, acces_for
 
 # The fewest ratings for which the facilitator sees their mean.
 AVIS_MIN = 3
-
-
-class Acces(enum.Enum):
-    """What a user may do in a group."""
-
-    AUCUN = "aucun"
-    INVITE = "invite"
-    CANDIDAT = "candidat"
-    CHARTE_A_ACCEPTER = "charte"
-    MEMBRE = "membre"
-    ANIMATEUR = "animateur"
 
 
 class CharteNonAcceptee(Exception):
@@ -55,38 +44,7 @@ class CharteNonAcceptee(Exception):
 
 
 def charte_courante(*, groupe: Groupe) -> Charte | None:
-    return groupe.chartes.order_by("-version").first()
-
-
-def acces_for(*, user, groupe: Groupe) -> Acces:
-    """The single place deciding what a user may see of a group."""
-    if not user.is_authenticated:
-        return Acces.AUCUN
-    if groupe.animateur_id == user.pk:
-        return Acces.ANIMATEUR
-    etat = (
-        Membership.objects.filter(groupe=groupe, user=user).values_list("etat", flat=True).first()
-    )
-    if etat == Membership.Etat.INVITE:
-        return Acces.INVITE
-    if etat == Membership.Etat.CANDIDAT:
-        return Acces.CANDIDAT
-    if etat != Membership.Etat.ACTIF:
-        return Acces.AUCUN
-    charte = charte_courante(groupe=groupe)
-    if (
-        charte is not None
-        and not AcceptationCharte.objects.filter(user=user, charte=charte).exists()
-    ):
-        return Acces.CHARTE_A_ACCEPTER
-    return Acces.MEMBRE
-
-
-def peut_animer(*, user) -> bool:
-    """Facilitators (role Animateur) and staff may create practice-analysis groups."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_staff or roles.user_has_role(user, roles.ANIMATEUR)
+    return groupe.charte_courante()
 
 
 def _groupe_or_404(slug: str) -> Groupe:
@@ -96,35 +54,21 @@ def _groupe_or_404(slug: str) -> Groupe:
     return groupe
 
 
-def participant_ids(*, groupe: Groupe) -> list[int]:
-    """Who may follow the group's séances now: the facilitator and the active members who
-    accepted the current charter (two queries)."""
-    charte = charte_courante(groupe=groupe)
-    membres = Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF)
-    if charte is not None:
-        membres = membres.filter(
-            user__acceptations_charte__charte=charte,
-        )
-    return [groupe.animateur_id, *membres.values_list("user_id", flat=True)]
-
-
 def groupe_for_user(*, user, slug: str) -> tuple[Groupe, Acces]:
     """A group its member (charter accepted) or facilitator may see; 404 for anyone else.
 
     A member who has not accepted the current charter gets `CharteNonAcceptee`.
     """
-    return _groupe_acces(user=user, slug=slug, ouverts=(Acces.MEMBRE, Acces.ANIMATEUR))
+    return _groupe_acces(user=user, slug=slug, ouverts=permissions.PARTICIPANTS)
 
 
 def groupe_ou_invitation_for_user(*, user, slug: str) -> tuple[Groupe, Acces]:
     """As `groupe_for_user`, and an invited person gets the group to answer the invitation
     (`Acces.INVITE`): its name, description and charter, nothing of its content."""
-    return _groupe_acces(
-        user=user, slug=slug, ouverts=(Acces.INVITE, Acces.MEMBRE, Acces.ANIMATEUR)
-    )
+    return _groupe_acces(user=user, slug=slug, ouverts={Acces.INVITE, *permissions.PARTICIPANTS})
 
 
-def _groupe_acces(*, user, slug: str, ouverts: tuple[Acces, ...]) -> tuple[Groupe, Acces]:
+def _groupe_acces(*, user, slug: str, ouverts: Collection[Acces]) -> tuple[Groupe, Acces]:
     groupe = _groupe_or_404(slug)
     acces = acces_for(user=user, groupe=groupe)
     if acces == Acces.CHARTE_A_ACCEPTER:
@@ -137,7 +81,7 @@ def _groupe_acces(*, user, slug: str, ouverts: tuple[Acces, ...]) -> tuple[Group
 def groupe_for_animateur(*, user, slug: str) -> Groupe:
     """A group whose facilitator is the user; 404 for anyone else, members included."""
     groupe = _groupe_or_404(slug)
-    if acces_for(user=user, groupe=groupe) != Acces.ANIMATEUR:
+    if not permissions.can_lead_groupe(user, groupe):
         raise Http404
     return groupe
 
@@ -149,7 +93,7 @@ def charte_for_user(*, user, slug: str) -> tuple[Groupe, Charte | None, Acces, b
     """
     groupe = _groupe_or_404(slug)
     acces = acces_for(user=user, groupe=groupe)
-    if acces not in (Acces.INVITE, Acces.CHARTE_A_ACCEPTER, Acces.MEMBRE, Acces.ANIMATEUR):
+    if not permissions.can_accept_charte(user, groupe, acces=acces):
         raise Http404
     charte = charte_courante(groupe=groupe)
     acceptee = (
@@ -161,8 +105,7 @@ def charte_for_user(*, user, slug: str) -> tuple[Groupe, Charte | None, Acces, b
 def groupe_candidature_for_user(*, user, slug: str) -> Groupe:
     """A listed group a person may apply to; unlisted groups do not exist for outsiders."""
     groupe = _groupe_or_404(slug)
-    acces = acces_for(user=user, groupe=groupe)
-    if groupe.non_liste and acces == Acces.AUCUN:
+    if not permissions.can_find_groupe(user, groupe):
         raise Http404
     return groupe
 
@@ -174,14 +117,14 @@ def groupes_for_user(*, user) -> list[dict]:
     """
     if not user.is_authenticated:
         return []
-    memberships = list(
-        Membership.objects.filter(
+    adhesions = list(
+        Adhesion.objects.filter(
             user=user,
-            etat__in=[Membership.Etat.ACTIF, Membership.Etat.INVITE, Membership.Etat.CANDIDAT],
+            etat__in=[Adhesion.Etat.ACTIF, Adhesion.Etat.INVITE, Adhesion.Etat.CANDIDAT],
         ).select_related("groupe")
     )
     groupes = {g.pk: (g, Acces.ANIMATEUR) for g in Groupe.objects.filter(animateur=user)}
-    ids = [m.groupe_id for m in memberships]
+    ids = [m.groupe_id for m in adhesions]
     courantes = dict(
         Charte.objects.filter(groupe_id__in=ids)
         .values("groupe_id")
@@ -193,12 +136,12 @@ def groupes_for_user(*, user) -> list[dict]:
             "charte__groupe_id", "charte__version"
         )
     )
-    for m in memberships:
+    for m in adhesions:
         if m.groupe_id in groupes:
             continue
-        if m.etat == Membership.Etat.INVITE:
+        if m.etat == Adhesion.Etat.INVITE:
             acces = Acces.INVITE
-        elif m.etat == Membership.Etat.CANDIDAT:
+        elif m.etat == Adhesion.Etat.CANDIDAT:
             acces = Acces.CANDIDAT
         elif m.groupe_id in courantes and (m.groupe_id, courantes[m.groupe_id]) not in acceptees:
             acces = Acces.CHARTE_A_ACCEPTER
@@ -209,16 +152,6 @@ def groupes_for_user(*, user) -> list[dict]:
         {"groupe": groupe, "acces": acces.value}
         for groupe, acces in sorted(groupes.values(), key=lambda item: item[0].nom.lower())
     ]
-
-
-def compte_par_email(*, email: str):
-    """The active account with this e-mail address, for the facilitator's invitation form."""
-    return (
-        get_user_model()
-        .objects.filter(email__iexact=(email or "").strip(), is_active=True)
-        .order_by("pk")
-        .first()
-    )
 
 
 # At most this many people of the directory are offered at once to the facilitator.
@@ -234,8 +167,8 @@ def invitables_annuaire(*, user, groupe: Groupe, texte: str) -> list:
     texte = (texte or "").strip()[:100]
     if len(texte) < 2:
         return []
-    deja = Membership.objects.filter(
-        groupe=groupe, etat__in=[Membership.Etat.ACTIF, Membership.Etat.INVITE]
+    deja = Adhesion.objects.filter(
+        groupe=groupe, etat__in=[Adhesion.Etat.ACTIF, Adhesion.Etat.INVITE]
     ).values("user_id")
     return list(
         profil_list(user=user, filtres=Filtres(texte=texte))
@@ -258,12 +191,12 @@ def groupes_listes(*, user) -> QuerySet[Groupe]:
         Groupe.objects.filter(non_liste=False)
         .exclude(animateur=user)
         .exclude(
-            pk__in=Membership.objects.filter(
+            pk__in=Adhesion.objects.filter(
                 user=user,
                 etat__in=[
-                    Membership.Etat.ACTIF,
-                    Membership.Etat.INVITE,
-                    Membership.Etat.CANDIDAT,
+                    Adhesion.Etat.ACTIF,
+                    Adhesion.Etat.INVITE,
+                    Adhesion.Etat.CANDIDAT,
                 ],
             ).values("groupe_id")
         )
@@ -271,18 +204,18 @@ def groupes_listes(*, user) -> QuerySet[Groupe]:
     )
 
 
-def membres_actifs(*, groupe: Groupe) -> QuerySet[Membership]:
+def membres_actifs(*, groupe: Groupe) -> QuerySet[Adhesion]:
     return (
-        Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF)
+        Adhesion.objects.filter(groupe=groupe, etat=Adhesion.Etat.ACTIF)
         .select_related("user")
         .order_by("rejoint_le", "pk")
     )
 
 
-def memberships_en_attente(*, groupe: Groupe) -> QuerySet[Membership]:
+def adhesions_en_attente(*, groupe: Groupe) -> QuerySet[Adhesion]:
     return (
-        Membership.objects.filter(
-            groupe=groupe, etat__in=[Membership.Etat.INVITE, Membership.Etat.CANDIDAT]
+        Adhesion.objects.filter(
+            groupe=groupe, etat__in=[Adhesion.Etat.INVITE, Adhesion.Etat.CANDIDAT]
         )
         .select_related("user")
         .order_by("cree_le")
@@ -292,7 +225,7 @@ def memberships_en_attente(*, groupe: Groupe) -> QuerySet[Membership]:
 def reseaux_mix(*, groupe: Groupe) -> Mix:
     """How many active members come from each réseau (through their structure), one query;
     the same figure as a session's."""
-    membres = Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF)
+    membres = Adhesion.objects.filter(groupe=groupe, etat=Adhesion.Etat.ACTIF)
     return mix_par(membres, cle="groupe_id").get(groupe.pk) or Mix()
 
 
@@ -308,7 +241,7 @@ def seance_for_user(*, user, pk: int) -> tuple[Seance, Acces]:
     acces = acces_for(user=user, groupe=seance.groupe)
     if acces == Acces.CHARTE_A_ACCEPTER:
         raise CharteNonAcceptee(seance.groupe)
-    if acces not in (Acces.MEMBRE, Acces.ANIMATEUR):
+    if not permissions.can_take_part(user, seance.groupe, acces=acces):
         raise Http404
     return seance, acces
 
@@ -412,7 +345,7 @@ def evaluation_aggregate(*, user, seance: Seance) -> dict | None:
 
     Below `AVIS_MIN` ratings the mean would give away who rated what, so it is withheld.
     """
-    if seance.groupe.animateur_id != user.pk:
+    if not permissions.can_lead_groupe(user, seance.groupe):
         return None
     result = EvaluationSeance.objects.filter(seance=seance).aggregate(
         total=Count("pk"), moyenne=Avg("utilite")
@@ -422,8 +355,8 @@ def evaluation_aggregate(*, user, seance: Seance) -> dict | None:
     return result
 
 
-def memberships_of(*, groupe: Groupe) -> QuerySet[Membership]:
-    return Membership.objects.filter(groupe=groupe).select_related("user")
+def adhesions_of(*, groupe: Groupe) -> QuerySet[Adhesion]:
+    return Adhesion.objects.filter(groupe=groupe).select_related("user")
 
 
 def cas_for_user(*, user, pk: int) -> tuple[CasPropose, Acces]:
@@ -436,7 +369,7 @@ def cas_for_user(*, user, pk: int) -> tuple[CasPropose, Acces]:
         return cas, acces
     if acces == Acces.CHARTE_A_ACCEPTER:
         raise CharteNonAcceptee(cas.seance.groupe)
-    if acces not in (Acces.MEMBRE, Acces.ANIMATEUR):
+    if not permissions.can_take_part(user, cas.seance.groupe, acces=acces):
         raise Http404
     return cas, acces
 
@@ -447,7 +380,7 @@ def cas_of_seance(*, seance: Seance) -> QuerySet[CasPropose]:
 
 # --- agenda and dashboard ----------------------------------------------------------------
 
-PARTICIPANTS = (Acces.MEMBRE.value, Acces.ANIMATEUR.value)
+PARTICIPANTS = {acces.value for acces in permissions.PARTICIPANTS}
 SEANCES_AU_TABLEAU = 3
 
 
@@ -457,27 +390,19 @@ def seances_for_jeton(*, jeton: str) -> list[Seance] | None:
     Access is read again at every request (six queries): leaving or being removed from a
     group, or a charter version not yet accepted, takes that group's séances out of the feed.
     """
-    if not jeton:
-        return None
-    proprietaire = (
-        JetonAgenda.objects.select_related("user").filter(empreinte=empreinte_jeton(jeton)).first()
-    )
+    proprietaire = calendar_token_owner(jeton=jeton, flux=JetonCalendrier.Flux.SEANCES)
     if proprietaire is None:
         return None
-    if not proprietaire.user.is_active:
+    if not proprietaire.is_active:
         return []
     groupes = [
         item["groupe"].pk
-        for item in groupes_for_user(user=proprietaire.user)
+        for item in groupes_for_user(user=proprietaire)
         if item["acces"] in PARTICIPANTS
     ]
     return list(
         Seance.objects.filter(groupe_id__in=groupes).select_related("groupe").order_by("date", "pk")
     )
-
-
-def jeton_agenda_actif(*, user) -> bool:
-    return JetonAgenda.objects.filter(user=user).exists()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Writes of the practice-analysis groups: check (authorise, validate), write, notify on commit."""
 
 import datetime
-import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,25 +9,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from formations.services import empreinte_jeton
-
-from . import selectors
-from .live import announce_membership, announce_state
+from . import permissions, selectors
+from .live import announce_adhesion, announce_state
 from .models import (
     AcceptationCharte,
+    Adhesion,
     Apprentissage,
     Charte,
     EvaluationSeance,
     Groupe,
-    JetonAgenda,
-    Membership,
     NoteTravail,
     PlanAction,
     QuestionConsultation,
     Seance,
 )
 from .models.groupes import TAILLE_MAX, TAILLE_MIN
-from .selectors import Acces
+from .permissions import Acces
 from .tasks import envoyer_annonce_seance, envoyer_invitation
 
 EXTENSION_MAX = 30 * 60
@@ -38,20 +34,20 @@ CHARTE_MAX = 20000
 # --- checks ------------------------------------------------------------------------------
 
 
-def check_peut_animer(*, user) -> None:
-    if not selectors.peut_animer(user=user):
+def check_can_create_groupe(*, user) -> None:
+    if not permissions.can_create_groupe(user):
         raise PermissionDenied(_("Seuls les animateurs peuvent créer un groupe."))
 
 
 def check_animateur(*, user, groupe: Groupe) -> None:
-    if groupe.animateur_id != user.pk:
+    if not permissions.can_lead_groupe(user, groupe):
         raise PermissionDenied(_("Seul l'animateur du groupe peut faire cela."))
 
 
 def check_participant(*, user, groupe: Groupe) -> Acces:
     """Active member with the current charter accepted, or the facilitator."""
-    acces = selectors.acces_for(user=user, groupe=groupe)
-    if acces not in (Acces.MEMBRE, Acces.ANIMATEUR):
+    acces = permissions.acces_for(user=user, groupe=groupe)
+    if not permissions.can_take_part(user, groupe, acces=acces):
         raise PermissionDenied(_("Vous devez être membre du groupe et avoir accepté sa charte."))
     return acces
 
@@ -68,7 +64,7 @@ def check_texte(texte: str, *, maximum: int = TEXTE_MAX) -> str:
 
 
 def _check_place(*, groupe: Groupe, etats: list[str]) -> None:
-    occupes = Membership.objects.filter(groupe=groupe, etat__in=etats).count()
+    occupes = Adhesion.objects.filter(groupe=groupe, etat__in=etats).count()
     if occupes >= groupe.taille_max:
         raise ValidationError(
             _("Le groupe est complet (%(max)d membres au plus).") % {"max": groupe.taille_max},
@@ -115,7 +111,7 @@ def groupe_create(
 ) -> Groupe:
     """A new group led by `animateur` (who must be a facilitator), with version 1 of its
     charter: the text given, or the default charter when it is left empty."""
-    check_peut_animer(user=animateur)
+    check_can_create_groupe(user=animateur)
     nom = (nom or "").strip()
     if not nom:
         raise ValidationError(_("Donnez un nom au groupe."), code="nom")
@@ -153,7 +149,7 @@ def groupe_create(
 
 
 @transaction.atomic
-def charte_publier(*, user, groupe: Groupe, texte: str) -> Charte:
+def charte_publish(*, user, groupe: Groupe, texte: str) -> Charte:
     """A new charter version: every member must accept it again before seeing the group."""
     check_animateur(user=user, groupe=groupe)
     groupe = _lock_groupe(groupe)
@@ -164,152 +160,152 @@ def charte_publier(*, user, groupe: Groupe, texte: str) -> Charte:
         texte=check_texte(texte, maximum=CHARTE_MAX),
     )
     # Members who have not accepted the new version lose their open live pages.
-    announce_membership(groupe_id=groupe.pk, user_id=None)
+    announce_adhesion(groupe_id=groupe.pk, user_id=None)
     return charte
 
 
 @transaction.atomic
-def charte_accepter(*, user, groupe: Groupe) -> AcceptationCharte:
+def charte_accept(*, user, groupe: Groupe) -> AcceptationCharte:
     """Record the acceptance of the current version; an invited person thereby joins."""
     groupe = _lock_groupe(groupe)
-    acces = selectors.acces_for(user=user, groupe=groupe)
-    if acces not in (Acces.INVITE, Acces.CHARTE_A_ACCEPTER, Acces.MEMBRE, Acces.ANIMATEUR):
+    acces = permissions.acces_for(user=user, groupe=groupe)
+    if not permissions.can_accept_charte(user, groupe, acces=acces):
         raise PermissionDenied(_("Vous n'êtes pas invité dans ce groupe."))
     charte = selectors.charte_courante(groupe=groupe)
     if charte is None:
         raise ValidationError(_("Ce groupe n'a pas encore de charte."), code="sans_charte")
     if acces == Acces.INVITE:
-        _check_place(groupe=groupe, etats=[Membership.Etat.ACTIF])
-        Membership.objects.filter(groupe=groupe, user=user).update(
-            etat=Membership.Etat.ACTIF, rejoint_le=timezone.now(), quitte_le=None
+        _check_place(groupe=groupe, etats=[Adhesion.Etat.ACTIF])
+        Adhesion.objects.filter(groupe=groupe, user=user).update(
+            etat=Adhesion.Etat.ACTIF, rejoint_le=timezone.now(), quitte_le=None
         )
     acceptation, _created = AcceptationCharte.objects.get_or_create(user=user, charte=charte)
     return acceptation
 
 
-# --- memberships -------------------------------------------------------------------------
+# --- adhesions -------------------------------------------------------------------------
 
 
 @transaction.atomic
-def membership_inviter(*, animateur, groupe: Groupe, user) -> Membership:
+def adhesion_invite(*, animateur, groupe: Groupe, user) -> Adhesion:
     """The facilitator invites someone; they join by accepting the charter."""
     check_animateur(user=animateur, groupe=groupe)
     groupe = _lock_groupe(groupe)
     if user.pk == groupe.animateur_id:
         raise ValidationError(_("L'animateur fait déjà partie du groupe."), code="animateur")
-    membership = Membership.objects.filter(groupe=groupe, user=user).first()
-    if membership is not None and membership.etat in (
-        Membership.Etat.ACTIF,
-        Membership.Etat.INVITE,
+    adhesion = Adhesion.objects.filter(groupe=groupe, user=user).first()
+    if adhesion is not None and adhesion.etat in (
+        Adhesion.Etat.ACTIF,
+        Adhesion.Etat.INVITE,
     ):
         raise ValidationError(_("Cette personne est déjà membre ou invitée."), code="deja")
-    _check_place(groupe=groupe, etats=[Membership.Etat.ACTIF, Membership.Etat.INVITE])
-    if membership is None:
-        membership = Membership(groupe=groupe, user=user)
-    membership.etat = Membership.Etat.INVITE
-    membership.quitte_le = None
-    membership.save()
+    _check_place(groupe=groupe, etats=[Adhesion.Etat.ACTIF, Adhesion.Etat.INVITE])
+    if adhesion is None:
+        adhesion = Adhesion(groupe=groupe, user=user)
+    adhesion.etat = Adhesion.Etat.INVITE
+    adhesion.quitte_le = None
+    adhesion.save()
     user_ids = [user.pk]
     transaction.on_commit(lambda: envoyer_invitation.enqueue(user_ids))
-    return membership
+    return adhesion
 
 
 @transaction.atomic
-def membership_decliner(*, user, groupe: Groupe) -> Membership:
+def adhesion_decline(*, user, groupe: Groupe) -> Adhesion:
     """An invited person declines; the facilitator may invite them again later."""
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(groupe=groupe, user=user, etat=Membership.Etat.INVITE)
+    adhesion = (
+        Adhesion.objects.select_for_update()
+        .filter(groupe=groupe, user=user, etat=Adhesion.Etat.INVITE)
         .first()
     )
-    if membership is None:
+    if adhesion is None:
         raise PermissionDenied(_("Vous n'êtes pas invité dans ce groupe."))
-    membership.etat = Membership.Etat.PARTI
-    membership.quitte_le = timezone.now()
-    membership.save()
-    return membership
+    adhesion.etat = Adhesion.Etat.PARTI
+    adhesion.quitte_le = timezone.now()
+    adhesion.save()
+    return adhesion
 
 
 @transaction.atomic
-def membership_candidater(*, user, groupe: Groupe) -> Membership:
+def adhesion_apply(*, user, groupe: Groupe) -> Adhesion:
     """Apply to a listed group; the facilitator decides."""
     groupe = _lock_groupe(groupe)
-    if groupe.non_liste or user.pk == groupe.animateur_id:
+    if not permissions.can_apply_to_groupe(user, groupe):
         raise PermissionDenied(_("Ce groupe ne reçoit pas de candidatures."))
-    membership = Membership.objects.filter(groupe=groupe, user=user).first()
-    if membership is not None:
-        if membership.etat == Membership.Etat.RETIRE:
+    adhesion = Adhesion.objects.filter(groupe=groupe, user=user).first()
+    if adhesion is not None:
+        if adhesion.etat == Adhesion.Etat.RETIRE:
             raise PermissionDenied(_("Vous ne pouvez plus candidater à ce groupe."))
-        if membership.etat != Membership.Etat.PARTI:
+        if adhesion.etat != Adhesion.Etat.PARTI:
             raise ValidationError(_("Vous faites déjà partie de ce groupe."), code="deja")
     else:
-        membership = Membership(groupe=groupe, user=user)
-    membership.etat = Membership.Etat.CANDIDAT
-    membership.save()
-    return membership
+        adhesion = Adhesion(groupe=groupe, user=user)
+    adhesion.etat = Adhesion.Etat.CANDIDAT
+    adhesion.save()
+    return adhesion
 
 
 @transaction.atomic
-def membership_approuver(*, animateur, groupe: Groupe, user) -> Membership:
+def adhesion_approve(*, animateur, groupe: Groupe, user) -> Adhesion:
     """The facilitator accepts an application; the new member must still accept the charter."""
     check_animateur(user=animateur, groupe=groupe)
     groupe = _lock_groupe(groupe)
-    membership = Membership.objects.filter(
-        groupe=groupe, user=user, etat=Membership.Etat.CANDIDAT
+    adhesion = Adhesion.objects.filter(
+        groupe=groupe, user=user, etat=Adhesion.Etat.CANDIDAT
     ).first()
-    if membership is None:
+    if adhesion is None:
         raise ValidationError(_("Aucune candidature en attente."), code="sans_candidature")
-    _check_place(groupe=groupe, etats=[Membership.Etat.ACTIF])
-    membership.etat = Membership.Etat.ACTIF
-    membership.rejoint_le = timezone.now()
-    membership.quitte_le = None
-    membership.save()
-    return membership
+    _check_place(groupe=groupe, etats=[Adhesion.Etat.ACTIF])
+    adhesion.etat = Adhesion.Etat.ACTIF
+    adhesion.rejoint_le = timezone.now()
+    adhesion.quitte_le = None
+    adhesion.save()
+    return adhesion
 
 
 @transaction.atomic
-def membership_retirer(*, animateur, groupe: Groupe, user) -> Membership:
+def adhesion_remove(*, animateur, groupe: Groupe, user) -> Adhesion:
     """The facilitator removes a member, an invitation or an application; live pages close."""
     check_animateur(user=animateur, groupe=groupe)
-    membership = Membership.objects.select_for_update().filter(groupe=groupe, user=user).first()
-    if membership is None or membership.etat in (Membership.Etat.PARTI, Membership.Etat.RETIRE):
+    adhesion = Adhesion.objects.select_for_update().filter(groupe=groupe, user=user).first()
+    if adhesion is None or adhesion.etat in (Adhesion.Etat.PARTI, Adhesion.Etat.RETIRE):
         raise ValidationError(_("Cette personne n'est pas dans le groupe."), code="absent")
-    membership.etat = Membership.Etat.RETIRE
-    membership.quitte_le = timezone.now()
-    membership.save()
-    announce_membership(groupe_id=groupe.pk, user_id=user.pk)
-    return membership
+    adhesion.etat = Adhesion.Etat.RETIRE
+    adhesion.quitte_le = timezone.now()
+    adhesion.save()
+    announce_adhesion(groupe_id=groupe.pk, user_id=user.pk)
+    return adhesion
 
 
 @transaction.atomic
-def membership_quitter(*, user, groupe: Groupe) -> Membership:
+def adhesion_leave(*, user, groupe: Groupe) -> Adhesion:
     """A member leaves the group; what they wrote stays theirs and stays in the group."""
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(groupe=groupe, user=user, etat=Membership.Etat.ACTIF)
+    adhesion = (
+        Adhesion.objects.select_for_update()
+        .filter(groupe=groupe, user=user, etat=Adhesion.Etat.ACTIF)
         .first()
     )
-    if membership is None:
+    if adhesion is None:
         raise PermissionDenied(_("Vous n'êtes pas membre de ce groupe."))
-    membership.etat = Membership.Etat.PARTI
-    membership.quitte_le = timezone.now()
-    membership.save()
-    announce_membership(groupe_id=groupe.pk, user_id=user.pk)
-    return membership
+    adhesion.etat = Adhesion.Etat.PARTI
+    adhesion.quitte_le = timezone.now()
+    adhesion.save()
+    announce_adhesion(groupe_id=groupe.pk, user_id=user.pk)
+    return adhesion
 
 
 # --- séances -----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def seance_planifier(*, user, groupe: Groupe, date: datetime.datetime) -> Seance:
+def seance_schedule(*, user, groupe: Groupe, date: datetime.datetime) -> Seance:
     """Schedule a séance; members get an e-mail that says only that one is scheduled."""
     check_animateur(user=user, groupe=groupe)
     if date is None or timezone.is_naive(date):
         raise ValidationError(_("Indiquez une date et une heure valides."), code="date")
     seance = Seance.objects.create(groupe=groupe, date=date)
     user_ids = list(
-        Membership.objects.filter(groupe=groupe, etat=Membership.Etat.ACTIF).values_list(
+        Adhesion.objects.filter(groupe=groupe, etat=Adhesion.Etat.ACTIF).values_list(
             "user_id", flat=True
         )
     )
@@ -343,7 +339,7 @@ def seance_roles(*, user, seance: Seance, client=None, scribe=None) -> Seance:
     if seance.etat == Seance.Etat.TERMINEE:
         raise ValidationError(_("La séance est terminée."), code="terminee")
     actifs = set(
-        Membership.objects.filter(groupe=seance.groupe, etat=Membership.Etat.ACTIF).values_list(
+        Adhesion.objects.filter(groupe=seance.groupe, etat=Adhesion.Etat.ACTIF).values_list(
             "user_id", flat=True
         )
     )
@@ -359,12 +355,12 @@ def seance_roles(*, user, seance: Seance, client=None, scribe=None) -> Seance:
 
 
 @transaction.atomic
-def seance_ouvrir(*, user, seance: Seance) -> Seance:
+def seance_open(*, user, seance: Seance) -> Seance:
     """Start the first phase; the group must have at least its minimal size."""
     seance = _lock_seance(user=user, seance=seance)
     if seance.etat != Seance.Etat.PLANIFIEE:
         raise ValidationError(_("La séance a déjà été ouverte."), code="deja_ouverte")
-    actifs = Membership.objects.filter(groupe=seance.groupe, etat=Membership.Etat.ACTIF).count()
+    actifs = Adhesion.objects.filter(groupe=seance.groupe, etat=Adhesion.Etat.ACTIF).count()
     if actifs < seance.groupe.taille_min:
         raise ValidationError(
             _("Il faut au moins %(min)d membres actifs pour ouvrir une séance.")
@@ -390,7 +386,7 @@ def seance_ouvrir(*, user, seance: Seance) -> Seance:
 
 
 @transaction.atomic
-def seance_avancer(*, user, seance: Seance) -> Seance:
+def seance_advance(*, user, seance: Seance) -> Seance:
     """Move everyone to the next phase, with a fresh timer."""
     seance = _lock_seance(user=user, seance=seance)
     _check_en_cours(seance)
@@ -415,7 +411,7 @@ def seance_pause(*, user, seance: Seance) -> Seance:
 
 
 @transaction.atomic
-def seance_reprendre(*, user, seance: Seance) -> Seance:
+def seance_resume(*, user, seance: Seance) -> Seance:
     """Resume the timer where it stopped: the pause does not count against the phase."""
     seance = _lock_seance(user=user, seance=seance)
     _check_en_cours(seance)
@@ -427,7 +423,7 @@ def seance_reprendre(*, user, seance: Seance) -> Seance:
 
 
 @transaction.atomic
-def seance_prolonger(*, user, seance: Seance, secondes: int) -> Seance:
+def seance_extend(*, user, seance: Seance, secondes: int) -> Seance:
     """Give the current phase more time (up to 30 minutes in all)."""
     seance = _lock_seance(user=user, seance=seance)
     _check_en_cours(seance)
@@ -440,7 +436,7 @@ def seance_prolonger(*, user, seance: Seance, secondes: int) -> Seance:
 
 
 @transaction.atomic
-def seance_terminer(*, user, seance: Seance) -> Seance:
+def seance_end(*, user, seance: Seance) -> Seance:
     seance = _lock_seance(user=user, seance=seance)
     _check_en_cours(seance)
     seance.etat = Seance.Etat.TERMINEE
@@ -453,15 +449,15 @@ def seance_terminer(*, user, seance: Seance) -> Seance:
 
 
 def _check_client(*, user, seance: Seance) -> None:
-    check_participant(user=user, groupe=seance.groupe)
-    if seance.client_id != user.pk:
+    acces = check_participant(user=user, groupe=seance.groupe)
+    if not permissions.can_write_as_client(user, seance, acces=acces):
         raise PermissionDenied(_("Seul le client de la séance peut écrire ceci."))
     if seance.etat == Seance.Etat.PLANIFIEE:
         raise ValidationError(_("La séance n'a pas commencé."), code="pas_commencee")
 
 
 @transaction.atomic
-def question_enregistrer(*, user, seance: Seance, texte: str) -> QuestionConsultation:
+def question_save(*, user, seance: Seance, texte: str) -> QuestionConsultation:
     """The client writes (or rewrites) their consultation question."""
     _check_client(user=user, seance=seance)
     texte = check_texte(texte)
@@ -475,7 +471,7 @@ def question_enregistrer(*, user, seance: Seance, texte: str) -> QuestionConsult
 
 
 @transaction.atomic
-def plan_action_enregistrer(*, user, seance: Seance, texte: str) -> PlanAction:
+def plan_action_save(*, user, seance: Seance, texte: str) -> PlanAction:
     """The client writes (or rewrites) their action plan."""
     _check_client(user=user, seance=seance)
     plan, _created = PlanAction.objects.update_or_create(
@@ -485,7 +481,7 @@ def plan_action_enregistrer(*, user, seance: Seance, texte: str) -> PlanAction:
 
 
 @transaction.atomic
-def apprentissage_enregistrer(*, user, seance: Seance, texte: str) -> Apprentissage:
+def apprentissage_save(*, user, seance: Seance, texte: str) -> Apprentissage:
     """Each participant writes what they learned; nobody else can change it."""
     check_participant(user=user, groupe=seance.groupe)
     if seance.etat == Seance.Etat.PLANIFIEE:
@@ -497,7 +493,7 @@ def apprentissage_enregistrer(*, user, seance: Seance, texte: str) -> Apprentiss
 
 
 @transaction.atomic
-def note_ajouter(*, user, seance: Seance, texte: str) -> NoteTravail:
+def note_add(*, user, seance: Seance, texte: str) -> NoteTravail:
     """A working note during the séance; purged after the group's retention period."""
     check_participant(user=user, groupe=seance.groupe)
     _check_en_cours(seance)
@@ -505,10 +501,10 @@ def note_ajouter(*, user, seance: Seance, texte: str) -> NoteTravail:
 
 
 @transaction.atomic
-def evaluation_enregistrer(*, user, seance: Seance, utilite: int) -> EvaluationSeance:
+def evaluation_save(*, user, seance: Seance, utilite: int) -> EvaluationSeance:
     """A member rates a finished séance from 1 to 5 (the facilitator does not rate)."""
     acces = check_participant(user=user, groupe=seance.groupe)
-    if acces == Acces.ANIMATEUR:
+    if not permissions.can_rate_seance(user, seance, acces=acces):
         raise PermissionDenied(_("L'animateur ne note pas ses propres séances."))
     if seance.etat != Seance.Etat.TERMINEE:
         raise ValidationError(_("La séance n'est pas terminée."), code="pas_terminee")
@@ -520,7 +516,7 @@ def evaluation_enregistrer(*, user, seance: Seance, utilite: int) -> EvaluationS
     return evaluation
 
 
-def notes_purger(*, now: datetime.datetime | None = None) -> int:
+def notes_purge(*, now: datetime.datetime | None = None) -> int:
     """Delete the working notes older than their group's retention; returns how many."""
     now = now or timezone.now()
     condition = Q(pk__in=[])
@@ -531,17 +527,3 @@ def notes_purger(*, now: datetime.datetime | None = None) -> int:
         )
     deleted, _detail = NoteTravail.objects.filter(condition).delete()
     return deleted
-
-
-# --- private agenda ----------------------------------------------------------------------
-
-
-def jeton_agenda_creer(*, user) -> str:
-    """A new secret for the user's feed of séances; the previous link stops working."""
-    jeton = secrets.token_urlsafe(32)
-    JetonAgenda.objects.update_or_create(user=user, defaults={"empreinte": empreinte_jeton(jeton)})
-    return jeton
-
-
-def jeton_agenda_revoquer(*, user) -> None:
-    JetonAgenda.objects.filter(user=user).delete()

@@ -50,6 +50,6 @@ def envoyer_invitation(user_ids: list[int]) -> int:
 @task()
 def purge_notes() -> int:
     """Delete working notes older than their group's retention period."""
-    from .services import notes_purger
+    from .services import notes_purge
 
-    return notes_purger()
+    return notes_purge()

@@ -15,9 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage.http import parse_id
+from maillage.models import JetonCalendrier
+from maillage.selectors import calendar_token_active, user_by_email
 from maillage.service_errors import show_refusal
+from maillage.services import calendar_token_create, calendar_token_revoke
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .agenda import seances_ics
 from .cas import selectors as cas_selectors
 from .cas import services as cas_services
@@ -37,13 +40,15 @@ from .forms import (
     TexteForm,
 )
 from .models import CasPropose, Seance
-from .selectors import Acces, CharteNonAcceptee
+from .permissions import Acces
+from .selectors import CharteNonAcceptee
 
 PILOTAGE = ("ouvrir", "avancer", "pause", "reprendre", "prolonger", "terminer")
 
 
-def membres_only(view: Callable) -> Callable:
-    """Signed-in users only, never cached; a member with a pending charter is sent to it."""
+def signed_in_only(view: Callable) -> Callable:
+    """Signed-in users only (`login_required`), never cached; a member with a pending charter
+    is sent to it."""
 
     @functools.wraps(view)
     @login_required
@@ -78,7 +83,7 @@ def _form_errors(request: HttpRequest, form) -> None:
 # --- groups ------------------------------------------------------------------------------
 
 
-@membres_only
+@signed_in_only
 def mes_groupes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -86,16 +91,18 @@ def mes_groupes(request: HttpRequest) -> HttpResponse:
         {
             "mes_groupes": selectors.groupes_for_user(user=request.user),
             "groupes_listes": selectors.groupes_listes(user=request.user),
-            "agenda_actif": selectors.jeton_agenda_actif(user=request.user),
-            "peut_creer": selectors.peut_animer(user=request.user),
+            "agenda_actif": calendar_token_active(
+                user=request.user, flux=JetonCalendrier.Flux.SEANCES
+            ),
+            "peut_creer": permissions.can_create_groupe(request.user),
         },
     )
 
 
-@membres_only
+@signed_in_only
 def groupe_creer(request: HttpRequest) -> HttpResponse:
     """A facilitator creates a group and becomes its facilitator, then invites its members."""
-    services.check_peut_animer(user=request.user)
+    services.check_can_create_groupe(user=request.user)
     form = GroupeForm(request.POST or None, initial={"texte_charte": services.charte_type()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +116,7 @@ def groupe_creer(request: HttpRequest) -> HttpResponse:
     return render(request, "analyse_pratiques/groupe_form.html", {"form": form})
 
 
-@membres_only
+@signed_in_only
 def groupe_detail(request: HttpRequest, slug: str) -> HttpResponse:
     groupe, acces = selectors.groupe_ou_invitation_for_user(user=request.user, slug=slug)
     if acces == Acces.INVITE:
@@ -123,7 +130,8 @@ def groupe_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "analyse_pratiques/groupe.html",
         {
             "groupe": groupe,
-            "est_animateur": acces == Acces.ANIMATEUR,
+            "acces": acces,
+            "est_animateur": permissions.can_lead_groupe(request.user, groupe),
             "membres": selectors.membres_actifs(groupe=groupe),
             "mix": selectors.reseaux_mix(groupe=groupe),
             "seances": selectors.seances_of(groupe=groupe),
@@ -133,7 +141,7 @@ def groupe_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@membres_only
+@signed_in_only
 def charte(request: HttpRequest, slug: str) -> HttpResponse:
     groupe, charte, acces, acceptee = selectors.charte_for_user(user=request.user, slug=slug)
     if request.method == "POST":
@@ -142,7 +150,7 @@ def charte(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("analyse_pratiques:charte", slug=groupe.slug)
         return _run(
             request,
-            lambda: services.charte_accepter(user=request.user, groupe=groupe),
+            lambda: services.charte_accept(user=request.user, groupe=groupe),
             _("Vous avez accepté la charte du groupe."),
             reverse("analyse_pratiques:groupe", args=[groupe.slug]),
         )
@@ -153,19 +161,19 @@ def charte(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def candidater(request: HttpRequest, slug: str) -> HttpResponse:
     groupe = selectors.groupe_candidature_for_user(user=request.user, slug=slug)
     return _run(
         request,
-        lambda: services.membership_candidater(user=request.user, groupe=groupe),
+        lambda: services.adhesion_apply(user=request.user, groupe=groupe),
         _("Votre candidature est transmise à l'animateur du groupe."),
         reverse("analyse_pratiques:mes_groupes"),
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def decliner(request: HttpRequest, slug: str) -> HttpResponse:
     groupe, acces = selectors.groupe_ou_invitation_for_user(user=request.user, slug=slug)
@@ -173,19 +181,19 @@ def decliner(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     return _run(
         request,
-        lambda: services.membership_decliner(user=request.user, groupe=groupe),
+        lambda: services.adhesion_decline(user=request.user, groupe=groupe),
         _("Vous avez décliné l'invitation."),
         reverse("analyse_pratiques:mes_groupes"),
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def quitter(request: HttpRequest, slug: str) -> HttpResponse:
     groupe, _acces = selectors.groupe_for_user(user=request.user, slug=slug)
     return _run(
         request,
-        lambda: services.membership_quitter(user=request.user, groupe=groupe),
+        lambda: services.adhesion_leave(user=request.user, groupe=groupe),
         _("Vous avez quitté le groupe."),
         reverse("analyse_pratiques:mes_groupes"),
     )
@@ -194,7 +202,7 @@ def quitter(request: HttpRequest, slug: str) -> HttpResponse:
 # --- facilitator -------------------------------------------------------------------------
 
 
-@membres_only
+@signed_in_only
 def animation(request: HttpRequest, slug: str) -> HttpResponse:
     groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
     return render(
@@ -203,7 +211,7 @@ def animation(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "groupe": groupe,
             "membres": selectors.membres_actifs(groupe=groupe),
-            "en_attente": selectors.memberships_en_attente(groupe=groupe),
+            "en_attente": selectors.adhesions_en_attente(groupe=groupe),
             "charte": selectors.charte_courante(groupe=groupe),
             "invitation_form": InvitationForm(),
             "annuaire": request.GET.get("annuaire", "")[:100],
@@ -220,7 +228,7 @@ def _animation_url(groupe) -> str:
     return reverse("analyse_pratiques:animation", args=[groupe.slug])
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def inviter(request: HttpRequest, slug: str) -> HttpResponse:
     groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
@@ -237,19 +245,19 @@ def inviter(request: HttpRequest, slug: str) -> HttpResponse:
         if not form.is_valid():
             _form_errors(request, form)
             return redirect(_animation_url(groupe))
-        invite = selectors.compte_par_email(email=form.cleaned_data["email"])
+        invite = user_by_email(email=form.cleaned_data["email"])
         if invite is None:
             messages.error(request, _("Aucun compte n'utilise cette adresse e-mail."))
             return redirect(_animation_url(groupe))
     return _run(
         request,
-        lambda: services.membership_inviter(animateur=request.user, groupe=groupe, user=invite),
+        lambda: services.adhesion_invite(animateur=request.user, groupe=groupe, user=invite),
         _("L'invitation est envoyée."),
         _animation_url(groupe),
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def charte_publier(request: HttpRequest, slug: str) -> HttpResponse:
     groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
@@ -259,7 +267,7 @@ def charte_publier(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_animation_url(groupe))
     return _run(
         request,
-        lambda: services.charte_publier(
+        lambda: services.charte_publish(
             user=request.user, groupe=groupe, texte=form.cleaned_data["texte"]
         ),
         _("La nouvelle version de la charte est publiée : chaque membre devra l'accepter."),
@@ -267,7 +275,7 @@ def charte_publier(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def seance_planifier(request: HttpRequest, slug: str) -> HttpResponse:
     groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
@@ -277,7 +285,7 @@ def seance_planifier(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(_animation_url(groupe))
     return _run(
         request,
-        lambda: services.seance_planifier(
+        lambda: services.seance_schedule(
             user=request.user, groupe=groupe, date=form.cleaned_data["date"]
         ),
         _("La séance est programmée ; les membres en sont avertis."),
@@ -287,30 +295,30 @@ def seance_planifier(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _membre_action(request: HttpRequest, slug: str, user_id: int, service, succes: str):
     groupe = selectors.groupe_for_animateur(user=request.user, slug=slug)
-    membership = selectors.memberships_of(groupe=groupe).filter(user_id=user_id).first()
-    if membership is None:
+    adhesion = selectors.adhesions_of(groupe=groupe).filter(user_id=user_id).first()
+    if adhesion is None:
         raise Http404
     return _run(
         request,
-        lambda: service(animateur=request.user, groupe=groupe, user=membership.user),
+        lambda: service(animateur=request.user, groupe=groupe, user=adhesion.user),
         succes,
         _animation_url(groupe),
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def membre_approuver(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     return _membre_action(
-        request, slug, user_id, services.membership_approuver, _("La candidature est acceptée.")
+        request, slug, user_id, services.adhesion_approve, _("La candidature est acceptée.")
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def membre_retirer(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     return _membre_action(
-        request, slug, user_id, services.membership_retirer, _("La personne est retirée du groupe.")
+        request, slug, user_id, services.adhesion_remove, _("La personne est retirée du groupe.")
     )
 
 
@@ -321,17 +329,19 @@ def _seance_url(seance: Seance) -> str:
     return reverse("analyse_pratiques:seance", args=[seance.pk])
 
 
-@membres_only
+@signed_in_only
 def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seance, acces = selectors.seance_for_user(user=request.user, pk=pk)
-    est_animateur = acces == Acces.ANIMATEUR
+    est_animateur = permissions.can_lead_groupe(request.user, seance.groupe)
     context = {
         "seance": seance,
         "groupe": seance.groupe,
         "etat": selectors.seance_state(seance=seance),
         "phases": seance.phases,
         "est_animateur": est_animateur,
-        "est_client": seance.client_id == request.user.pk,
+        "est_client": permissions.can_write_as_client(request.user, seance, acces=acces),
+        "peut_proposer_cas": permissions.can_propose_cas(request.user, seance, acces=acces),
+        "peut_noter": permissions.can_rate_seance(request.user, seance, acces=acces),
         "texte_form": TexteForm(),
         "evaluation_form": EvaluationForm(),
         "cas_proposes": selectors.cas_of_seance(seance=seance),
@@ -351,14 +361,14 @@ def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "analyse_pratiques/seance.html", context)
 
 
-@membres_only
+@signed_in_only
 def seance_etat(request: HttpRequest, pk: int) -> HttpResponse:
     """The live state as JSON, for clients that cannot keep a WebSocket open."""
     seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
     return JsonResponse(selectors.seance_state(seance=seance))
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def seance_roles(request: HttpRequest, pk: int) -> HttpResponse:
     seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
@@ -378,7 +388,7 @@ def seance_roles(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def seance_pilotage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
@@ -391,28 +401,28 @@ def seance_pilotage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect(_seance_url(seance))
         kwargs["secondes"] = form.cleaned_data["minutes"] * 60
     service = {
-        "ouvrir": services.seance_ouvrir,
-        "avancer": services.seance_avancer,
+        "ouvrir": services.seance_open,
+        "avancer": services.seance_advance,
         "pause": services.seance_pause,
-        "reprendre": services.seance_reprendre,
-        "prolonger": services.seance_prolonger,
-        "terminer": services.seance_terminer,
+        "reprendre": services.seance_resume,
+        "prolonger": services.seance_extend,
+        "terminer": services.seance_end,
     }[action]
     return _run(request, lambda: service(**kwargs), None, _seance_url(seance))
 
 
 ECRITS = {
-    "question": (services.question_enregistrer, gettext_lazy("Votre question est enregistrée.")),
-    "plan": (services.plan_action_enregistrer, gettext_lazy("Votre plan d'action est enregistré.")),
+    "question": (services.question_save, gettext_lazy("Votre question est enregistrée.")),
+    "plan": (services.plan_action_save, gettext_lazy("Votre plan d'action est enregistré.")),
     "apprentissage": (
-        services.apprentissage_enregistrer,
+        services.apprentissage_save,
         gettext_lazy("Votre apprentissage est enregistré."),
     ),
-    "note": (services.note_ajouter, gettext_lazy("La note est ajoutée.")),
+    "note": (services.note_add, gettext_lazy("La note est ajoutée.")),
 }
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def seance_ecrit(request: HttpRequest, pk: int, quoi: str) -> HttpResponse:
     seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
@@ -429,7 +439,7 @@ def seance_ecrit(request: HttpRequest, pk: int, quoi: str) -> HttpResponse:
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def seance_evaluer(request: HttpRequest, pk: int) -> HttpResponse:
     seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
@@ -439,7 +449,7 @@ def seance_evaluer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_seance_url(seance))
     return _run(
         request,
-        lambda: services.evaluation_enregistrer(
+        lambda: services.evaluation_save(
             user=request.user, seance=seance, utilite=form.cleaned_data["utilite"]
         ),
         _("Merci, votre avis est enregistré."),
@@ -456,7 +466,7 @@ def _ics(contenu: str, nom_fichier: str) -> HttpResponse:
     return reponse
 
 
-@membres_only
+@signed_in_only
 def seance_ics(request: HttpRequest, pk: int) -> HttpResponse:
     seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
     return _ics(seances_ics([seance]), f"seance-{seance.pk}.ics")
@@ -472,15 +482,15 @@ def agenda(request: HttpRequest, jeton: str) -> HttpResponse:
     return _ics(seances_ics(seances), "seances.ics")
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def agenda_lien(request: HttpRequest) -> HttpResponse:
     """Create (or replace) the private feed link; with `revoquer`, delete it."""
     if request.POST.get("revoquer"):
-        services.jeton_agenda_revoquer(user=request.user)
+        calendar_token_revoke(user=request.user, flux=JetonCalendrier.Flux.SEANCES)
         messages.success(request, _("Votre lien d'agenda des séances est désactivé."))
     else:
-        jeton = services.jeton_agenda_creer(user=request.user)
+        jeton = calendar_token_create(user=request.user, flux=JetonCalendrier.Flux.SEANCES)
         lien = request.build_absolute_uri(reverse("analyse_pratiques:agenda", args=[jeton]))
         messages.success(
             request,
@@ -500,16 +510,16 @@ def _cas_url(cas) -> str:
     return reverse("analyse_pratiques:cas", args=[cas.pk])
 
 
-@membres_only
+@signed_in_only
 def cas_proposer(request: HttpRequest, pk: int) -> HttpResponse:
-    seance, _acces = selectors.seance_for_user(user=request.user, pk=pk)
-    if seance.client_id != request.user.pk:
+    seance, acces = selectors.seance_for_user(user=request.user, pk=pk)
+    if not permissions.can_propose_cas(request.user, seance, acces=acces):
         raise PermissionDenied
     form = CasForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            cas = cas_services.cas_proposer(
+            cas = cas_services.cas_propose_from_seance(
                 user=request.user, seance=seance, consentement=data.pop("consentement"), **data
             )
         except ValidationError as exc:
@@ -521,12 +531,9 @@ def cas_proposer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "analyse_pratiques/cas_form.html", {"seance": seance, "form": form})
 
 
-@membres_only
+@signed_in_only
 def cas_detail(request: HttpRequest, cas_pk: int) -> HttpResponse:
     cas, acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
-    est_client = cas.client_id == request.user.pk
-    peut_relire = not est_client and acces in (Acces.MEMBRE, Acces.ANIMATEUR)
-    en_relecture = cas.etat == CasPropose.Etat.EN_RELECTURE
     signalements = cas_selectors.signalements(cas=cas)
     return render(
         request,
@@ -534,11 +541,11 @@ def cas_detail(request: HttpRequest, cas_pk: int) -> HttpResponse:
         {
             "cas": cas,
             "groupe": cas.seance.groupe,
-            "est_client": est_client,
-            "peut_relire": peut_relire,
-            "peut_remplacer": (est_client and cas.etat == CasPropose.Etat.BROUILLON)
-            or (peut_relire and en_relecture),
-            "peut_ecarter": peut_relire and en_relecture,
+            "peut_modifier": permissions.can_edit_cas(request.user, cas, acces=acces),
+            "peut_relire": permissions.can_review_cas(request.user, cas, acces=acces),
+            "peut_remplacer": permissions.can_replace_signals(request.user, cas, acces=acces),
+            "peut_ecarter": permissions.can_dismiss_signals(request.user, cas, acces=acces),
+            "peut_retirer": permissions.can_withdraw_consentement(request.user, cas),
             "signalements": signalements,
             "textes": cas_selectors.textes_surlignes(cas=cas) if signalements else [],
             "apercu": cas_selectors.apercu(cas=cas),
@@ -548,11 +555,11 @@ def cas_detail(request: HttpRequest, cas_pk: int) -> HttpResponse:
     )
 
 
-@membres_only
+@signed_in_only
 def cas_modifier(request: HttpRequest, cas_pk: int) -> HttpResponse:
     """The client's editor of the draft, with the flags of each field shown above it."""
-    cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
-    if cas.client_id != request.user.pk:
+    cas, acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
+    if not permissions.can_edit_cas(request.user, cas, acces=acces):
         raise PermissionDenied
     if cas.etat != CasPropose.Etat.BROUILLON:
         messages.error(request, _("Seul un brouillon peut être modifié."))
@@ -563,7 +570,7 @@ def cas_modifier(request: HttpRequest, cas_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            cas = cas_services.cas_modifier(user=request.user, cas=cas, **form.cleaned_data)
+            cas = cas_services.cas_update(user=request.user, cas=cas, **form.cleaned_data)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -597,7 +604,7 @@ def _signal_action(request: HttpRequest, cas_pk: int, form_class, action, succes
     cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
     if form_class is SignalForm:
         try:
-            cas_services.check_peut_remplacer(user=request.user, cas=cas)
+            cas_services.check_can_replace(user=request.user, cas=cas)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -609,28 +616,28 @@ def _signal_action(request: HttpRequest, cas_pk: int, form_class, action, succes
     return _run(request, lambda: action(cas, form.cleaned_data), succes, _cas_url(cas))
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def cas_signal_remplacer(request: HttpRequest, cas_pk: int) -> HttpResponse:
     return _signal_action(
         request,
         cas_pk,
         SignalForm,
-        lambda cas, data: cas_services.cas_signal_remplacer(
+        lambda cas, data: cas_services.cas_signal_replace(
             user=request.user, cas=cas, nature=data["nature"], texte=data["texte"]
         ),
         _("L'élément est remplacé partout dans le cas."),
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def cas_signal_ecarter(request: HttpRequest, cas_pk: int) -> HttpResponse:
     return _signal_action(
         request,
         cas_pk,
         EcarterForm,
-        lambda cas, data: cas_services.cas_signal_ecarter(
+        lambda cas, data: cas_services.cas_signal_dismiss(
             user=request.user,
             cas=cas,
             nature=data["nature"],
@@ -641,19 +648,19 @@ def cas_signal_ecarter(request: HttpRequest, cas_pk: int) -> HttpResponse:
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def cas_signaux_remplacer_tous(request: HttpRequest, cas_pk: int) -> HttpResponse:
     cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
     return _run(
         request,
-        lambda: cas_services.cas_signaux_remplacer_tous(user=request.user, cas=cas),
+        lambda: cas_services.cas_signaux_replace_all(user=request.user, cas=cas),
         _("Tous les éléments signalés sont remplacés. Relisez le texte."),
         _cas_url(cas),
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def cas_soumettre(request: HttpRequest, cas_pk: int) -> HttpResponse:
     cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
@@ -661,19 +668,19 @@ def cas_soumettre(request: HttpRequest, cas_pk: int) -> HttpResponse:
     form.is_valid()
     return _run(
         request,
-        lambda: cas_services.cas_soumettre(user=request.user, cas=cas, checklist=form.cleaned_data),
+        lambda: cas_services.cas_submit(user=request.user, cas=cas, checklist=form.cleaned_data),
         _("Votre cas est transmis pour relecture."),
         _cas_url(cas),
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def cas_relire(request: HttpRequest, cas_pk: int) -> HttpResponse:
     cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
     return _run(
         request,
-        lambda: cas_services.cas_relire(
+        lambda: cas_services.cas_review(
             user=request.user, cas=cas, approuve=request.POST.get("decision") == "approuver"
         ),
         _("Votre relecture est enregistrée."),
@@ -681,13 +688,13 @@ def cas_relire(request: HttpRequest, cas_pk: int) -> HttpResponse:
     )
 
 
-@membres_only
+@signed_in_only
 @require_POST
 def cas_retirer(request: HttpRequest, cas_pk: int) -> HttpResponse:
     cas, _acces = selectors.cas_for_user(user=request.user, pk=cas_pk)
     return _run(
         request,
-        lambda: cas_services.cas_retirer_consentement(user=request.user, cas=cas),
+        lambda: cas_services.cas_consentement_withdraw(user=request.user, cas=cas),
         _("Votre consentement est retiré : le cas n'est plus publié."),
         _cas_url(cas),
     )

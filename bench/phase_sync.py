@@ -23,7 +23,7 @@ def _seed() -> tuple[list, int]:
     from django.utils import timezone
 
     from analyse_pratiques import services
-    from analyse_pratiques.models import AcceptationCharte, Membership, Seance
+    from analyse_pratiques.models import AcceptationCharte, Adhesion, Seance
     from maillage import roles
 
     User = get_user_model()
@@ -43,15 +43,15 @@ def _seed() -> tuple[list, int]:
     )
     charte = groupe.chartes.get()
     now = timezone.now()
-    Membership.objects.bulk_create(
-        Membership(groupe=groupe, user=user, etat=Membership.Etat.ACTIF, rejoint_le=now)
+    Adhesion.objects.bulk_create(
+        Adhesion(groupe=groupe, user=user, etat=Adhesion.Etat.ACTIF, rejoint_le=now)
         for user in membres
     )
     AcceptationCharte.objects.bulk_create(
         AcceptationCharte(user=user, charte=charte) for user in membres
     )
     seance = Seance.objects.create(groupe=groupe, date=now)
-    services.seance_ouvrir(user=animateur, seance=seance)
+    services.seance_open(user=animateur, seance=seance)
     return users, seance.pk
 
 
@@ -190,10 +190,10 @@ async def _measure(server: harness.Server, seance_id: int, session_keys: list[st
 
 
 def _participants(seance_id: int) -> list[int]:
-    from analyse_pratiques import selectors
+    from analyse_pratiques import permissions
     from analyse_pratiques.models import Seance
 
-    return selectors.participant_ids(groupe=Seance.objects.get(pk=seance_id).groupe)
+    return permissions.participant_ids(groupe=Seance.objects.get(pk=seance_id).groupe)
 
 
 @benchmark("phase_sync")

@@ -13,8 +13,8 @@ def relevance() -> Report:
     from django.test.utils import override_settings
 
     from maillage.demo.ressources import ressources_provide
-    from ressources.search import opensearch, sync
-    from ressources.search.relevance import evaluate
+    from maillage.search import opensearch, sync
+    from maillage.search.relevance import evaluate
 
     harness.progress("relevance: demo case library and tool bank")
     ressources_provide(progress=harness.progress)

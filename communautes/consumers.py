@@ -7,9 +7,10 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from maillage.service_errors import error_messages
 from maillage.websocket import JsonStreamConsumer
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import MessageSalonForm
 from .live import group_name, member_group_name
 from .models import Adhesion, Communaute
@@ -34,23 +35,26 @@ RESUME_WAIT_S = 2.0
 MAX_EVENT_ID = 2**63 - 1
 
 
-def _stream_communaute_id(user, slug: str) -> int | None:
-    """The community id when the user is an active member of it, else None."""
-    return (
-        Communaute.objects.filter(
-            slug=slug, adhesions__user=user, adhesions__etat=Adhesion.Etat.ACTIVE
-        )
-        .values_list("pk", flat=True)
+def _stream_communaute(user, slug: str) -> Communaute | None:
+    """The community when the user is an active member of it, else None (one query)."""
+    adhesion = (
+        Adhesion.objects.select_related("communaute")
+        .filter(user=user, communaute__slug=slug)
         .first()
     )
+    if adhesion is None or not permissions.is_active_member(
+        user, adhesion.communaute, adhesion=adhesion
+    ):
+        return None
+    return adhesion.communaute
 
 
-def _catch_up(user, communaute_id: int, after_id: int, up_to_id: int | None):
+def _catch_up(user, communaute: Communaute, after_id: int, up_to_id: int | None):
     """Membership re-check, then the logged events in (after_id, up_to_id]."""
-    if not selectors.is_active_member(user=user, communaute_id=communaute_id):
+    if not permissions.is_active_member(user, communaute):
         return False, []
     events = selectors.flux_since(
-        communaute_id=communaute_id, after_id=after_id, up_to_id=up_to_id, limit=REPLAY_LIMIT + 1
+        communaute_id=communaute.pk, after_id=after_id, up_to_id=up_to_id, limit=REPLAY_LIMIT + 1
     )
     return True, events
 
@@ -92,6 +96,8 @@ class CommunauteConsumer(JsonStreamConsumer):
     past the last one sent, after fetching from the log any that its announcement skipped.
     """
 
+    # The community (and its id) while the stream is attached to it; None once detached.
+    communaute: Communaute | None = None
     communaute_id: int | None = None
     # Live events held back until the stream starts; None once it has started.
     pending: deque | None = None
@@ -103,11 +109,12 @@ class CommunauteConsumer(JsonStreamConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        communaute_id = await database_sync_to_async(_stream_communaute_id)(self.user, slug)
-        if communaute_id is None:
+        communaute = await database_sync_to_async(_stream_communaute)(self.user, slug)
+        if communaute is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.communaute_id = communaute_id
+        self.communaute, self.communaute_id = communaute, communaute.pk
+        communaute_id = communaute.pk
         self.groups_joined = [
             group_name(communaute_id),
             member_group_name(communaute_id, self.user.pk),
@@ -202,12 +209,11 @@ class CommunauteConsumer(JsonStreamConsumer):
                 self.user, self.communaute_id, form.cleaned_data["texte"]
             )
         except (PermissionDenied, ValidationError) as exc:
-            messages = getattr(exc, "messages", None) or [str(exc)]
-            await self.send_error(" ".join(messages))
+            await self.send_error(" ".join(error_messages(exc)))
 
     async def _forward(self, *, after_id: int, up_to_id: int | None) -> None:
         member, events = await database_sync_to_async(_catch_up)(
-            self.user, self.communaute_id, after_id, up_to_id
+            self.user, self.communaute, after_id, up_to_id
         )
         if not member:
             await self._end()
@@ -233,8 +239,8 @@ class CommunauteConsumer(JsonStreamConsumer):
         """
         if self.pending is None:
             await self._forward(after_id=self.last_event_id, up_to_id=None)
-        elif not await database_sync_to_async(selectors.is_active_member)(
-            user=self.user, communaute_id=self.communaute_id
+        elif not await database_sync_to_async(permissions.is_active_member)(
+            self.user, self.communaute
         ):
             await self._end()
         if self.communaute_id is None:
@@ -290,7 +296,7 @@ class CommunauteConsumer(JsonStreamConsumer):
 
     async def _end(self) -> None:
         await self.send_json(
-            {"type": "fin", "message": "Vous n'êtes plus membre de cette communauté."}
+            {"type": "fin", "message": _("Vous n'êtes plus membre de cette communauté.")}
         )
         await self._detach()
         await self.close(code=CLOSE_FORBIDDEN)
@@ -299,7 +305,7 @@ class CommunauteConsumer(JsonStreamConsumer):
         self._cancel_start_timer()
         if self.communaute_id is None:
             return
-        communaute_id, self.communaute_id = self.communaute_id, None
+        communaute_id, self.communaute_id, self.communaute = self.communaute_id, None, None
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if await presence_leave(

@@ -8,6 +8,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from . import permissions
 from .forms import ReactionForm
 from .selectors import Discussion
 
@@ -33,7 +34,7 @@ def _variante(request, discussion: Discussion) -> dict:
         "peut_accepter": (
             publication.nature == publication.Nature.QUESTION
             and not publication.reponse_acceptee_id
-            and (discussion.moderateur or publication.auteur_id == user.pk)
+            and permissions.can_accept_reponse(user, publication, adhesion=discussion.adhesion)
         ),
     }
 

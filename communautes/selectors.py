@@ -7,86 +7,17 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from . import permissions
 from .models import (
     Adhesion,
     Communaute,
     FluxEvenement,
     MessageSalon,
-    ModerationAction,
     PieceJointe,
     Publication,
     Reaction,
     Reponse,
-    Signalement,
 )
-
-# Memberships that let a user see that a private (unlisted) community exists.
-ETATS_CONNAISSANT_PRIVEE = (Adhesion.Etat.ACTIVE, Adhesion.Etat.INVITEE)
-
-
-def communautes_moderees(*, user) -> QuerySet:
-    """The communities the user manages (all of them for administrators)."""
-    if not user.is_authenticated:
-        return Communaute.objects.none()
-    if user.is_superuser:
-        return Communaute.objects.order_by("nom")
-    return Communaute.objects.filter(
-        adhesions__user=user,
-        adhesions__etat=Adhesion.Etat.ACTIVE,
-        adhesions__role=Adhesion.Role.ANIMATEUR,
-    ).order_by("nom")
-
-
-def adhesion_for(*, user, communaute: Communaute) -> Adhesion | None:
-    if not user.is_authenticated:
-        return None
-    return Adhesion.objects.filter(user=user, communaute=communaute).first()
-
-
-def is_active_member(*, user, communaute_id: int) -> bool:
-    return (
-        user.is_authenticated
-        and Adhesion.objects.filter(
-            user=user, communaute_id=communaute_id, etat=Adhesion.Etat.ACTIVE
-        ).exists()
-    )
-
-
-def can_moderate(*, user, communaute: Communaute) -> bool:
-    """Managers (animateurs) of the community and platform administrators."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return Adhesion.objects.filter(
-        user=user,
-        communaute=communaute,
-        etat=Adhesion.Etat.ACTIVE,
-        role=Adhesion.Role.ANIMATEUR,
-    ).exists()
-
-
-def can_view(*, user, communaute: Communaute) -> bool:
-    """Whether the user may read the publications of the community."""
-    if communaute.visibilite == Communaute.Visibilite.PUBLIQUE:
-        return True
-    if user.is_authenticated and user.is_superuser:
-        return True
-    return is_active_member(user=user, communaute_id=communaute.pk)
-
-
-def can_see_about(*, user, communaute: Communaute) -> bool:
-    """Whether the user may know the community exists (its name, about and charter)."""
-    if communaute.visibilite != Communaute.Visibilite.PRIVEE:
-        return True
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_superuser
-        or Adhesion.objects.filter(
-            user=user, communaute=communaute, etat__in=ETATS_CONNAISSANT_PRIVEE
-        ).exists()
-    )
 
 
 def _with_member_count(queryset: QuerySet) -> QuerySet:
@@ -98,13 +29,15 @@ def _with_member_count(queryset: QuerySet) -> QuerySet:
 def communaute_list_visible(*, user) -> QuerySet:
     """Listed communities: public and members-only ones, private ones only for their members."""
     queryset = Communaute.objects.select_related("territoire")
-    if not (user.is_authenticated and user.is_superuser):
+    if not permissions.is_administrator(user):
         condition = ~Q(visibilite=Communaute.Visibilite.PRIVEE)
         if user.is_authenticated:
             condition |= Q(
                 Exists(
                     Adhesion.objects.filter(
-                        communaute=OuterRef("pk"), user=user, etat__in=ETATS_CONNAISSANT_PRIVEE
+                        communaute=OuterRef("pk"),
+                        user=user,
+                        etat__in=permissions.ETATS_CONNAISSANT_PRIVEE,
                     )
                 )
             )
@@ -118,7 +51,7 @@ def communaute_get_for(*, user, slug: str, with_member_count: bool = True) -> Co
     if with_member_count:
         queryset = _with_member_count(queryset)
     communaute = queryset.get(slug=slug)
-    if not can_see_about(user=user, communaute=communaute):
+    if not permissions.can_see_community(user, communaute):
         raise Communaute.DoesNotExist
     return communaute
 
@@ -175,7 +108,8 @@ def publication_list(
     *, communaute: Communaute, user, tri: str = Tri.RECENTES, limit: int = 50
 ) -> list[Publication]:
     """A page of publications in three queries whatever its length; empty if not allowed."""
-    if not can_view(user=user, communaute=communaute):
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.can_read_community(user, communaute, adhesion=adhesion):
         return []
     queryset = (
         Publication.objects.filter(communaute=communaute)
@@ -183,7 +117,7 @@ def publication_list(
         .prefetch_related("tags")
         .annotate(nb_reponses=Count("reponses", filter=Q(reponses__masquee=False)))
     )
-    if not can_moderate(user=user, communaute=communaute):
+    if not permissions.can_moderate(user, communaute, adhesion=adhesion):
         queryset = queryset.filter(masquee=False)
     if tri == Tri.SANS_REPONSE:
         queryset = queryset.filter(
@@ -209,15 +143,19 @@ def publication_get_for(*, user, communaute: Communaute, pk: int) -> Publication
 
     Raises Publication.DoesNotExist when the user may not read it.
     """
-    if not can_view(user=user, communaute=communaute):
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.can_read_community(user, communaute, adhesion=adhesion):
         raise Publication.DoesNotExist
-    moderateur = can_moderate(user=user, communaute=communaute)
+    moderateur = permissions.can_moderate(user, communaute, adhesion=adhesion)
     publications = Publication.objects.filter(communaute=communaute)
     if not moderateur:
         publications = publications.filter(masquee=False)
     publication = publications.select_related("auteur").get(pk=pk)
     publication.communaute = communaute
     publication.peut_moderer = moderateur
+    publication.peut_modifier = permissions.can_edit_publication(
+        user, publication, adhesion=adhesion
+    )
     return publication
 
 
@@ -249,16 +187,6 @@ class Discussion:
         return self.page + 1 if self.page < self.pages else None
 
 
-def _acces(*, user, communaute: Communaute) -> tuple[Adhesion | None, bool, bool]:
-    """The reader's membership, whether they may read, whether they moderate: one query."""
-    adhesion = adhesion_for(user=user, communaute=communaute)
-    active = adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE
-    superuser = user.is_authenticated and user.is_superuser
-    lecteur = communaute.visibilite == Communaute.Visibilite.PUBLIQUE or superuser or active
-    moderateur = superuser or (active and adhesion.role == Adhesion.Role.ANIMATEUR)
-    return adhesion, lecteur, moderateur
-
-
 def _reponses_visibles(publication: Publication, moderateur: bool) -> QuerySet:
     reponses = Reponse.objects.filter(publication=publication)
     return reponses if moderateur else reponses.filter(masquee=False)
@@ -271,9 +199,11 @@ def discussion_page(*, user, communaute: Communaute, pk: int, page: int = 1) -> 
     reaction counts. A page number out of range gives the nearest page. Raises
     Publication.DoesNotExist when the user may not read it.
     """
-    adhesion, lecteur, moderateur = _acces(user=user, communaute=communaute)
-    if not lecteur:
+    # One membership query answers read, moderate and member.
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.can_read_community(user, communaute, adhesion=adhesion):
         raise Publication.DoesNotExist
+    moderateur = permissions.can_moderate(user, communaute, adhesion=adhesion)
     publications = Publication.objects.filter(communaute=communaute)
     if not moderateur:
         publications = publications.filter(masquee=False)
@@ -349,7 +279,7 @@ def discussion_page(*, user, communaute: Communaute, pk: int, page: int = 1) -> 
         pages=pages,
         nb_reponses=nb_reponses,
         adhesion=adhesion,
-        membre=adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE,
+        membre=permissions.is_active_member(user, communaute, adhesion=adhesion),
         moderateur=moderateur,
         mes_reactions=mes_reactions,
     )
@@ -367,23 +297,15 @@ def reponse_page(*, user, publication: Publication, reponse_id: int) -> int | No
     return avant // REPONSES_PAR_PAGE + 1
 
 
-def can_see_members(*, user, communaute: Communaute) -> bool:
-    """The member list is for the community's members and the platform's staff only."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return is_active_member(user=user, communaute_id=communaute.pk)
-
-
 def membres_list(*, user, communaute: Communaute, limit: int = 200) -> list[Adhesion]:
     """Active members; a profile "masqué" of the directory shows to the managers only."""
     from maillage.models import Profil
 
-    if not can_see_members(user=user, communaute=communaute):
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.can_see_members(user, communaute, adhesion=adhesion):
         return []
     queryset = Adhesion.objects.filter(communaute=communaute, etat=Adhesion.Etat.ACTIVE)
-    if not can_moderate(user=user, communaute=communaute):
+    if not permissions.can_moderate(user, communaute, adhesion=adhesion):
         queryset = queryset.exclude(
             Q(user__profil__visibilite=Profil.Visibilite.MASQUE) & ~Q(user=user)
         )
@@ -394,15 +316,8 @@ def membres_list(*, user, communaute: Communaute, limit: int = 200) -> list[Adhe
     )
 
 
-def user_by_email(*, email: str):
-    """The account with this (verified or not) e-mail address, for an invitation."""
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
-
-
 def adhesions_en_attente(*, user, communaute: Communaute) -> list[Adhesion]:
-    if not can_moderate(user=user, communaute=communaute):
+    if not permissions.can_moderate(user, communaute):
         return []
     return list(
         Adhesion.objects.filter(communaute=communaute, etat=Adhesion.Etat.DEMANDEE)
@@ -411,23 +326,9 @@ def adhesions_en_attente(*, user, communaute: Communaute) -> list[Adhesion]:
     )
 
 
-def signalement_queue(*, user, communaute: Communaute) -> list[Signalement]:
-    """Open reports of a community, for its managers and administrators."""
-    if not can_moderate(user=user, communaute=communaute):
-        return []
-    return list(
-        Signalement.objects.filter(communaute=communaute, etat=Signalement.Etat.OUVERT)
-        .select_related("auteur", "publication", "reponse__publication__communaute")
-        .order_by("cree_le", "pk")
-    )
-
-
 def salon_historique(*, user, communaute: Communaute, limit: int = 50) -> list[MessageSalon]:
     """The latest chat messages, oldest first; the chat room is for active members only."""
-    if not (
-        user.is_authenticated
-        and (user.is_superuser or is_active_member(user=user, communaute_id=communaute.pk))
-    ):
+    if not (permissions.is_administrator(user) or permissions.is_active_member(user, communaute)):
         return []
     latest = (
         MessageSalon.objects.filter(communaute=communaute)
@@ -435,17 +336,6 @@ def salon_historique(*, user, communaute: Communaute, limit: int = 50) -> list[M
         .order_by("-cree_le", "-pk")[:limit]
     )
     return list(reversed(latest))
-
-
-def moderation_journal(*, user, communaute: Communaute, limit: int = 50) -> list:
-    """The latest entries of the audit log, for managers and administrators."""
-    if not can_moderate(user=user, communaute=communaute):
-        return []
-    return list(
-        ModerationAction.objects.filter(communaute=communaute)
-        .select_related("moderateur")
-        .order_by("-cree_le", "-pk")[:limit]
-    )
 
 
 def flux_since(*, communaute_id: int, after_id: int, up_to_id: int | None = None, limit: int):

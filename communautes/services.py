@@ -7,12 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from maillage.francais import de
 from maillage.models import Territoire, Thematique
 
-from . import selectors
+from . import permissions, selectors
 from .live import Annonces, flux_append, stream_close_for
 from .models import (
     Adhesion,
@@ -23,7 +22,6 @@ from .models import (
     Publication,
     Reaction,
     Reponse,
-    Signalement,
 )
 from .notifications import services as notifications
 from .richtext import plain_text, sanitize
@@ -38,10 +36,16 @@ MAX_TAGS = 8
 # --- checks ------------------------------------------------------------------------------
 
 
+# Reasons of refusal that more than one check gives.
+MEMBRES_SEULEMENT = gettext_lazy("Vous devez être membre de cette communauté pour y participer.")
+ANIMATEURS_SEULEMENT = gettext_lazy("Seuls les animateurs de cette communauté peuvent faire cela.")
+
+
 def check_active_member(*, user, communaute: Communaute) -> Adhesion:
-    adhesion = selectors.adhesion_for(user=user, communaute=communaute)
-    if adhesion is None or adhesion.etat != Adhesion.Etat.ACTIVE:
-        raise PermissionDenied(_("Vous devez être membre de cette communauté pour y participer."))
+    """The user's membership, read afresh; refused unless active."""
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.is_active_member(user, communaute, adhesion=adhesion):
+        raise PermissionDenied(MEMBRES_SEULEMENT)
     return adhesion
 
 
@@ -52,9 +56,38 @@ def check_open(*, communaute: Communaute) -> None:
         )
 
 
+def check_can_post(*, user, communaute: Communaute) -> Adhesion:
+    """`permissions.can_post`, refused with its reason: not a member, or a closed community."""
+    adhesion = check_active_member(user=user, communaute=communaute)
+    check_open(communaute=communaute)
+    return adhesion
+
+
 def check_moderator(*, user, communaute: Communaute) -> None:
-    if not selectors.can_moderate(user=user, communaute=communaute):
-        raise PermissionDenied(_("Seuls les animateurs de cette communauté peuvent faire cela."))
+    if not permissions.can_moderate(user, communaute):
+        raise PermissionDenied(ANIMATEURS_SEULEMENT)
+
+
+def check_can_edit(*, user, cible: Publication | Reponse) -> None:
+    """`permissions.can_edit_publication` (or `can_edit_reponse`), refused with its reason."""
+    if isinstance(cible, Publication):
+        autorise = permissions.can_edit_publication(user, cible)
+    else:
+        autorise = permissions.can_edit_reponse(user, cible)
+    if not autorise:
+        raise PermissionDenied(
+            MEMBRES_SEULEMENT if cible.auteur_id == user.pk else ANIMATEURS_SEULEMENT
+        )
+
+
+def check_can_reply(*, user, publication: Publication) -> Adhesion:
+    """`permissions.can_reply`, refused with the reason of the first rule not met."""
+    adhesion = check_can_post(user=user, communaute=publication.communaute)
+    if publication.masquee:
+        raise PermissionDenied(_("Cette publication a été masquée par la modération."))
+    if not permissions.can_reply(user, publication, adhesion=adhesion):
+        raise PermissionDenied(_("Cette discussion est verrouillée : on ne peut plus y répondre."))
+    return adhesion
 
 
 def check_rate(*, model, user, rate: tuple[int, datetime.timedelta]) -> None:
@@ -135,7 +168,7 @@ def communaute_join(*, user, communaute: Communaute, charte_acceptee: bool = Fal
         adhesion.bannie_jusqu_au is None or adhesion.bannie_jusqu_au > timezone.now()
     ):
         raise PermissionDenied(_("Vous avez été exclu·e de cette communauté."))
-    if not selectors.can_see_about(user=user, communaute=communaute):
+    if not permissions.can_see_community(user, communaute, adhesion=adhesion):
         raise PermissionDenied(_("Cette communauté est accessible sur invitation uniquement."))
     check_open(communaute=communaute)
     if communaute.charte and not charte_acceptee:
@@ -206,32 +239,6 @@ def communaute_leave(*, user, communaute: Communaute) -> None:
 
 
 @transaction.atomic
-def adhesion_ban(
-    *, by, adhesion: Adhesion, motif: str, jusqu_au: datetime.datetime | None = None
-) -> Adhesion:
-    """Exclude a member, for good or until a date; their live pages are closed after commit."""
-    check_moderator(user=by, communaute=adhesion.communaute)
-    if not motif.strip():
-        raise ValidationError({"motif": _("Indiquez le motif de l'exclusion.")})
-    if adhesion.user_id == by.pk:
-        raise ValidationError(_("Vous ne pouvez pas vous exclure vous-même."))
-    adhesion.etat = Adhesion.Etat.BANNIE
-    adhesion.role = Adhesion.Role.MEMBRE
-    adhesion.bannie_jusqu_au = jusqu_au
-    adhesion.save(update_fields=["etat", "role", "bannie_jusqu_au", "modifie_le"])
-    ModerationAction.objects.create(
-        communaute=adhesion.communaute,
-        moderateur=by,
-        action=ModerationAction.Action.BANNIR,
-        membre=adhesion.user,
-        cible=selectors.display_name(adhesion.user),
-        motif=motif.strip(),
-    )
-    stream_close_for(communaute=adhesion.communaute, user_id=adhesion.user_id)
-    return adhesion
-
-
-@transaction.atomic
 def communaute_session_ensure(*, session) -> Communaute:
     """The community of a training session, created on first call; its trainers manage it.
 
@@ -284,7 +291,7 @@ def communaute_session_participant_remove(*, session, user) -> None:
 # --- publications, replies, reactions ----------------------------------------------------
 
 
-def _publication_payload(publication: Publication) -> dict:
+def publication_payload(publication: Publication) -> dict:
     return {
         "id": publication.pk,
         "titre": publication.titre,
@@ -314,9 +321,10 @@ def publication_create(
     notifications of the members it mentions are left to tasks.
     """
     annonces = Annonces()
-    adhesion = check_active_member(user=auteur, communaute=communaute)
-    check_open(communaute=communaute)
-    if nature == Publication.Nature.ANNONCE and not adhesion.est_animateur:
+    adhesion = check_can_post(user=auteur, communaute=communaute)
+    if nature == Publication.Nature.ANNONCE and not permissions.can_announce(
+        auteur, communaute, adhesion=adhesion
+    ):
         raise PermissionDenied(_("Seuls les animateurs peuvent publier une annonce."))
     check_rate(model=Publication, user=auteur, rate=PUBLICATION_RATE)
     tags = sorted({t.strip().lower()[:100] for t in tags if t.strip()})
@@ -345,7 +353,7 @@ def publication_create(
     flux_append(
         communaute=communaute,
         nature=FluxEvenement.Nature.PUBLICATION,
-        payload={"publication": _publication_payload(publication)},
+        payload={"publication": publication_payload(publication)},
         annonces=annonces,
     )
     return publication
@@ -356,10 +364,7 @@ def publication_update(*, user, publication: Publication, titre: str, corps: str
     """Its author (or a manager) edits a publication; open pages show the new text live."""
     annonces = Annonces()
     communaute = publication.communaute
-    if publication.auteur_id != user.pk:
-        check_moderator(user=user, communaute=communaute)
-    else:
-        check_active_member(user=user, communaute=communaute)
+    check_can_edit(user=user, cible=publication)
     check_open(communaute=communaute)
     publication.titre = (titre or "").strip()
     publication.corps, mentionnes = notifications.mentions_prepare(
@@ -393,12 +398,7 @@ def reponse_create(
     """
     annonces = Annonces()
     communaute = publication.communaute
-    adhesion = check_active_member(user=auteur, communaute=communaute)
-    check_open(communaute=communaute)
-    if publication.masquee:
-        raise PermissionDenied(_("Cette publication a été masquée par la modération."))
-    if publication.verrouillee and not adhesion.est_animateur:
-        raise PermissionDenied(_("Cette discussion est verrouillée : on ne peut plus y répondre."))
+    check_can_reply(user=auteur, publication=publication)
     check_rate(model=Reponse, user=auteur, rate=REPONSE_RATE)
     corps, mentionnes = notifications.mentions_prepare(
         communaute=communaute, corps=_clean_body(corps)
@@ -436,8 +436,8 @@ def reponse_accept(*, user, reponse: Reponse) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=reponse.publication_id)
     if publication.nature != Publication.Nature.QUESTION:
         raise ValidationError(_("Seule une question peut avoir une réponse acceptée."))
-    if publication.auteur_id != user.pk:
-        check_moderator(user=user, communaute=publication.communaute)
+    if not permissions.can_accept_reponse(user, publication):
+        raise PermissionDenied(ANIMATEURS_SEULEMENT)
     publication.reponse_acceptee = reponse
     publication.save(update_fields=["reponse_acceptee", "modifie_le"])
     notifications.reponse_acceptee_notify(by=user, reponse=reponse, publication=publication)
@@ -491,8 +491,7 @@ def reaction_toggle(
 @transaction.atomic
 def message_salon_create(*, auteur, communaute: Communaute, texte: str) -> MessageSalon:
     """Post to the community's chat room: stored first, broadcast after commit."""
-    check_active_member(user=auteur, communaute=communaute)
-    check_open(communaute=communaute)
+    check_can_post(user=auteur, communaute=communaute)
     check_rate(model=MessageSalon, user=auteur, rate=SALON_RATE)
     texte = plain_text(texte or "")
     if not texte:
@@ -527,213 +526,3 @@ def message_salon_create(*, auteur, communaute: Communaute, texte: str) -> Messa
         },
     )
     return message
-
-
-# --- moderation --------------------------------------------------------------------------
-
-
-class Moderation:
-    MASQUER = ModerationAction.Action.MASQUER
-    RESTAURER = ModerationAction.Action.RESTAURER
-    SUPPRIMER = ModerationAction.Action.SUPPRIMER
-    CHOICES = (MASQUER, RESTAURER, SUPPRIMER)
-
-
-@transaction.atomic
-def publication_moderate(
-    *,
-    by,
-    action: str,
-    motif: str = "",
-    publication: Publication | None = None,
-    reponse: Reponse | None = None,
-) -> None:
-    """Hide, restore or delete a publication or a reply, with a reason, in the audit log.
-
-    The open pages hear of it first after commit, before the search sync.
-    """
-    if (publication is None) == (reponse is None):
-        raise ValueError("moderate exactly one publication or reply")
-    annonces = Annonces()
-    if action not in Moderation.CHOICES:
-        raise ValidationError(_("Action de modération inconnue."))
-    cible = publication or reponse
-    communaute = (publication or reponse.publication).communaute
-    check_moderator(user=by, communaute=communaute)
-    motif = (motif or "").strip()
-    if action != Moderation.RESTAURER and not motif:
-        raise ValidationError({"motif": _("Indiquez le motif de cette action de modération.")})
-    description = (
-        publication.titre
-        if publication
-        else _("Réponse %(de_auteur)s à « %(titre)s »")
-        % {
-            "de_auteur": de(selectors.display_name(reponse.auteur)),
-            "titre": reponse.publication.titre,
-        }
-    )
-    ModerationAction.objects.create(
-        communaute=communaute,
-        moderateur=by,
-        action=action,
-        publication=publication,
-        reponse=reponse,
-        membre=cible.auteur,
-        cible=description[:300],
-        motif=motif[:500],
-    )
-    Signalement.objects.filter(
-        etat=Signalement.Etat.OUVERT,
-        **({"publication": publication} if publication else {"reponse": reponse}),
-    ).update(etat=Signalement.Etat.TRAITE)
-    payload = {
-        "action": action,
-        "publication_id": publication.pk if publication else reponse.publication_id,
-        "reponse_id": reponse.pk if reponse else None,
-    }
-    if action != Moderation.RESTAURER:
-        # Clients replaying the log must not get back what moderation took away.
-        cle = "publication" if publication else "reponse"
-        FluxEvenement.objects.filter(
-            communaute=communaute, **{f"payload__{cle}__id": cible.pk}
-        ).update(payload={"retire": True})
-    if action != Moderation.RESTAURER and cible.auteur_id != by.pk:
-        notifications.moderation_notify(
-            by=by,
-            auteur=cible.auteur,
-            publication=publication or reponse.publication,
-            reponse=reponse,
-            motif=motif,
-        )
-    if action == Moderation.SUPPRIMER:
-        cible.delete()
-    else:
-        cible.masquee = action == Moderation.MASQUER
-        cible.motif_masquage = motif if cible.masquee else ""
-        cible.save(update_fields=["masquee", "motif_masquage", "modifie_le"])
-    flux_append(
-        communaute=communaute,
-        nature=FluxEvenement.Nature.MODERATION,
-        payload=payload,
-        annonces=annonces,
-    )
-
-
-@transaction.atomic
-def communaute_close(*, by, communaute: Communaute, fermee: bool = True) -> Communaute:
-    """Close a community (read-only archive) or reopen it."""
-    check_moderator(user=by, communaute=communaute)
-    communaute.fermee = fermee
-    communaute.save(update_fields=["fermee"])
-    ModerationAction.objects.create(
-        communaute=communaute,
-        moderateur=by,
-        action=ModerationAction.Action.FERMER if fermee else ModerationAction.Action.ROUVRIR,
-        cible=communaute.nom[:300],
-    )
-    return communaute
-
-
-@transaction.atomic
-def publication_move(*, by, publication: Publication, vers: Communaute, motif: str = "") -> None:
-    """Move a publication (and its replies) to another community both managed by `by`."""
-    annonces = Annonces()
-    source = publication.communaute
-    if vers.pk == source.pk:
-        raise ValidationError(_("La publication est déjà dans cette communauté."))
-    check_moderator(user=by, communaute=source)
-    check_moderator(user=by, communaute=vers)
-    check_open(communaute=vers)
-    ModerationAction.objects.create(
-        communaute=source,
-        moderateur=by,
-        action=ModerationAction.Action.DEPLACER,
-        publication=publication,
-        membre=publication.auteur,
-        cible=_("%(titre)s → %(vers)s") % {"titre": publication.titre, "vers": vers.nom},
-        motif=(motif or "").strip()[:500],
-    )
-    FluxEvenement.objects.filter(communaute=source, payload__publication__id=publication.pk).update(
-        payload={"retire": True}
-    )
-    publication.communaute = vers
-    publication.save(update_fields=["communaute", "modifie_le"])
-    publication.signalements.update(communaute=vers)
-    flux_append(
-        communaute=source,
-        nature=FluxEvenement.Nature.MODERATION,
-        payload={"action": "deplacer", "publication_id": publication.pk, "reponse_id": None},
-        annonces=annonces,
-    )
-    if not publication.masquee:
-        flux_append(
-            communaute=vers,
-            nature=FluxEvenement.Nature.PUBLICATION,
-            payload={"publication": _publication_payload(publication)},
-            annonces=annonces,
-        )
-
-
-@transaction.atomic
-def publication_set_flags(
-    *, by, publication: Publication, epinglee: bool | None = None, verrouillee: bool | None = None
-) -> Publication:
-    """Pin or unpin, lock or unlock a publication (managers)."""
-    check_moderator(user=by, communaute=publication.communaute)
-    if epinglee is not None:
-        publication.epinglee = epinglee
-    if verrouillee is not None:
-        publication.verrouillee = verrouillee
-    publication.save(update_fields=["epinglee", "verrouillee", "modifie_le"])
-    return publication
-
-
-@transaction.atomic
-def signalement_create(
-    *,
-    auteur,
-    motif: str,
-    commentaire: str = "",
-    publication: Publication | None = None,
-    reponse: Reponse | None = None,
-) -> Signalement:
-    """Report a publication or a reply; a second report of the same content is not duplicated."""
-    if (publication is None) == (reponse is None):
-        raise ValueError("report exactly one publication or reply")
-    communaute = (publication or reponse.publication).communaute
-    if not auteur.is_authenticated or not selectors.can_view(user=auteur, communaute=communaute):
-        raise PermissionDenied(_("Vous ne pouvez pas signaler ce contenu."))
-    target = {"publication": publication} if publication else {"reponse": reponse}
-    existing = Signalement.objects.filter(
-        auteur=auteur, etat=Signalement.Etat.OUVERT, **target
-    ).first()
-    if existing:
-        return existing
-    signalement = Signalement(
-        communaute=communaute,
-        auteur=auteur,
-        motif=motif,
-        commentaire=plain_text(commentaire or "")[:2000],
-        **target,
-    )
-    signalement.full_clean()
-    signalement.save()
-    notifications.signalement_notify(signalement=signalement)
-    return signalement
-
-
-@transaction.atomic
-def signalement_reject(*, by, signalement: Signalement, motif: str = "") -> Signalement:
-    check_moderator(user=by, communaute=signalement.communaute)
-    signalement.etat = Signalement.Etat.REJETE
-    signalement.save(update_fields=["etat"])
-    ModerationAction.objects.create(
-        communaute=signalement.communaute,
-        moderateur=by,
-        action=ModerationAction.Action.REJETER_SIGNALEMENT,
-        publication=signalement.publication,
-        reponse=signalement.reponse,
-        cible=str(signalement)[:300],
-        motif=(motif or "").strip()[:500],
-    )
-    return signalement

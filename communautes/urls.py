@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import views
+from .moderation import views as moderation_views
 from .notifications import views as notifications_views
 
 app_name = "communautes"
@@ -35,7 +36,7 @@ urlpatterns = [
     path("<slug:slug>/rejoindre/", views.communaute_join, name="join"),
     path("<slug:slug>/quitter/", views.communaute_leave, name="leave"),
     path("<slug:slug>/publier/", views.publication_create, name="publication_create"),
-    path("<slug:slug>/moderation/", views.moderation, name="moderation"),
+    path("<slug:slug>/moderation/", moderation_views.moderation, name="moderation"),
     path("<slug:slug>/membres/", views.membres, name="membres"),
     path(
         "<slug:slug>/membres/mentions/",
@@ -63,22 +64,22 @@ urlpatterns = [
     path("<slug:slug>/publications/<id:pk>/reagir/", views.reaction_toggle, name="reaction"),
     path(
         "<slug:slug>/publications/<id:pk>/signaler/",
-        views.signalement_create,
+        moderation_views.signalement_create,
         name="signalement",
     ),
     path(
         "<slug:slug>/publications/<id:pk>/moderer/",
-        views.publication_moderate,
+        moderation_views.publication_moderate,
         name="publication_moderate",
     ),
     path(
         "<slug:slug>/publications/<id:pk>/deplacer/",
-        views.publication_move,
+        moderation_views.publication_move,
         name="publication_move",
     ),
     path(
         "<slug:slug>/publications/<id:pk>/options/",
-        views.publication_flags,
+        moderation_views.publication_flags,
         name="publication_flags",
     ),
     path(

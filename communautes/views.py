@@ -2,7 +2,6 @@
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -15,27 +14,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.http import parse_id
+from maillage.selectors import user_by_email
 from maillage.service_errors import show_refusal
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .discussion import reponses_html
 from .forms import (
     AdhesionForm,
-    BanForm,
     InvitationForm,
     MessageSalonForm,
-    ModerationForm,
     PublicationEditForm,
     PublicationForm,
     ReactionForm,
     ReponseForm,
-    SignalementForm,
 )
-from .models import Adhesion, Communaute, Publication, Reponse, Signalement
+from .models import Adhesion, Communaute, Publication, Reponse
+from .moderation import selectors as moderation_selectors
+from .moderation import services as moderation
+from .moderation.forms import BanForm, ModerationForm, SignalementForm
 from .notifications.mentions import membres_mentionnables
 
 
-def _communaute(request: HttpRequest, slug: str, *, with_member_count: bool = True) -> Communaute:
+def communaute_or_404(
+    request: HttpRequest, slug: str, *, with_member_count: bool = True
+) -> Communaute:
     try:
         return selectors.communaute_get_for(
             user=request.user, slug=slug, with_member_count=with_member_count
@@ -44,15 +46,11 @@ def _communaute(request: HttpRequest, slug: str, *, with_member_count: bool = Tr
         raise Http404 from exc
 
 
-def _publication(request: HttpRequest, communaute: Communaute, pk: int) -> Publication:
+def publication_or_404(request: HttpRequest, communaute: Communaute, pk: int) -> Publication:
     try:
         return selectors.publication_get_for(user=request.user, communaute=communaute, pk=pk)
     except Publication.DoesNotExist as exc:
         raise Http404 from exc
-
-
-# The free-text reason of a move, read without a form: cleaning refuses NUL and overlong text.
-_MOTIF = forms.CharField(required=False, max_length=500)
 
 
 # Placeholder id of the reply model that live.js copies (replaced by each new reply's id).
@@ -75,12 +73,12 @@ def communaute_list(request: HttpRequest) -> HttpResponse:
 
 
 def communaute_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     tri = request.GET.get("tri", selectors.Tri.RECENTES)
     if tri not in selectors.Tri.CHOICES:
         tri = selectors.Tri.RECENTES
-    adhesion = selectors.adhesion_for(user=request.user, communaute=communaute)
-    membre = adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE
+    adhesion = permissions.adhesion_for(request.user, communaute)
+    membre = permissions.is_active_member(request.user, communaute, adhesion=adhesion)
     return render(
         request,
         "communautes/communaute_detail.html",
@@ -88,8 +86,10 @@ def communaute_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "communaute": communaute,
             "adhesion": adhesion,
             "membre": membre,
-            "peut_lire": selectors.can_view(user=request.user, communaute=communaute),
-            "peut_moderer": selectors.can_moderate(user=request.user, communaute=communaute),
+            "peut_lire": permissions.can_read_community(
+                request.user, communaute, adhesion=adhesion
+            ),
+            "peut_moderer": permissions.can_moderate(request.user, communaute, adhesion=adhesion),
             "publications": selectors.publication_list(
                 communaute=communaute, user=request.user, tri=tri
             ),
@@ -105,7 +105,7 @@ def communaute_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def communaute_join(request: HttpRequest, slug: str) -> HttpResponse:
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     form = AdhesionForm(request.POST)
     form.is_valid()
     try:
@@ -129,7 +129,7 @@ def communaute_join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def communaute_leave(request: HttpRequest, slug: str) -> HttpResponse:
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     services.communaute_leave(user=request.user, communaute=communaute)
     messages.success(request, _("Vous avez quitté la communauté."))
     return redirect("communautes:list")
@@ -137,14 +137,15 @@ def communaute_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 def membres(request: HttpRequest, slug: str) -> HttpResponse:
     """Who belongs to the community, for its members; managers exclude and invite here."""
-    communaute = _communaute(request, slug)
-    if not selectors.can_view(user=request.user, communaute=communaute):
+    communaute = communaute_or_404(request, slug)
+    adhesion = permissions.adhesion_for(request.user, communaute)
+    if not permissions.can_read_community(request.user, communaute, adhesion=adhesion):
         raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not selectors.can_see_members(user=request.user, communaute=communaute):
+    if not permissions.can_see_members(request.user, communaute, adhesion=adhesion):
         raise PermissionDenied
-    peut_moderer = selectors.can_moderate(user=request.user, communaute=communaute)
+    peut_moderer = permissions.can_moderate(request.user, communaute, adhesion=adhesion)
     ban_form, invitation_form = BanForm(), InvitationForm()
     if request.method == "POST":
         if not peut_moderer:
@@ -152,7 +153,7 @@ def membres(request: HttpRequest, slug: str) -> HttpResponse:
         if "email" in request.POST:
             invitation_form = InvitationForm(request.POST)
             if invitation_form.is_valid():
-                invite = selectors.user_by_email(email=invitation_form.cleaned_data["email"])
+                invite = user_by_email(email=invitation_form.cleaned_data["email"])
                 if invite is None:
                     invitation_form.add_error("email", _("Aucun compte n'utilise cette adresse."))
                 else:
@@ -167,7 +168,7 @@ def membres(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 jours = ban_form.cleaned_data["jours"]
                 try:
-                    services.adhesion_ban(
+                    moderation.adhesion_ban(
                         by=request.user,
                         adhesion=adhesion,
                         motif=ban_form.cleaned_data["motif"],
@@ -197,8 +198,8 @@ def membres_suggestions(request: HttpRequest, slug: str) -> JsonResponse:
     """Members to mention whose name starts with `q`, for the suggestions while typing."""
     if not request.user.is_authenticated:
         return JsonResponse({"erreur": _("Connectez-vous pour mentionner un membre.")}, status=403)
-    communaute = _communaute(request, slug)
-    if not selectors.is_active_member(user=request.user, communaute_id=communaute.pk):
+    communaute = communaute_or_404(request, slug)
+    if not permissions.is_active_member(request.user, communaute):
         return JsonResponse(
             {"erreur": _("Seuls les membres de la communauté peuvent mentionner.")}, status=403
         )
@@ -211,9 +212,8 @@ def membres_suggestions(request: HttpRequest, slug: str) -> JsonResponse:
 @login_required
 def salon(request: HttpRequest, slug: str) -> HttpResponse:
     """The chat room: its history and a form that also works without JavaScript."""
-    communaute = _communaute(request, slug)
-    adhesion = selectors.adhesion_for(user=request.user, communaute=communaute)
-    if adhesion is None or adhesion.etat != Adhesion.Etat.ACTIVE:
+    communaute = communaute_or_404(request, slug)
+    if not permissions.is_active_member(request.user, communaute):
         messages.error(request, _("Le salon est réservé aux membres de la communauté."))
         return redirect(communaute)
     form = MessageSalonForm(request.POST or None)
@@ -239,13 +239,15 @@ def salon(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def publication_create(request: HttpRequest, slug: str) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    adhesion = selectors.adhesion_for(user=request.user, communaute=communaute)
-    if adhesion is None or adhesion.etat != Adhesion.Etat.ACTIVE:
+    communaute = communaute_or_404(request, slug)
+    adhesion = permissions.adhesion_for(request.user, communaute)
+    if not permissions.is_active_member(request.user, communaute, adhesion=adhesion):
         messages.error(request, _("Rejoignez la communauté pour y publier."))
         return redirect(communaute)
     form = PublicationForm(
-        request.POST or None, request.FILES or None, peut_annoncer=adhesion.est_animateur
+        request.POST or None,
+        request.FILES or None,
+        peut_annoncer=permissions.can_announce(request.user, communaute, adhesion=adhesion),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,7 +271,7 @@ def publication_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _discussion(request: HttpRequest, slug: str, pk: int) -> tuple:
     """The page of the discussion asked for (`?page=N`, the nearest one if out of range)."""
-    communaute = _communaute(request, slug, with_member_count=False)
+    communaute = communaute_or_404(request, slug, with_member_count=False)
     try:
         discussion = selectors.discussion_page(
             user=request.user,
@@ -307,7 +309,9 @@ def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         {
             **context,
             "destinations": (
-                selectors.communautes_moderees(user=request.user).exclude(pk=communaute.pk)
+                moderation_selectors.communautes_moderees(user=request.user).exclude(
+                    pk=communaute.pk
+                )
                 if discussion.moderateur
                 else []
             ),
@@ -332,8 +336,8 @@ def publication_reponses(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 
 def reponse_permalink(request: HttpRequest, slug: str, pk: int, reponse_pk: int) -> HttpResponse:
     """A reply's lasting address: the page of the discussion that shows it, at the reply."""
-    communaute = _communaute(request, slug, with_member_count=False)
-    publication = _publication(request, communaute, pk)
+    communaute = communaute_or_404(request, slug, with_member_count=False)
+    publication = publication_or_404(request, communaute, pk)
     page = selectors.reponse_page(user=request.user, publication=publication, reponse_id=reponse_pk)
     if page is None:
         messages.info(request, _("Cette réponse n'est plus visible."))
@@ -344,9 +348,9 @@ def reponse_permalink(request: HttpRequest, slug: str, pk: int, reponse_pk: int)
 
 @login_required
 def publication_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
-    if publication.auteur_id != request.user.pk and not publication.peut_moderer:
+    communaute = communaute_or_404(request, slug)
+    publication = publication_or_404(request, communaute, pk)
+    if not publication.peut_modifier:
         raise PermissionDenied
     form = PublicationEditForm(
         request.POST or None, initial={"titre": publication.titre, "corps": publication.corps}
@@ -374,8 +378,8 @@ def publication_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def reponse_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
+    communaute = communaute_or_404(request, slug)
+    publication = publication_or_404(request, communaute, pk)
     form = ReponseForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -392,7 +396,7 @@ def reponse_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(publication)
 
 
-def _target(data, publication: Publication) -> dict:
+def target_or_404(data, publication: Publication) -> dict:
     """The publication itself, or one of its replies when the form data names one."""
     if not data.get("reponse"):
         return {"publication": publication}
@@ -405,15 +409,15 @@ def _target(data, publication: Publication) -> dict:
 @login_required
 @require_POST
 def reaction_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
+    communaute = communaute_or_404(request, slug)
+    publication = publication_or_404(request, communaute, pk)
     data = request.POST
     if "cible" in data:
         # A reply's button of the discussion page: "<reply id>:<nature>".
         reponse, _sep, nature = data["cible"].partition(":")
         data = {"reponse": reponse, "nature": nature}
     form = ReactionForm(data)
-    target = _target(data, publication)
+    target = target_or_404(data, publication)
     if form.is_valid():
         try:
             services.reaction_toggle(
@@ -427,8 +431,8 @@ def reaction_toggle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reponse_accept(request: HttpRequest, slug: str, pk: int, reponse_pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
+    communaute = communaute_or_404(request, slug)
+    publication = publication_or_404(request, communaute, pk)
     reponse = get_object_or_404(Reponse, pk=reponse_pk, publication=publication)
     try:
         services.reponse_accept(user=request.user, reponse=reponse)
@@ -437,141 +441,3 @@ def reponse_accept(request: HttpRequest, slug: str, pk: int, reponse_pk: int) ->
     else:
         messages.success(request, _("Réponse marquée comme acceptée."))
     return redirect(publication)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def signalement_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The report form of a publication or of one of its replies (`?reponse=<id>`)."""
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
-    if request.method == "GET":
-        reponse = _target(request.GET, publication).get("reponse")
-        if reponse is not None and reponse.masquee and not publication.peut_moderer:
-            raise Http404
-        return render(
-            request,
-            "communautes/signalement_form.html",
-            {
-                "communaute": communaute,
-                "publication": publication,
-                "reponse": reponse,
-                "form": SignalementForm(),
-            },
-        )
-    form = SignalementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.signalement_create(
-                auteur=request.user,
-                motif=form.cleaned_data["motif"],
-                commentaire=form.cleaned_data["commentaire"],
-                **_target(request.POST, publication),
-            )
-        except (PermissionDenied, ValidationError) as exc:
-            show_refusal(request, exc)
-        else:
-            messages.success(request, _("Merci : votre signalement a été transmis aux animateurs."))
-    else:
-        messages.error(request, _("Choisissez le motif du signalement."))
-    return redirect(publication)
-
-
-@login_required
-@require_POST
-def publication_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
-    form = ModerationForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    try:
-        target = _target(request.POST, publication)
-        services.publication_moderate(by=request.user, **form.cleaned_data, **target)
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-        return redirect(publication)
-    messages.success(request, _("Action de modération enregistrée."))
-    if form.cleaned_data["action"] == "supprimer" and "publication" in target:
-        return redirect(communaute)
-    return redirect(publication)
-
-
-@login_required
-@require_POST
-def publication_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
-    vers_id = parse_id(request.POST.get("vers"))
-    vers = selectors.communautes_moderees(user=request.user).filter(pk=vers_id)
-    if vers_id is None or not vers:
-        raise Http404
-    try:
-        services.publication_move(
-            by=request.user,
-            publication=publication,
-            vers=vers[0],
-            motif=_MOTIF.clean(request.POST.get("motif", "")),
-        )
-    except (PermissionDenied, ValidationError) as exc:
-        show_refusal(request, exc)
-        return redirect(publication)
-    messages.success(request, _("Publication déplacée."))
-    publication.refresh_from_db()
-    return redirect(publication)
-
-
-@login_required
-@require_POST
-def publication_flags(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    publication = _publication(request, communaute, pk)
-    flag = request.POST.get("flag")
-    if flag not in ("epinglee", "verrouillee"):
-        raise Http404
-    try:
-        services.publication_set_flags(
-            by=request.user, publication=publication, **{flag: request.POST.get("valeur") == "1"}
-        )
-    except PermissionDenied as exc:
-        show_refusal(request, exc)
-    return redirect(publication)
-
-
-@login_required
-def moderation(request: HttpRequest, slug: str) -> HttpResponse:
-    """The manager's desk: membership requests, open reports, the audit log."""
-    communaute = _communaute(request, slug)
-    if not selectors.can_moderate(user=request.user, communaute=communaute):
-        raise PermissionDenied
-    if request.method == "POST":
-        try:
-            if "adhesion" in request.POST:
-                adhesion = get_object_or_404(
-                    Adhesion, pk=parse_id(request.POST["adhesion"]), communaute=communaute
-                )
-                services.adhesion_approve(by=request.user, adhesion=adhesion)
-            elif "fermee" in request.POST:
-                services.communaute_close(
-                    by=request.user, communaute=communaute, fermee=request.POST["fermee"] == "1"
-                )
-            elif "signalement" in request.POST:
-                signalement = get_object_or_404(
-                    Signalement, pk=parse_id(request.POST["signalement"]), communaute=communaute
-                )
-                services.signalement_reject(by=request.user, signalement=signalement)
-        except (PermissionDenied, ValidationError) as exc:
-            show_refusal(request, exc)
-        else:
-            messages.success(request, _("C'est fait."))
-        return redirect("communautes:moderation", slug=communaute.slug)
-    return render(
-        request,
-        "communautes/moderation.html",
-        {
-            "communaute": communaute,
-            "demandes": selectors.adhesions_en_attente(user=request.user, communaute=communaute),
-            "signalements": selectors.signalement_queue(user=request.user, communaute=communaute),
-            "journal": selectors.moderation_journal(user=request.user, communaute=communaute),
-        },
-    )

@@ -8,8 +8,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from maillage.api_errors import ErreurValidation
+from maillage.mixite import Mix
 
-from .mixite import Mix, sessions_reseaux_mix
+from .mixite import sessions_reseaux_mix
 from .models import CatalogueIndexPage
 from .selectors import session_list_catalogue
 

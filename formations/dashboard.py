@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage import roles
+from maillage.mixite import origines
 from maillage.selectors import DashboardSection
 
 from . import services
@@ -259,7 +260,7 @@ def rencontres_section(user) -> DashboardSection | None:
     number of queries; nothing shown to someone without a structure."""
     from . import mixite
 
-    origine = mixite.origines(user_ids=[user.pk]).get(user.pk)
+    origine = origines(user_ids=[user.pk]).get(user.pk)
     if origine is None or origine.region_id is None:
         return None
     candidates = mixite.rencontres_candidates(region_ids=[origine.region_id])
@@ -332,10 +333,9 @@ def _groupes_a_rencontrer(user, origine) -> list[Ligne]:
 
     if not apps.is_installed("analyse_pratiques"):
         return []
-    from analyse_pratiques.models import Membership
+    from analyse_pratiques.models import Adhesion
     from analyse_pratiques.selectors import groupes_listes
-
-    from .mixite import mix_par
+    from maillage.mixite import mix_par
 
     groupes = {
         g.pk: g
@@ -344,7 +344,7 @@ def _groupes_a_rencontrer(user, origine) -> list[Ligne]:
         )
     }
     mixes = mix_par(
-        Membership.objects.filter(groupe_id__in=list(groupes), etat=Membership.Etat.ACTIF),
+        Adhesion.objects.filter(groupe_id__in=list(groupes), etat=Adhesion.Etat.ACTIF),
         cle="groupe_id",
     )
     lignes = []

@@ -16,7 +16,6 @@ from .models import (
     Evaluation,
     FormationPage,
     Inscription,
-    JetonCalendrier,
     ProgrammePage,
     RegionPage,
     Session,
@@ -128,14 +127,6 @@ class AttestationFactory(factory.django.DjangoModelFactory):
     inscription = factory.SubFactory(InscriptionFactory, etat=Inscription.Etat.PRESENT)
     code = factory.Sequence(lambda n: f"TEST{n:08d}")
     heures = 7
-
-
-class JetonCalendrierFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = JetonCalendrier
-
-    user = factory.SubFactory(UserFactory)
-    empreinte = factory.Sequence(lambda n: f"{n:064x}")
 
 
 class EvaluationFactory(factory.django.DjangoModelFactory):

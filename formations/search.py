@@ -1,37 +1,28 @@
-"""What the formations app puts in OpenSearch: formations with their open sessions in the
-unified index, and a sessions index the catalogue filters, counts and sorts on."""
+"""What the formations app puts in search: formations with their open sessions in the unified
+index, and a sessions index of its own that the catalogue filters, counts and sorts on."""
 
-import contextlib
 import datetime
-import functools
-import logging
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from opensearchpy import helpers
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 from wagtail.models import Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published
 
-from ressources.search import opensearch, registry, sync
-from ressources.search.opensearch import SearchUnavailable
-from ressources.search.registry import FacetSpec, Indexable
-from ressources.search.text import html_to_text
+from maillage.search import opensearch, registry, sync
+from maillage.search.opensearch import SearchUnavailable
+from maillage.search.registry import FacetSpec, Indexable, SearchIndex
+from maillage.search.text import html_to_text
 
 from .models import FormationPage, Inscription, RegionPage, Session
 
-logger = logging.getLogger(__name__)
 FACET_SIZE = 500
-# Creating an index and swapping an alias wait for the cluster: longer than a search may.
-REBUILD_TIMEOUT_S = 60
+SESSIONS_INDEX = "sessions"
 SESSIONS_MAPPING = {
     "dynamic": "strict",
     "properties": {
@@ -52,6 +43,7 @@ SESSIONS_MAPPING = {
 }
 
 FORMATION_LABEL = FormationPage._meta.label_lower
+SESSION_LABEL = Session._meta.label_lower
 
 
 def _open_sessions() -> Prefetch:
@@ -185,11 +177,11 @@ def _on_session_change(sender, instance, raw=False, **kwargs):
 
 
 class SessionsIndexMissing(Exception):
-    """OpenSearch answers but the sessions index was never built (`catalogue_index`)."""
+    """OpenSearch answers but the sessions index was never built (`search_index rebuild`)."""
 
 
 def sessions_alias() -> str:
-    return f"{settings.SEARCH_INDEX_PREFIX}_sessions"
+    return opensearch.alias_name(SESSIONS_INDEX)
 
 
 def sessions_index_enabled() -> bool:
@@ -212,157 +204,62 @@ def _sessions_queryset():
     )
 
 
-def _session_documents(sessions: list[Session]) -> Iterator[dict]:
-    from .selectors import _point_session, _regions_par_chemin, _vocabulaires_par_formation
+def _prepare_sessions(sessions: list[Session]) -> None:
+    """The région of every session and its formation's vocabularies, in two queries for all."""
+    from .selectors import _regions_par_chemin, _vocabulaires_par_formation
 
+    if not sessions:
+        return
     regions = _regions_par_chemin()
     longueur = len(next(iter(regions), ""))
     vocabulaires, _libelles = _vocabulaires_par_formation({s.formation_id for s in sessions})
     for session in sessions:
-        point = _point_session(session)
-        document = {
-            "pk": session.pk,
-            "formation": session.formation_id,
-            "date_debut": session.date_debut,
-            "date_fin": session.date_fin,
-            "mois": session.date_debut.strftime("%Y%m") if session.date_debut else None,
-            "region": regions.get(session.formation.path[:longueur], (None,))[0],
-            "departement": session.commune.departement.code if session.commune_id else None,
-            "modalite": session.formation.modalite,
-            "places": session.capacite - session.occupees,
-            "location": {"lat": point[0], "lon": point[1]} if point else None,
-        }
-        for nom, slugs in vocabulaires.get(session.formation_id, {}).items():
-            document[nom] = sorted(slugs)
-        yield document
+        session.search_region = regions.get(session.formation.path[:longueur], (None,))[0]
+        session.search_vocabulaires = vocabulaires.get(session.formation_id, {})
 
 
-def _iter_session_documents(batch: int = 500) -> Iterator[dict]:
-    sessions = _sessions_queryset()
-    last = 0
-    while chunk := list(sessions.filter(pk__gt=last)[:batch]):
-        yield from _session_documents(chunk)
-        last = chunk[-1].pk
+def session_document(session: Session) -> dict:
+    """What the catalogue filters, counts and sorts a session on."""
+    from .selectors import _point_session
+
+    point = _point_session(session)
+    document = {
+        "pk": session.pk,
+        "formation": session.formation_id,
+        "date_debut": session.date_debut,
+        "date_fin": session.date_fin,
+        "mois": session.date_debut.strftime("%Y%m") if session.date_debut else None,
+        "region": session.search_region,
+        "departement": session.commune.departement.code if session.commune_id else None,
+        "modalite": session.formation.modalite,
+        "places": session.capacite - session.occupees,
+        "location": {"lat": point[0], "lon": point[1]} if point else None,
+    }
+    for nom, slugs in session.search_vocabulaires.items():
+        document[nom] = sorted(slugs)
+    return document
 
 
-def sessions_rebuild() -> dict:
-    """Index every visible session into a new index, then swap the alias onto it."""
-    client = opensearch.client()
-    alias = sessions_alias()
-    name = f"{alias}_v{time.time_ns() // 1000}"
-    try:
-        client.indices.create(
-            index=name,
-            body={
-                "settings": {
-                    "number_of_shards": 1,
-                    "number_of_replicas": getattr(settings, "SEARCH_INDEX_REPLICAS", 0),
-                    "refresh_interval": "-1",
-                },
-                "mappings": SESSIONS_MAPPING,
-            },
-            request_timeout=REBUILD_TIMEOUT_S,
-        )
-        actions = (
-            {"_index": name, "_id": d["pk"], "_source": d} for d in _iter_session_documents()
-        )
-        count, errors = helpers.bulk(
-            client,
-            actions,
-            chunk_size=500,
-            raise_on_error=False,
-            request_timeout=REBUILD_TIMEOUT_S,
-        )
-        if errors:
-            raise SearchUnavailable(f"sessions refusées : {errors[:3]}")
-        client.indices.put_settings(
-            index=name,
-            body={"index": {"refresh_interval": "1s"}},
-            request_timeout=REBUILD_TIMEOUT_S,
-        )
-        client.indices.refresh(index=name, request_timeout=REBUILD_TIMEOUT_S)
-        try:
-            previous = sorted(client.indices.get_alias(name=alias))
-        except NotFoundError:
-            previous = []
-        client.indices.update_aliases(
-            body={
-                "actions": [
-                    *({"remove": {"index": old, "alias": alias}} for old in previous),
-                    {"add": {"index": name, "alias": alias}},
-                ]
-            },
-            request_timeout=REBUILD_TIMEOUT_S,
-        )
-    except (OSConnectionError, TransportError, SearchUnavailable) as exc:
-        with contextlib.suppress(OSConnectionError, TransportError):
-            client.indices.delete(index=name, ignore_unavailable=True)
-        raise SearchUnavailable(f"{type(exc).__name__}: {exc}") from exc
-    for old in previous:
-        client.indices.delete(index=old, ignore_unavailable=True)
-    return {"sessions": count, "index": name, "alias": alias, "deleted_indices": len(previous)}
-
-
-def sessions_sync(pks: Iterable[int], *, refresh: bool = False) -> None:
-    """Write or remove the documents of some sessions in the built index (if any)."""
-    pks = sorted(set(pks))
-    if not pks or not sessions_index_enabled():
-        return
-    client = opensearch.client()
-    try:
-        targets = sorted(client.indices.get_alias(name=sessions_alias()))
-    except NotFoundError:
-        return
-    except (OSConnectionError, TransportError) as exc:
-        logger.warning("sessions index not updated (%s): run catalogue_index", exc)
-        return
-    documents = list(_session_documents(list(_sessions_queryset().filter(pk__in=pks))))
-    found = {d["pk"] for d in documents}
-    actions = [
-        {"_op_type": "index", "_index": index, "_id": d["pk"], "_source": d}
-        for index in targets
-        for d in documents
-    ] + [
-        {"_op_type": "delete", "_index": index, "_id": pk}
-        for index in targets
-        for pk in pks
-        if pk not in found
-    ]
-    try:
-        _, errors = helpers.bulk(
-            client, actions, raise_on_error=False, refresh=refresh, max_retries=0
-        )
-    except (OSConnectionError, TransportError) as exc:
-        logger.warning("sessions index not updated (%s): run catalogue_index", exc)
-        return
-    errors = [e for e in errors if e.get("delete", {}).get("status") != 404]
-    if errors:
-        logger.warning("sessions index refused %s: run catalogue_index", errors[:3])
-
-
-def _schedule_sessions(pks: Iterable[int]) -> None:
-    pks = list(pks)
-    if pks and sessions_index_enabled():
-        transaction.on_commit(functools.partial(sessions_sync, pks))
-
-
-def _on_session_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _schedule_sessions([instance.pk])
+def _sessions_of_formations(formation_pks: list[str]):
+    """A formation's page shows in its sessions' documents (publication, place, vocabularies)."""
+    return Session.objects.filter(formation_id__in=formation_pks).values_list("pk", flat=True)
 
 
 def _on_inscription_change(sender, instance, raw=False, **kwargs):
+    """The places left of its session change."""
     if not raw and instance.session_id:
-        _schedule_sessions([instance.session_id])
+        sync.schedule(SESSION_LABEL, instance.session_id)
 
 
-def _on_page_change(sender, instance, **kwargs):
-    """Publishing, unpublishing or moving pages changes the sessions below them."""
-    if sessions_index_enabled():
-        _schedule_sessions(
-            Session.objects.filter(formation__path__startswith=instance.path).values_list(
+def _on_page_published(sender, instance, **kwargs):
+    """A page above formations (a région's) may change what their documents and their
+    sessions' show: they are synced. A formation's own save already schedules it."""
+    if not isinstance(instance, FormationPage):
+        sync.schedule_many(
+            FORMATION_LABEL,
+            FormationPage.objects.filter(path__startswith=instance.path).values_list(
                 "pk", flat=True
-            )
+            ),
         )
 
 
@@ -458,6 +355,7 @@ def sessions_search(*, filtres, origine, page: int, par_page: int):
 
 
 def register() -> None:
+    registry.register_index(SearchIndex(SESSIONS_INDEX, SESSIONS_MAPPING))
     registry.register(
         Indexable(
             model=FormationPage,
@@ -466,6 +364,16 @@ def register() -> None:
             queryset=_queryset,
             to_document=formation_document,
             prepare=_prepare,
+        )
+    )
+    registry.register(
+        Indexable(
+            model=Session,
+            index=SESSIONS_INDEX,
+            queryset=_sessions_queryset,
+            to_document=session_document,
+            prepare=_prepare_sessions,
+            depends_on={FORMATION_LABEL: _sessions_of_formations},
         )
     )
     registry.register_facet(FacetSpec("modalite", _("Modalité"), _modalites))
@@ -478,20 +386,11 @@ def register() -> None:
             weak=False,
         )
         signal.connect(
-            _on_session_saved,
-            sender=Session,
-            dispatch_uid=f"formations.search.sessions_index.{id(signal)}",
-            weak=False,
-        )
-        signal.connect(
             _on_inscription_change,
             sender=Inscription,
             dispatch_uid=f"formations.search.sessions_index.inscription.{id(signal)}",
             weak=False,
         )
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(
-            _on_page_change,
-            dispatch_uid=f"formations.search.sessions_index.page.{id(signal)}",
-            weak=False,
-        )
+    page_published.connect(
+        _on_page_published, dispatch_uid="formations.search.page_published", weak=False
+    )

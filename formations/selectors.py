@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from maillage.models import Profil, Public, Reseau, Territoire, Thematique
+from maillage.models import JetonCalendrier, Profil, Public, Reseau, Territoire, Thematique
+from maillage.selectors import calendar_token_owner
 
 from .models import (
     Attestation,
@@ -34,7 +35,6 @@ from .models import (
     Evaluation,
     FormationPage,
     Inscription,
-    JetonCalendrier,
     RegionPage,
     Session,
     SessionDate,
@@ -452,14 +452,14 @@ def _facettes(resultat: CatalogueResultat) -> dict[str, list[dict]]:
     return facettes
 
 
-def session_list_for_calendar_token(*, empreinte: str) -> list[Session] | None:
+def session_list_for_calendar_token(*, jeton: str) -> list[Session] | None:
     """The sessions a feed's owner is enrolled in (or waiting for); None for an unknown token."""
-    jeton = JetonCalendrier.objects.filter(empreinte=empreinte).only("user_id").first()
-    if jeton is None:
+    proprietaire = calendar_token_owner(jeton=jeton, flux=JetonCalendrier.Flux.SESSIONS)
+    if proprietaire is None:
         return None
     return list(
         Session.objects.filter(
-            inscriptions__user_id=jeton.user_id,
+            inscriptions__user_id=proprietaire.pk,
             inscriptions__etat__in=[
                 *Inscription.ETATS_OCCUPANT_UNE_PLACE,
                 Inscription.Etat.LISTE_ATTENTE,

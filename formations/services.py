@@ -1,7 +1,6 @@
 """Writes of the formations app: enrolment, waiting list, reminders, sessions, regional groups."""
 
 import datetime
-import hashlib
 import secrets
 import weakref
 from decimal import Decimal
@@ -19,15 +18,15 @@ from django.utils.translation import ngettext
 from wagtail.models import GroupPagePermission
 
 from maillage import roles
+from maillage.liste_attente import waitlist_promote
 from maillage.models import Profil, Structure
 
-from . import events
+from . import events, permissions
 from .models import (
     Attestation,
     Emargement,
     Evaluation,
     Inscription,
-    JetonCalendrier,
     RegionPage,
     Session,
     SessionDate,
@@ -510,30 +509,22 @@ def _promouvoir(session: Session) -> list[int]:
     if libres <= 0:
         return []
     plafond = session.places_par_reseau if session.plafond_reseau_actif() else None
-    attente = (
-        session.inscriptions.select_for_update()
-        .filter(etat=Etat.LISTE_ATTENTE)
-        .order_by("position", "cree_le", "pk")
-    )
-    if plafond is None:
-        attente = attente[:libres]
-    promus, ecartes = [], []
-    for inscription in attente:
-        if libres == 0:
-            break
-        if plafond is not None and par_reseau.get(inscription.reseau_id, 0) >= plafond:
-            ecartes.append(inscription.pk)
-            continue
-        inscription.etat = _etat_avec_place(session)
-        inscription.position = None
-        inscription.motif_attente = ""
-        inscription.save(update_fields=["etat", "position", "motif_attente", "modifie_le"])
+
+    def sous_le_plafond(inscription: Inscription) -> bool:
+        if par_reseau.get(inscription.reseau_id, 0) >= plafond:
+            return False
         par_reseau[inscription.reseau_id] = par_reseau.get(inscription.reseau_id, 0) + 1
-        libres -= 1
-        promus.append(inscription)
-    if libres > 0 and ecartes:
+        return True
+
+    promus, ecartes = waitlist_promote(
+        attente=session.inscriptions.filter(etat=Etat.LISTE_ATTENTE),
+        places=libres,
+        valeurs={"etat": _etat_avec_place(session), "motif_attente": ""},
+        prend_place=None if plafond is None else sous_le_plafond,
+    )
+    if len(promus) < libres and ecartes:
         # Places stay free for other networks: these people now wait for the mix only.
-        Inscription.objects.filter(pk__in=ecartes).exclude(
+        Inscription.objects.filter(pk__in=[e.pk for e in ecartes]).exclude(
             motif_attente=Inscription.MotifAttente.MIXITE
         ).update(motif_attente=Inscription.MotifAttente.MIXITE)
     _rejoindre_communaute(session, promus)
@@ -545,9 +536,7 @@ def inscription_cancel(*, inscription: Inscription, user) -> Inscription:
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=inscription.session_id)
         inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
-        if inscription.user_id != user.pk and not (
-            user.is_staff or session.formateurs.filter(pk=user.pk).exists()
-        ):
+        if not permissions.can_cancel_inscription(user, inscription, session=session):
             raise PermissionDenied(_("Vous ne pouvez pas annuler cette inscription."))
         if inscription.etat not in ETATS_ACTIFS:
             return inscription
@@ -567,7 +556,7 @@ def inscription_validate(*, inscription: Inscription, user) -> Inscription:
     """A trainer or staff member confirms an enrolment awaiting validation."""
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=inscription.session_id)
-        if not (user.is_staff or session.formateurs.filter(pk=user.pk).exists()):
+        if not permissions.can_manage_session(user, session):
             raise PermissionDenied(_("Vous ne pouvez pas valider cette inscription."))
         inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
         if inscription.etat != Etat.EN_ATTENTE_VALIDATION:
@@ -744,23 +733,6 @@ def region_editors_grant_all() -> int:
     return len(regions)
 
 
-def empreinte_jeton(jeton: str) -> str:
-    return hashlib.sha256(jeton.encode()).hexdigest()
-
-
-def calendar_token_create(*, user) -> str:
-    """A new secret for the user's private calendar feed; the previous link stops working."""
-    jeton = secrets.token_urlsafe(32)
-    JetonCalendrier.objects.update_or_create(
-        user=user, defaults={"empreinte": empreinte_jeton(jeton)}
-    )
-    return jeton
-
-
-def calendar_token_revoke(*, user) -> None:
-    JetonCalendrier.objects.filter(user=user).delete()
-
-
 ETATS_EMARGEABLES = (Etat.CONFIRMEE, Etat.PRESENT, Etat.ABSENT)
 
 
@@ -817,7 +789,7 @@ def emargement_record(*, creneau: SessionDate, presents: set[int], user) -> int:
     started. Returns rows saved."""
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=creneau.session_id)
-        if not (user.is_staff or session.formateurs.filter(pk=user.pk).exists()):
+        if not permissions.can_take_attendance(user, session):
             raise PermissionDenied(_("Seuls les formateurs de la session peuvent émarger."))
         if refus := emargement_refus(creneau=creneau):
             raise ValidationError(refus)
@@ -872,7 +844,7 @@ def attestation_refus(*, inscription: Inscription) -> str | None:
 def attestation_issue(*, inscription: Inscription, user) -> Attestation:
     """The attestation of a participant who attended a session that is over; hours
     refreshed from the sheets."""
-    if inscription.user_id != user.pk and not user.is_staff:
+    if not permissions.can_get_attestation(user, inscription):
         raise PermissionDenied(_("Cette attestation ne vous concerne pas."))
     if refus := attestation_refus(inscription=inscription):
         raise ValidationError(refus)
@@ -956,7 +928,7 @@ def evaluation_submit(
     commentaire: str = "",
 ) -> Evaluation:
     """Record (or correct) a participant's answer to a questionnaire."""
-    if inscription.user_id != user.pk:
+    if not permissions.can_answer_evaluation(user, inscription):
         raise PermissionDenied(_("Ce questionnaire ne vous concerne pas."))
     if refus := evaluation_refus(inscription=inscription, type=type):
         raise ValidationError(refus)

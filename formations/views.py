@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from maillage.cache_pages import cache_anonymous
 from maillage.http import local_url, parse_ids
+from maillage.models import JetonCalendrier
 from maillage.service_errors import show_refusal
+from maillage.services import calendar_token_create, calendar_token_revoke
 
-from . import graphiques, indicateurs, mixite, selectors, services
+from . import graphiques, indicateurs, mixite, permissions, selectors, services
 from .attestations import attestation_pdf
 from .calendrier import calendrier_ics
 from .forms import CatalogueFiltreForm, EvaluationForm
@@ -88,7 +90,7 @@ def session_ics(request, pk: int):
 
 
 def agenda_prive(request, jeton: str):
-    sessions = selectors.session_list_for_calendar_token(empreinte=services.empreinte_jeton(jeton))
+    sessions = selectors.session_list_for_calendar_token(jeton=jeton)
     if sessions is None:
         raise Http404
     reponse = HttpResponse(calendrier_ics(sessions), content_type="text/calendar; charset=utf-8")
@@ -101,10 +103,10 @@ def agenda_lien(request, page):
     if refus := _post_connecte(request):
         return refus
     if request.POST.get("revoquer"):
-        services.calendar_token_revoke(user=request.user)
+        calendar_token_revoke(user=request.user, flux=JetonCalendrier.Flux.SESSIONS)
         messages.success(request, _("Votre lien d'agenda privé est désactivé."))
     else:
-        jeton = services.calendar_token_create(user=request.user)
+        jeton = calendar_token_create(user=request.user, flux=JetonCalendrier.Flux.SESSIONS)
         route = page.reverse_subpage("agenda_prive", args=[jeton])
         lien = request.build_absolute_uri((page.get_url(request) or "/") + route)
         messages.success(
@@ -159,7 +161,7 @@ def emargement(request, pk: int, creneau_pk: int):
         SessionDate.objects.select_related("session__formation"), pk=creneau_pk, session_id=pk
     )
     session = creneau.session
-    if not (request.user.is_staff or session.formateurs.filter(pk=request.user.pk).exists()):
+    if not permissions.can_take_attendance(request.user, session):
         raise PermissionDenied
     if request.method == "POST":
         presents = parse_ids(request.POST.getlist("presents"))
@@ -248,7 +250,7 @@ def session_evaluations(request, pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     session = get_object_or_404(Session.objects.select_related("formation"), pk=pk)
-    if not (request.user.is_staff or session.formateurs.filter(pk=request.user.pk).exists()):
+    if not permissions.can_see_session_evaluations(request.user, session):
         raise PermissionDenied
     resultats = selectors.evaluation_results(session=session)
     vide = {"demandes": 0, "reponses": 0, "note_globale": None, "note_utilite": None}
@@ -274,7 +276,7 @@ def programme_indicateurs(request, pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     programme = get_object_or_404(ProgrammePage, pk=pk)
-    if not programme.permissions_for_user(request.user).can_edit():
+    if not permissions.can_see_programme_indicators(request.user, programme):
         raise PermissionDenied
     sessions = selectors.programme_indicators(programme=programme)
     mix = mixite.programme_mixite(programme=programme, sessions=sessions)

@@ -3,9 +3,9 @@
 from ninja import Router, Schema
 
 from maillage.api_errors import ErreurValidation
+from maillage.search import query
 
 from . import selectors
-from .search import query
 
 router = Router(tags=["recherche"])
 

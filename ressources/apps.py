@@ -9,7 +9,6 @@ class RessourcesConfig(AppConfig):
     verbose_name = _("Ressources")
 
     def ready(self) -> None:
-        from .search import indexables, signals
+        from .search import register
 
-        signals.connect_pages()
-        indexables.register()
+        register()

@@ -15,9 +15,6 @@ from .models import (
     OutilPage,
     OutilPageTag,
     RetourUsage,
-    SearchDocument,
-    SearchFacet,
-    SearchOutbox,
 )
 
 
@@ -105,41 +102,3 @@ class TagFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"mot-clé {n}")
     slug = factory.Sequence(lambda n: f"mot-cle-{n}")
-
-
-class SearchOutboxFactory(factory.django.DjangoModelFactory):
-    """A pending change of the search index."""
-
-    class Meta:
-        model = SearchOutbox
-
-    model_label = "ressources.outilpage"
-    object_pk = factory.Sequence(str)
-    modifie_le = factory.LazyFunction(timezone.now)
-
-
-class SearchDocumentFactory(factory.django.DjangoModelFactory):
-    """A document of the database search index (the embedded default's backend)."""
-
-    class Meta:
-        model = SearchDocument
-
-    doc_id = factory.Sequence(lambda n: f"outil:{n}")
-    type = "outil"
-    title = "Photolangage métiers"
-    body = "Un jeu de photographies pour parler de son projet professionnel."
-    url = factory.Sequence(lambda n: f"/outils/photolangage-{n}/")
-    title_folded = "photolangage metiers"
-    content_folded = "un jeu de photographies pour parler de son projet professionnel"
-    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
-
-
-class SearchFacetFactory(factory.django.DjangoModelFactory):
-    """A facet value of a database search document."""
-
-    class Meta:
-        model = SearchFacet
-
-    document = factory.SubFactory(SearchDocumentFactory)
-    name = "thematique"
-    value = "orientation"

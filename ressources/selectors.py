@@ -1,15 +1,14 @@
-"""Reads of the ressources app: tool feedback, the unified search and its outbox."""
+"""Reads of the ressources app: tool feedback, the unified search."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Avg, Count, QuerySet
 
-from .models import OutilPage, RetourUsage, SearchOutbox
-from .search import query, sync
+from maillage.search import query
 
-OUTBOX_LISTED = 200
+from .models import OutilPage, RetourUsage
+
 DIRECTORY_PREVIEW = 5
 
 
@@ -27,7 +26,7 @@ class DirectoryPreview:
 
 def directory_preview(*, q: str, user: AbstractBaseUser | AnonymousUser) -> DirectoryPreview | None:
     """The first people and structures matching the search words; None for visitors."""
-    from communautes import annuaire
+    from communautes.annuaire import selectors as annuaire
 
     q = q.strip()
     if not q or not user.is_authenticated:
@@ -63,30 +62,3 @@ def similaires(*, page, user: AbstractBaseUser | AnonymousUser) -> list[dict]:
 def recherche(*, params, user: AbstractBaseUser | AnonymousUser) -> query.SearchResults:
     """Search public content; confidential content is never indexed, so every user sees the same."""
     return query.search(query.parse(params))
-
-
-def is_search_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
-
-
-def search_outbox_summary(*, user: AbstractBaseUser | AnonymousUser) -> dict:
-    """Counts and the first entries of the search outbox, failed first; administrators only."""
-    if not is_search_administrator(user):
-        raise PermissionDenied
-    counts = SearchOutbox.objects.aggregate(
-        total=Count("id"),
-        failed=Count("id", filter=Q(tentatives__gt=0)),
-        oldest=Min("cree_le"),
-    )
-    entries = list(SearchOutbox.objects.order_by("-tentatives", "cree_le")[:OUTBOX_LISTED])
-    operations = sync.planned_operations((e.model_label, e.object_pk) for e in entries)
-    for entry in entries:
-        entry.operation = operations[entry.model_label, entry.object_pk]
-    return {
-        "entries": entries,
-        "total": counts["total"],
-        "failed": counts["failed"],
-        "pending": counts["total"] - counts["failed"],
-        "oldest": counts["oldest"],
-        "listed": len(entries),
-    }

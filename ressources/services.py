@@ -1,7 +1,7 @@
-"""Writes of the ressources app: tool feedback, case and tool proposals, search outbox replay."""
+"""Writes of the ressources app: tool feedback, case and tool proposals."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
@@ -10,8 +10,6 @@ from wagtail.documents import get_document_model
 
 from .documents import document_filename
 from .models import CasIndexPage, CasPage, OutilIndexPage, OutilPage, RetourUsage
-from .search import sync
-from .selectors import is_search_administrator
 from .uploads import check_document
 
 Document = get_document_model()
@@ -40,13 +38,6 @@ def retour_usage_create(
     except IntegrityError as exc:
         raise ValidationError(_("Vous avez déjà donné votre retour sur cet outil.")) from exc
     return retour
-
-
-def search_outbox_replay(*, user: AbstractBaseUser) -> dict:
-    """Sync the waiting search changes now, as `search_index replay` does; administrators only."""
-    if not is_search_administrator(user):
-        raise PermissionDenied
-    return sync.replay()
 
 
 def _rich_text(value: str) -> str:

@@ -18,9 +18,13 @@ from maillage.models import (
     Commune,
     DemandeSuppression,
     HomePage,
+    JetonCalendrier,
     Profil,
     Public,
     Reseau,
+    SearchDocument,
+    SearchFacet,
+    SearchOutbox,
     StandardPage,
     Structure,
     Territoire,
@@ -208,6 +212,18 @@ class StandardPageFactory(wagtail_factories.PageFactory):
     corps = "<p>Contenu de la page.</p>"
 
 
+class JetonCalendrierFactory(DjangoModelFactory):
+    """A private feed's secret (the sessions' by default, `flux=…` for the séances'); the clear
+    token is lost: `maillage.services.calendar_token_create` returns one."""
+
+    class Meta:
+        model = JetonCalendrier
+
+    user = factory.SubFactory(UserFactory)
+    flux = JetonCalendrier.Flux.SESSIONS
+    empreinte = factory.Sequence(lambda n: f"{n:064x}")
+
+
 class DemandeSuppressionFactory(DjangoModelFactory):
     """A pending account deletion request, carried out after its 30-day grace period."""
 
@@ -234,3 +250,41 @@ class AttestationConserveeFactory(DjangoModelFactory):
     emargements = factory.LazyAttribute(
         lambda o: [{"date": o.session_debut.isoformat(), "debut": "09:00:00", "present": True}]
     )
+
+
+class SearchOutboxFactory(DjangoModelFactory):
+    """A pending change of the search index."""
+
+    class Meta:
+        model = SearchOutbox
+
+    model_label = "ressources.outilpage"
+    object_pk = factory.Sequence(str)
+    modifie_le = factory.LazyFunction(timezone.now)
+
+
+class SearchDocumentFactory(DjangoModelFactory):
+    """A document of the database search index (the embedded default's backend)."""
+
+    class Meta:
+        model = SearchDocument
+
+    doc_id = factory.Sequence(lambda n: f"outil:{n}")
+    type = "outil"
+    title = "Photolangage métiers"
+    body = "Un jeu de photographies pour parler de son projet professionnel."
+    url = factory.Sequence(lambda n: f"/outils/photolangage-{n}/")
+    title_folded = "photolangage metiers"
+    content_folded = "un jeu de photographies pour parler de son projet professionnel"
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class SearchFacetFactory(DjangoModelFactory):
+    """A facet value of a database search document."""
+
+    class Meta:
+        model = SearchFacet
+
+    document = factory.SubFactory(SearchDocumentFactory)
+    name = "thematique"
+    value = "orientation"

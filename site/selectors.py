@@ -1,12 +1,14 @@
-"""Reads for site-wide pages; each takes the user it reads for."""
+"""Reads for site-wide pages, accounts and private calendar feeds."""
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from maillage.models import Commune, Profil
+from maillage.models import Commune, JetonCalendrier, Profil
 
 
 @dataclass
@@ -108,3 +110,36 @@ def commune_label(commune: Commune) -> str:
     """« Villeurbanne (69100) »: how a commune is shown and typed back."""
     codes = commune.codes_postaux or []
     return f"{commune.nom} ({codes[0]})" if codes else f"{commune.nom} ({commune.code_insee})"
+
+
+def user_by_email(*, email: str | None):
+    """The active account with this e-mail address (verified or not), for an invitation; None
+    for a blank address."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    return (
+        get_user_model().objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+    )
+
+
+def calendar_token_digest(jeton: str) -> str:
+    """What is stored of a feed's secret."""
+    return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+def calendar_token_owner(*, jeton: str, flux: str):
+    """The account a private feed's secret opens, or None: unknown, revoked or replaced, or
+    the secret of the user's other feed."""
+    if not jeton:
+        return None
+    found = (
+        JetonCalendrier.objects.select_related("user")
+        .filter(empreinte=calendar_token_digest(jeton), flux=flux)
+        .first()
+    )
+    return None if found is None else found.user
+
+
+def calendar_token_active(*, user, flux: str) -> bool:
+    return JetonCalendrier.objects.filter(user=user, flux=flux).exists()

@@ -1,9 +1,12 @@
-"""Writes on accounts and profiles."""
+"""Writes on accounts and profiles, and the secrets of their private calendar feeds."""
+
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from maillage.models import Profil, Structure, Territoire, Thematique
+from maillage.models import JetonCalendrier, Profil, Structure, Territoire, Thematique
+from maillage.selectors import calendar_token_digest
 
 User = get_user_model()
 
@@ -39,3 +42,19 @@ def profil_update(
     profil.territoires.set(territoires)
     profil.thematiques.set(thematiques)
     return profil
+
+
+def calendar_token_create(*, user, flux: str) -> str:
+    """A new secret for one of the user's private feeds (`JetonCalendrier.Flux`); the previous
+    link of that feed stops working, the other feed's is left as it is."""
+    if flux not in JetonCalendrier.Flux.values:
+        raise ValueError(f"unknown calendar feed: {flux!r}")
+    jeton = secrets.token_urlsafe(32)
+    JetonCalendrier.objects.update_or_create(
+        user=user, flux=flux, defaults={"empreinte": calendar_token_digest(jeton)}
+    )
+    return jeton
+
+
+def calendar_token_revoke(*, user, flux: str) -> None:
+    JetonCalendrier.objects.filter(user=user, flux=flux).delete()

@@ -143,6 +143,28 @@ def _search_index_prefix():
     client.close()
 
 
+@pytest.fixture
+def opensearch_index(settings):
+    """Fresh search indexes for this test, every one rebuilt as `search_index rebuild` does
+    (the unified index's alias is returned), then deleted, so that no other test meets
+    them: the catalogue reads its sessions index whenever one exists."""
+    from opensearchpy import OpenSearch
+
+    from maillage.search import opensearch, registry, sync
+
+    if not settings.OPENSEARCH_URL:
+        pytest.skip("OPENSEARCH_URL n'est pas défini")
+    # Read now: a test may point OPENSEARCH_URL elsewhere to simulate an outage.
+    url = settings.OPENSEARCH_URL
+    patterns = [opensearch.index_pattern(name) for name in registry.index_names()]
+    sync.rebuild()
+    yield opensearch.alias_name()
+    client = OpenSearch([url], timeout=30)
+    for pattern in patterns:
+        client.indices.delete(index=pattern, ignore_unavailable=True, allow_no_indices=True)
+    client.close()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """An empty cache per test (rate limits, used TOTP codes), without flushing shared Redis."""

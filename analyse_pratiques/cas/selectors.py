@@ -74,7 +74,7 @@ def _marque(texte: str, nature: str) -> str:
     )
 
 
-def surligner(texte: str, signaux: list[dict]) -> SafeString:
+def highlight(texte: str, signaux: list[dict]) -> SafeString:
     """`texte` as escaped paragraphs, each open flag in a `<mark>` naming its kind."""
     morceaux, curseur = [], 0
     for signal in sorted(signaux, key=lambda s: s["debut"]):
@@ -95,7 +95,7 @@ def textes_surlignes(*, cas: CasPropose) -> list[dict]:
         {
             "champ": champ,
             "libelle": LIBELLES_CHAMPS[champ],
-            "html": surligner(getattr(cas, champ), [s for s in ouverts if s["champ"] == champ]),
+            "html": highlight(getattr(cas, champ), [s for s in ouverts if s["champ"] == champ]),
         }
         for champ in CHAMPS
         if getattr(cas, champ)

@@ -19,9 +19,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from analyse_pratiques import selectors
+from analyse_pratiques import permissions, selectors
 from analyse_pratiques.models import CasPropose, DecisionSignal, Seance
-from analyse_pratiques.selectors import Acces
+from analyse_pratiques.permissions import Acces
 from maillage.models import Commune, Reseau, Structure
 
 from .pseudonymisation import CHECKLIST, NATURES, References, candidats, remplacer, signaler
@@ -33,7 +33,7 @@ MOTIF_MAX = 500
 # --- flags -------------------------------------------------------------------------------
 
 
-def references_pour(textes: Iterable[str]) -> References:
+def references_for(textes: Iterable[str]) -> References:
     """The names the platform knows that occur in `textes` (four queries whatever the text)."""
     textes = [t for t in textes if t]
     noms = set().union(*(candidats(t) for t in textes)) if textes else set()
@@ -80,7 +80,7 @@ def references_pour(textes: Iterable[str]) -> References:
 def cas_signaux(*, cas: CasPropose) -> list[dict]:
     """The automatic flags of every field of a proposal, with the field each lies in."""
     textes = {champ: getattr(cas, champ) for champ in CHAMPS}
-    references = references_pour(textes.values())
+    references = references_for(textes.values())
     return [
         {"champ": champ, **signal.as_dict()}
         for champ, texte in textes.items()
@@ -105,7 +105,7 @@ def signaux_ouverts(*, cas: CasPropose, signaux: list[dict] | None = None) -> li
     return [s for s in signaux if (s["nature"], s["texte"]) not in ecartes]
 
 
-def _recalculer(cas: CasPropose) -> list[dict]:
+def _recompute(cas: CasPropose) -> list[dict]:
     """Run the detection again on the current text; the open flags."""
     cas.signaux = cas_signaux(cas=cas)
     return signaux_ouverts(cas=cas)
@@ -114,7 +114,7 @@ def _recalculer(cas: CasPropose) -> list[dict]:
 # --- permissions -------------------------------------------------------------------------
 
 
-def _verrouiller(cas: CasPropose) -> CasPropose:
+def _lock(cas: CasPropose) -> CasPropose:
     return (
         CasPropose.objects.select_for_update()
         .select_related("seance__groupe", "client")
@@ -123,28 +123,18 @@ def _verrouiller(cas: CasPropose) -> CasPropose:
 
 
 def _check_client(*, user, cas: CasPropose) -> None:
-    if cas.client_id != user.pk or selectors.acces_for(user=user, groupe=cas.seance.groupe) not in (
-        Acces.MEMBRE,
-        Acces.ANIMATEUR,
-    ):
+    if not permissions.can_edit_cas(user, cas):
         raise PermissionDenied(_("Seul le client de la séance peut modifier ce cas."))
 
 
-def est_relecteur(*, user, cas: CasPropose) -> bool:
-    return user.pk != cas.client_id and selectors.acces_for(
-        user=user, groupe=cas.seance.groupe
-    ) in (Acces.MEMBRE, Acces.ANIMATEUR)
-
-
-def check_peut_remplacer(*, user, cas: CasPropose) -> None:
+def check_can_replace(*, user, cas: CasPropose) -> None:
     """The client replaces in the draft; a reviewer, during the review."""
-    if cas.etat == CasPropose.Etat.BROUILLON:
-        _check_client(user=user, cas=cas)
-    elif cas.etat == CasPropose.Etat.EN_RELECTURE:
-        if not est_relecteur(user=user, cas=cas):
-            raise PermissionDenied(_("Vous ne pouvez pas relire ce cas."))
-    else:
+    if cas.etat not in (CasPropose.Etat.BROUILLON, CasPropose.Etat.EN_RELECTURE):
         raise ValidationError(_("Ce cas ne peut plus être modifié."), code="etat")
+    if not permissions.can_replace_signals(user, cas):
+        if cas.etat == CasPropose.Etat.BROUILLON:
+            raise PermissionDenied(_("Seul le client de la séance peut modifier ce cas."))
+        raise PermissionDenied(_("Vous ne pouvez pas relire ce cas."))
 
 
 def _check_fields(fields: dict) -> dict:
@@ -158,11 +148,11 @@ def _check_fields(fields: dict) -> dict:
 
 
 @transaction.atomic
-def cas_proposer(*, user, seance: Seance, consentement: bool, **fields) -> CasPropose:
+def cas_propose_from_seance(*, user, seance: Seance, consentement: bool, **fields) -> CasPropose:
     """The client of a séance proposes their situation, giving explicit consent."""
-    if seance.client_id != user.pk:
-        raise PermissionDenied(_("Seul le client de la séance peut proposer sa situation."))
-    if selectors.acces_for(user=user, groupe=seance.groupe) != Acces.MEMBRE:
+    if not permissions.can_propose_cas(user, seance):
+        if seance.client_id != user.pk:
+            raise PermissionDenied(_("Seul le client de la séance peut proposer sa situation."))
         raise PermissionDenied(_("Vous devez être membre du groupe."))
     if seance.etat == Seance.Etat.PLANIFIEE:
         raise ValidationError(_("La séance n'a pas encore eu lieu."), code="pas_commencee")
@@ -185,12 +175,12 @@ def _cles(signaux: list[dict]) -> dict[tuple[str, str], int]:
 
 
 @transaction.atomic
-def cas_modifier(*, user, cas: CasPropose, **fields) -> CasPropose:
+def cas_update(*, user, cas: CasPropose, **fields) -> CasPropose:
     """The client edits the draft; the flags are computed again.
 
     A flagged token the client rewrote is recorded as replaced, without keeping it.
     """
-    cas = _verrouiller(cas)
+    cas = _lock(cas)
     _check_client(user=user, cas=cas)
     if cas.etat != CasPropose.Etat.BROUILLON:
         raise ValidationError(_("Seul un brouillon peut être modifié."), code="etat")
@@ -198,7 +188,7 @@ def cas_modifier(*, user, cas: CasPropose, **fields) -> CasPropose:
     for champ, valeur in _check_fields({**{c: getattr(cas, c) for c in CHAMPS}, **fields}).items():
         setattr(cas, champ, valeur)
     cas.full_clean()
-    apres = _cles(_recalculer(cas))
+    apres = _cles(_recompute(cas))
     cas.save()
     disparus = [(nature, n) for (nature, texte), n in avant.items() if (nature, texte) not in apres]
     DecisionSignal.objects.bulk_create(
@@ -215,7 +205,7 @@ def cas_modifier(*, user, cas: CasPropose, **fields) -> CasPropose:
     return cas
 
 
-def _remplacer(*, user, cas: CasPropose, cibles: list[dict]) -> CasPropose:
+def _replace(*, user, cas: CasPropose, cibles: list[dict]) -> CasPropose:
     """Replace the flagged spans `cibles` by their placeholders and record it."""
     par_champ: dict[str, list[dict]] = {}
     for signal in cibles:
@@ -225,7 +215,7 @@ def _remplacer(*, user, cas: CasPropose, cibles: list[dict]) -> CasPropose:
     if cas.etat == CasPropose.Etat.EN_RELECTURE:
         # The text changed: an approval given to the former one no longer holds.
         cas.relu_animateur_le = cas.relu_second_le = cas.second_relecteur = None
-    _recalculer(cas)
+    _recompute(cas)
     cas.save()
     DecisionSignal.objects.bulk_create(
         DecisionSignal(
@@ -241,38 +231,38 @@ def _remplacer(*, user, cas: CasPropose, cibles: list[dict]) -> CasPropose:
 
 
 @transaction.atomic
-def cas_signal_remplacer(*, user, cas: CasPropose, nature: str, texte: str) -> CasPropose:
+def cas_signal_replace(*, user, cas: CasPropose, nature: str, texte: str) -> CasPropose:
     """Replace every occurrence of one flagged token by the placeholder of its kind."""
-    cas = _verrouiller(cas)
-    check_peut_remplacer(user=user, cas=cas)
-    cibles = [s for s in _recalculer(cas) if s["nature"] == nature and s["texte"] == texte]
+    cas = _lock(cas)
+    check_can_replace(user=user, cas=cas)
+    cibles = [s for s in _recompute(cas) if s["nature"] == nature and s["texte"] == texte]
     if not cibles:
         raise ValidationError(_("Cet élément n'est plus signalé."), code="inconnu")
-    return _remplacer(user=user, cas=cas, cibles=cibles)
+    return _replace(user=user, cas=cas, cibles=cibles)
 
 
 @transaction.atomic
-def cas_signaux_remplacer_tous(*, user, cas: CasPropose) -> CasPropose:
+def cas_signaux_replace_all(*, user, cas: CasPropose) -> CasPropose:
     """Replace every open flag by its placeholder (until the detection finds nothing more)."""
-    cas = _verrouiller(cas)
-    check_peut_remplacer(user=user, cas=cas)
-    ouverts = _recalculer(cas)
+    cas = _lock(cas)
+    check_can_replace(user=user, cas=cas)
+    ouverts = _recompute(cas)
     if not ouverts:
         raise ValidationError(_("Aucun élément signalé à remplacer."), code="rien")
     # A replacement can reveal a surname next to "[prénom]": a few passes at most.
     for _passe in range(3):
         if not ouverts:
             break
-        cas = _remplacer(user=user, cas=cas, cibles=ouverts)
+        cas = _replace(user=user, cas=cas, cibles=ouverts)
         ouverts = signaux_ouverts(cas=cas)
     return cas
 
 
 @transaction.atomic
-def cas_signal_ecarter(*, user, cas: CasPropose, nature: str, texte: str, motif: str) -> CasPropose:
+def cas_signal_dismiss(*, user, cas: CasPropose, nature: str, texte: str, motif: str) -> CasPropose:
     """A reviewer keeps a flagged token, saying why; never for the kinds never publishable."""
-    cas = _verrouiller(cas)
-    if not est_relecteur(user=user, cas=cas):
+    cas = _lock(cas)
+    if not permissions.can_review_cas(user, cas):
         raise PermissionDenied(_("Seuls les relecteurs peuvent écarter un signalement."))
     if cas.etat != CasPropose.Etat.EN_RELECTURE:
         raise ValidationError(_("Ce cas n'est pas en relecture."), code="etat")
@@ -294,7 +284,7 @@ def cas_signal_ecarter(*, user, cas: CasPropose, nature: str, texte: str, motif:
             _("Le motif ne doit pas dépasser %(max)d caractères.") % {"max": MOTIF_MAX},
             code="motif",
         )
-    ouverts = [s for s in _recalculer(cas) if s["nature"] == nature and s["texte"] == texte]
+    ouverts = [s for s in _recompute(cas) if s["nature"] == nature and s["texte"] == texte]
     if not ouverts:
         raise ValidationError(_("Cet élément n'est plus signalé."), code="inconnu")
     cas.save()
@@ -325,13 +315,13 @@ def _message_ouverts(ouverts: list[dict]) -> str:
 
 
 @transaction.atomic
-def cas_soumettre(*, user, cas: CasPropose, checklist: dict) -> CasPropose:
+def cas_submit(*, user, cas: CasPropose, checklist: dict) -> CasPropose:
     """The client confirms every pseudonymisation check; the case goes to review.
 
     What can never be published (phone, e-mail, address, NIR, date of birth, names of the
     platform's users and structures) must be replaced first: no reviewer could let it through.
     """
-    cas = _verrouiller(cas)
+    cas = _lock(cas)
     _check_client(user=user, cas=cas)
     if cas.etat != CasPropose.Etat.BROUILLON:
         raise ValidationError(_("Ce cas n'est pas un brouillon."), code="etat")
@@ -341,7 +331,7 @@ def cas_soumettre(*, user, cas: CasPropose, checklist: dict) -> CasPropose:
             _("Toutes les vérifications de pseudonymisation doivent être cochées."),
             code="checklist",
         )
-    interdits = [s for s in _recalculer(cas) if NATURES[s["nature"]].jamais_publiable]
+    interdits = [s for s in _recompute(cas) if NATURES[s["nature"]].jamais_publiable]
     if interdits:
         n = len(_cles(interdits))
         raise ValidationError(
@@ -374,16 +364,16 @@ def cas_soumettre(*, user, cas: CasPropose, checklist: dict) -> CasPropose:
 
 
 @transaction.atomic
-def cas_relire(*, user, cas: CasPropose, approuve: bool) -> CasPropose:
+def cas_review(*, user, cas: CasPropose, approuve: bool) -> CasPropose:
     """A review by the facilitator or by one other member; two approvals publish the case.
 
     An approval needs every flag resolved. A refusal sends the case back to the client as a
     draft, both reviews cleared.
     """
-    cas = _verrouiller(cas)
+    cas = _lock(cas)
     groupe = cas.seance.groupe
-    acces = selectors.acces_for(user=user, groupe=groupe)
-    if acces not in (Acces.MEMBRE, Acces.ANIMATEUR) or user.pk == cas.client_id:
+    acces = permissions.acces_for(user=user, groupe=groupe)
+    if not permissions.can_review_cas(user, cas, acces=acces):
         raise PermissionDenied(_("Vous ne pouvez pas relire ce cas."))
     if cas.etat != CasPropose.Etat.EN_RELECTURE:
         raise ValidationError(_("Ce cas n'est pas en relecture."), code="etat")
@@ -396,7 +386,7 @@ def cas_relire(*, user, cas: CasPropose, approuve: bool) -> CasPropose:
         client_id, cas_id = cas.client_id, cas.pk
         transaction.on_commit(lambda: _taches().envoyer_cas_renvoye.enqueue(client_id, cas_id))
         return cas
-    ouverts = _recalculer(cas)
+    ouverts = _recompute(cas)
     if ouverts:
         raise ValidationError(_message_ouverts(ouverts), code="signaux")
     now = timezone.now()
@@ -405,7 +395,7 @@ def cas_relire(*, user, cas: CasPropose, approuve: bool) -> CasPropose:
     else:
         cas.second_relecteur, cas.relu_second_le = user, now
     if cas.relu_animateur_le and cas.relu_second_le:
-        page = _publier(cas)
+        page = _publish(cas)
         cas.cas_page_id = page.pk
         cas.etat = CasPropose.Etat.PUBLIE
         client_id, page_id = cas.client_id, page.pk
@@ -441,7 +431,7 @@ def _slug_libre(index, titre: str) -> str:
     return slug
 
 
-def _publier(cas: CasPropose):
+def _publish(cas: CasPropose):
     """Publish the resolved case with its consent record (no identity of anyone).
 
     The detection runs once more here: a flag left open (a name registered since, say)
@@ -449,7 +439,7 @@ def _publier(cas: CasPropose):
     """
     from ressources.models import CasIndexPage, CasPage
 
-    ouverts = _recalculer(cas)
+    ouverts = _recompute(cas)
     if ouverts:
         raise ValidationError(_message_ouverts(ouverts), code="signaux")
     index = CasIndexPage.objects.live().first()
@@ -474,14 +464,14 @@ def _publier(cas: CasPropose):
 
 
 @transaction.atomic
-def cas_retirer_consentement(*, user, cas: CasPropose) -> CasPropose:
+def cas_consentement_withdraw(*, user, cas: CasPropose) -> CasPropose:
     """The client withdraws consent at any time: the page is unpublished at once.
 
     Unpublishing fires Wagtail's `page_unpublished`, on which ressources removes it from search.
     The client may withdraw even after leaving the group.
     """
     cas = CasPropose.objects.select_for_update().get(pk=cas.pk)
-    if cas.client_id != user.pk:
+    if not permissions.can_withdraw_consentement(user, cas):
         raise PermissionDenied(_("Seul le client peut retirer son consentement."))
     if cas.consentement_retire_le is not None:
         return cas

@@ -1,8 +1,7 @@
 """Models of the practice-analysis groups."""
 
-from .agenda import JetonAgenda
 from .cas import CasPropose, DecisionSignal
-from .groupes import AcceptationCharte, Charte, Groupe, Membership
+from .groupes import AcceptationCharte, Adhesion, Charte, Groupe
 from .seances import (
     Apprentissage,
     EvaluationSeance,
@@ -14,14 +13,13 @@ from .seances import (
 
 __all__ = [
     "AcceptationCharte",
+    "Adhesion",
     "Apprentissage",
     "CasPropose",
     "Charte",
     "DecisionSignal",
     "EvaluationSeance",
     "Groupe",
-    "JetonAgenda",
-    "Membership",
     "NoteTravail",
     "PlanAction",
     "QuestionConsultation",

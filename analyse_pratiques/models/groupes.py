@@ -1,4 +1,4 @@
-"""Closed practice-analysis groups, their charter versions and memberships."""
+"""Closed practice-analysis groups, their charter versions and their members (`Adhesion`)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -73,6 +73,10 @@ class Groupe(models.Model):
     def phases(self) -> tuple[methodes.Phase, ...]:
         return methodes.phases_for(self.methode)
 
+    def charte_courante(self) -> "Charte | None":
+        """The highest charter version: the one every member must have accepted."""
+        return self.chartes.order_by("-version").first()
+
 
 class Charte(models.Model):
     """One version of a group's charter; the highest version is the current one."""
@@ -114,7 +118,7 @@ class AcceptationCharte(models.Model):
         return f"{self.user} — {self.charte}"
 
 
-class Membership(models.Model):
+class Adhesion(models.Model):
     """A person's place in a group: invited, applying, active, left or removed."""
 
     class Etat(models.TextChoices):
@@ -124,9 +128,9 @@ class Membership(models.Model):
         PARTI = "parti", _("Parti")
         RETIRE = "retire", _("Retiré")
 
-    groupe = models.ForeignKey(Groupe, on_delete=models.CASCADE, related_name="memberships")
+    groupe = models.ForeignKey(Groupe, on_delete=models.CASCADE, related_name="adhesions")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships_ap"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adhesions_ap"
     )
     etat = models.CharField(_("état"), max_length=10, choices=Etat.choices)
     cree_le = models.DateTimeField(auto_now_add=True)
@@ -138,7 +142,7 @@ class Membership(models.Model):
         verbose_name_plural = _("membres d'un groupe")
         ordering = ["groupe", "rejoint_le", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["groupe", "user"], name="membership_groupe_user")
+            models.UniqueConstraint(fields=["groupe", "user"], name="adhesion_groupe_user")
         ]
         indexes = [models.Index(fields=["user", "etat"])]
 

@@ -4,10 +4,9 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from communautes.models import Evenement
+from communautes.permissions import can_see_visio_link
 from communautes.richtext import plain_text
 from maillage.calendrier import EvenementIcs, calendrier_ics
-
-from .selectors import can_see_visio_link
 
 
 def _lieu(evenement: Evenement, *, voit_lien: bool) -> str:
@@ -29,7 +28,7 @@ def evenement_ics(evenements: list[Evenement], *, user) -> str:
         titre = publication.titre
         if evenement.annule:
             titre = gettext("Annulé : %(titre)s") % {"titre": titre}
-        voit_lien = can_see_visio_link(user=user, evenement=evenement)
+        voit_lien = can_see_visio_link(user, evenement)
         items.append(
             EvenementIcs(
                 uid=f"evenement-{evenement.pk}@maillage",

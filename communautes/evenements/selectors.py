@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from communautes import selectors as communaute_selectors
+from communautes import permissions
 from communautes.models import Adhesion, Communaute, Evenement, ParticipationEvenement
 
 Etat = ParticipationEvenement.Etat
@@ -20,50 +20,7 @@ class Periode:
     CHOICES = (A_VENIR, PASSES)
 
 
-def can_see_evenement(*, user, evenement: Evenement) -> bool:
-    """Whoever may read the community's publications, unless moderation hid the event."""
-    communaute = evenement.publication.communaute
-    if not communaute_selectors.can_view(user=user, communaute=communaute):
-        return False
-    return not evenement.publication.masquee or communaute_selectors.can_moderate(
-        user=user, communaute=communaute
-    )
-
-
-def can_edit(*, user, evenement: Evenement) -> bool:
-    """The organiser while still an active member, the managers and administrators."""
-    communaute = evenement.publication.communaute
-    if communaute_selectors.can_moderate(user=user, communaute=communaute):
-        return True
-    return evenement.publication.auteur_id == user.pk and communaute_selectors.is_active_member(
-        user=user, communaute_id=communaute.pk
-    )
-
-
-def can_see_visio_link(*, user, evenement: Evenement) -> bool:
-    """The video link goes to registered participants and to those who may edit the event;
-    the page and the .ics both ask this, so a calendar never reveals more than the page."""
-    if not user.is_authenticated:
-        return False
-    if can_edit(user=user, evenement=evenement):
-        return True
-    if hasattr(evenement, "ma_participation"):
-        participation = evenement.ma_participation
-        return participation is not None and participation.etat == Etat.INSCRIT
-    return evenement.participations.filter(user=user, etat=Etat.INSCRIT).exists()
-
-
-def can_propose(*, user, communaute: Communaute) -> bool:
-    adhesion = communaute_selectors.adhesion_for(user=user, communaute=communaute)
-    return (
-        adhesion is not None
-        and adhesion.etat == Adhesion.Etat.ACTIVE
-        and not communaute.fermee
-        and (adhesion.est_animateur or communaute.evenements_par_membres)
-    )
-
-
-def _evenements(*, user, communaute: Communaute) -> QuerySet:
+def _evenements(*, user, communaute: Communaute, adhesion=permissions.NOT_READ) -> QuerySet:
     queryset = (
         Evenement.objects.filter(publication__communaute=communaute)
         .select_related("publication__communaute", "commune")
@@ -72,7 +29,7 @@ def _evenements(*, user, communaute: Communaute) -> QuerySet:
             nb_attente=Count("participations", filter=Q(participations__etat=Etat.ATTENTE)),
         )
     )
-    if not communaute_selectors.can_moderate(user=user, communaute=communaute):
+    if not permissions.can_moderate(user, communaute, adhesion=adhesion):
         queryset = queryset.filter(publication__masquee=False)
     return queryset
 
@@ -81,9 +38,10 @@ def evenement_list(
     *, user, communaute: Communaute, periode: str = Periode.A_VENIR, limit: int = 50
 ) -> list[Evenement]:
     """Upcoming events (soonest first) or past ones (latest first), in one query."""
-    if not communaute_selectors.can_view(user=user, communaute=communaute):
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.can_read_community(user, communaute, adhesion=adhesion):
         return []
-    queryset = _evenements(user=user, communaute=communaute)
+    queryset = _evenements(user=user, communaute=communaute, adhesion=adhesion)
     maintenant = timezone.now()
     if periode == Periode.PASSES:
         queryset = queryset.filter(fin__lt=maintenant).order_by("-debut", "-pk")
@@ -94,9 +52,10 @@ def evenement_list(
 
 def evenement_get_for(*, user, communaute: Communaute, pk: int) -> Evenement:
     """An event with its counts and the user's RSVP; Evenement.DoesNotExist when not allowed."""
-    if not communaute_selectors.can_view(user=user, communaute=communaute):
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.can_read_community(user, communaute, adhesion=adhesion):
         raise Evenement.DoesNotExist
-    evenement = _evenements(user=user, communaute=communaute).get(pk=pk)
+    evenement = _evenements(user=user, communaute=communaute, adhesion=adhesion).get(pk=pk)
     evenement.ma_participation = (
         ParticipationEvenement.objects.filter(evenement=evenement, user=user).first()
         if user.is_authenticated
@@ -110,15 +69,19 @@ def evenement_get_for(*, user, communaute: Communaute, pk: int) -> Evenement:
         if participation is not None and participation.etat == Etat.ATTENTE
         else None
     )
-    evenement.peut_modifier = user.is_authenticated and can_edit(user=user, evenement=evenement)
-    evenement.voit_lien = can_see_visio_link(user=user, evenement=evenement)
+    evenement.peut_modifier = user.is_authenticated and permissions.can_edit_publication(
+        user, evenement.publication, adhesion=adhesion
+    )
+    evenement.voit_lien = permissions.can_see_visio_link(user, evenement, adhesion=adhesion)
     evenement.termine = evenement.fin <= timezone.now()
     return evenement
 
 
 def participants_list(*, user, evenement: Evenement) -> list[ParticipationEvenement]:
     """Who registered or waits, for the organiser and the managers only."""
-    if not (user.is_authenticated and can_edit(user=user, evenement=evenement)):
+    if not (
+        user.is_authenticated and permissions.can_edit_publication(user, evenement.publication)
+    ):
         return []
     return list(
         evenement.participations.filter(etat__in=ETATS_ACTIFS)

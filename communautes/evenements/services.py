@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from communautes import selectors as communaute_selectors
-from communautes import services
+from communautes import permissions, services
 from communautes.models import (
     Adhesion,
     Communaute,
@@ -24,6 +23,7 @@ from communautes.notifications.services import (
     notification_create_for_members,
     notification_create_many,
 )
+from maillage.liste_attente import waitlist_promote
 
 from . import selectors
 from .tasks import envoyer_courriel_participation
@@ -92,9 +92,9 @@ def _quand(evenement: Evenement) -> str:
 
 
 def check_can_organise(*, user, communaute: Communaute) -> None:
-    adhesion = services.check_active_member(user=user, communaute=communaute)
-    services.check_open(communaute=communaute)
-    if not (adhesion.est_animateur or communaute.evenements_par_membres):
+    """`permissions.can_propose_evenement`, refused with the reason of the first rule not met."""
+    adhesion = services.check_can_post(user=user, communaute=communaute)
+    if not permissions.can_propose_evenement(user, communaute, adhesion=adhesion):
         raise PermissionDenied(
             _("Dans cette communauté, seuls les animateurs peuvent proposer un événement.")
         )
@@ -102,9 +102,9 @@ def check_can_organise(*, user, communaute: Communaute) -> None:
 
 def check_can_attend(*, user, evenement: Evenement) -> None:
     communaute = evenement.publication.communaute
-    if not selectors.can_see_evenement(user=user, evenement=evenement):
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.can_see_evenement(user, evenement, adhesion=adhesion):
         raise PermissionDenied(_("Vous ne pouvez pas vous inscrire à cet événement."))
-    adhesion = communaute_selectors.adhesion_for(user=user, communaute=communaute)
     if adhesion is not None and adhesion.etat == Adhesion.Etat.BANNIE:
         raise PermissionDenied(_("Vous avez été exclu·e de cette communauté."))
     services.check_open(communaute=communaute)
@@ -255,7 +255,7 @@ def evenement_cancel(*, user, evenement: Evenement, motif: str) -> Evenement:
     """Its organiser (or a manager) cancels an event: RSVP closes, and everyone registered
     or waiting is told in the app and by e-mail. Idempotent."""
     evenement = _verrouiller(evenement)
-    if not selectors.can_edit(user=user, evenement=evenement):
+    if not permissions.can_edit_publication(user, evenement.publication):
         raise PermissionDenied(_("Seuls l'organisateur et les animateurs peuvent annuler."))
     if evenement.annule:
         return evenement
@@ -293,24 +293,21 @@ def eligibles(queryset: QuerySet, *, communaute: Communaute) -> QuerySet:
 def _promouvoir(evenement: Evenement) -> list[int]:
     """Give the free places to the waiting list, first come first served; return their ids.
 
-    The caller holds the event's row lock."""
-    attente = evenement.participations.select_for_update().filter(etat=Etat.ATTENTE)
-    if evenement.capacite is None:
-        libres = attente.count()
-    else:
+    Only people who may still see the community's events take a place (`eligibles`); the
+    others keep waiting. The caller holds the event's row lock."""
+    libres = None
+    if evenement.capacite is not None:
         inscrits = evenement.participations.filter(etat=Etat.INSCRIT).count()
         libres = evenement.capacite - inscrits
-    if libres <= 0:
-        return []
-    communaute = evenement.publication.communaute
-    suivants = list(
-        eligibles(attente, communaute=communaute).order_by("position", "cree_le", "pk")[:libres]
+    promus, _ecartes = waitlist_promote(
+        attente=eligibles(
+            evenement.participations.filter(etat=Etat.ATTENTE),
+            communaute=evenement.publication.communaute,
+        ),
+        places=libres,
+        valeurs={"etat": Etat.INSCRIT},
     )
-    for participation in suivants:
-        participation.etat = Etat.INSCRIT
-        participation.position = None
-        participation.save(update_fields=["etat", "position", "modifie_le"])
-    return [participation.pk for participation in suivants]
+    return [participation.pk for participation in promus]
 
 
 def _verrouiller(evenement: Evenement) -> Evenement:

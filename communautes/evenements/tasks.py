@@ -22,8 +22,7 @@ def envoyer_courriel_participation(
     """Send the French e-mail `modele` (plain text and HTML) to a participant, unless they
     cancelled, may no longer see the event, or the event's cancellation makes it stale."""
     from communautes.models import ParticipationEvenement
-
-    from .selectors import can_see_evenement
+    from communautes.permissions import can_see_evenement
 
     Etat = ParticipationEvenement.Etat
     # The waiting list hears of a cancellation too; every other e-mail is for the registered.
@@ -40,7 +39,7 @@ def envoyer_courriel_participation(
     evenement, user = participation.evenement, participation.user
     if evenement.annule != (modele == "annulation"):
         return False
-    if evenement.publication.masquee or not can_see_evenement(user=user, evenement=evenement):
+    if evenement.publication.masquee or not can_see_evenement(user, evenement):
         return False
     with translation.override("fr"):
         contexte = {

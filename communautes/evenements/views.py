@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communautes import selectors as communaute_selectors
+from communautes import permissions
 from communautes.models import Communaute, Evenement, ParticipationEvenement
-from communautes.views import _communaute
+from communautes.views import communaute_or_404
 from maillage.service_errors import form_refusal, show_refusal
 
 from . import selectors, services
@@ -26,8 +26,9 @@ def _evenement(request: HttpRequest, communaute: Communaute, pk: int) -> Eveneme
 
 
 def evenement_list(request: HttpRequest, slug: str) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    if not communaute_selectors.can_view(user=request.user, communaute=communaute):
+    communaute = communaute_or_404(request, slug)
+    adhesion = permissions.adhesion_for(request.user, communaute)
+    if not permissions.can_read_community(request.user, communaute, adhesion=adhesion):
         raise Http404
     periode = request.GET.get("periode", selectors.Periode.A_VENIR)
     if periode not in selectors.Periode.CHOICES:
@@ -41,13 +42,15 @@ def evenement_list(request: HttpRequest, slug: str) -> HttpResponse:
             "evenements": selectors.evenement_list(
                 user=request.user, communaute=communaute, periode=periode
             ),
-            "peut_proposer": selectors.can_propose(user=request.user, communaute=communaute),
+            "peut_proposer": permissions.can_propose_evenement(
+                request.user, communaute, adhesion=adhesion
+            ),
         },
     )
 
 
 def evenement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     evenement = _evenement(request, communaute, pk)
     return render(
         request,
@@ -62,7 +65,7 @@ def evenement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def evenement_ics_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     evenement = _evenement(request, communaute, pk)
     reponse = HttpResponse(
         evenement_ics([evenement], user=request.user), content_type="text/calendar; charset=utf-8"
@@ -94,8 +97,8 @@ def _apply(form: EvenementForm, call) -> Evenement | None:
 
 @login_required
 def evenement_create(request: HttpRequest, slug: str) -> HttpResponse:
-    communaute = _communaute(request, slug)
-    if not selectors.can_propose(user=request.user, communaute=communaute):
+    communaute = communaute_or_404(request, slug)
+    if not permissions.can_propose_evenement(request.user, communaute):
         messages.error(request, _("Vous ne pouvez pas proposer d'événement dans cette communauté."))
         return redirect(communaute)
     form = EvenementForm(request.POST or None)
@@ -114,7 +117,7 @@ def evenement_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def evenement_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     evenement = _evenement(request, communaute, pk)
     if not evenement.peut_modifier:
         raise PermissionDenied
@@ -138,7 +141,7 @@ def evenement_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def evenement_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Ask for the reason, then cancel; the page doubles as the confirmation step."""
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     evenement = _evenement(request, communaute, pk)
     if not evenement.peut_modifier:
         raise PermissionDenied
@@ -169,7 +172,7 @@ def evenement_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def participation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Register (or join the waiting list), or with `annuler`, cancel."""
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     evenement = _evenement(request, communaute, pk)
     try:
         if request.POST.get("annuler"):

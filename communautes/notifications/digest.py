@@ -37,6 +37,7 @@ from wagtail.models import Site
 from formations import mixite
 from formations.models import FormationPage, Session
 from maillage.emails import email_build
+from maillage.mixite import origines as origines_de
 from maillage.models import Profil
 
 from ..models import Adhesion, Publication, Reponse, ResumeEnvoi
@@ -288,7 +289,7 @@ def _rencontres_ajouter(resumes: list[Resume], candidates, liens) -> None:
     """Sessions near each member where their réseau is under-represented (2 queries)."""
     if not candidates:
         return
-    origines = mixite.origines(user_ids=[r.user_id for r in resumes])
+    origines = origines_de(user_ids=[r.user_id for r in resumes])
     suivies = mixite.sessions_suivies(
         user_ids=list(origines), session_ids=[c.session_id for c in candidates]
     )

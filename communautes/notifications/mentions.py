@@ -276,10 +276,11 @@ def membres_mentionnables(*, user, communaute: Communaute, prefixe: str) -> list
     """
     from maillage.models import Profil
 
-    from ..selectors import can_moderate, display_name, is_active_member
+    from ..permissions import can_moderate, is_active_member
+    from ..selectors import display_name
 
     mots = FIRST_WORD_RE.findall(fold(prefixe[:MAX_PREFIX_CHARS]))[:3]
-    if not mots or not is_active_member(user=user, communaute_id=communaute.pk):
+    if not mots or not is_active_member(user, communaute):
         return []
     queryset = (
         _active_members(communaute)
@@ -289,7 +290,7 @@ def membres_mentionnables(*, user, communaute: Communaute, prefixe: str) -> list
     )
     for mot in mots:
         queryset = queryset.filter(nom_complet__iregex=r"(^|[- '])" + _pattern(mot))
-    if not can_moderate(user=user, communaute=communaute):
+    if not can_moderate(user, communaute):
         queryset = queryset.exclude(profil__visibilite=Profil.Visibilite.MASQUE)
     users = queryset.select_related("profil__structure").order_by("first_name", "last_name", "pk")[
         :MAX_SUGGESTIONS

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from maillage.cache_pages import contenus_changed
 
+from .. import permissions
 from .. import selectors as communautes_selectors
 from ..models import Adhesion, Communaute, Notification, Publication, Reponse
 from . import mentions, selectors
@@ -179,8 +180,8 @@ def adhesion_niveau_set(*, user, communaute: Communaute, niveau: str) -> Adhesio
     """A member chooses how much this community tells them: everything, digest, nothing."""
     if niveau not in Adhesion.Notification.values:
         raise ValidationError({"niveau": _("Choisissez un niveau de notification proposé.")})
-    adhesion = communautes_selectors.adhesion_for(user=user, communaute=communaute)
-    if adhesion is None or adhesion.etat != Adhesion.Etat.ACTIVE:
+    adhesion = permissions.adhesion_for(user, communaute)
+    if not permissions.is_active_member(user, communaute, adhesion=adhesion):
         raise PermissionDenied(_("Vous devez être membre de cette communauté."))
     adhesion.niveau_notification = niveau
     adhesion.save(update_fields=["niveau_notification", "modifie_le"])

@@ -38,10 +38,7 @@ def pieces_jointes_add(
         raise ValueError("attach to exactly one publication or reply")
     cible = publication or reponse
     communaute = (publication or reponse.publication).communaute
-    if cible.auteur_id != user.pk:
-        services.check_moderator(user=user, communaute=communaute)
-    else:
-        services.check_active_member(user=user, communaute=communaute)
+    services.check_can_edit(user=user, cible=cible)
     services.check_open(communaute=communaute)
     deja = cible.pieces_jointes.count()
     if deja + len(fichiers) > MAX_PAR_MESSAGE:

@@ -3,13 +3,13 @@
 from django.http import FileResponse, Http404, HttpRequest
 
 from communautes.models import PieceJointe
-from communautes.views import _communaute
+from communautes.views import communaute_or_404
 
 from .selectors import piece_jointe_get_for
 
 
 def piece_jointe_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    communaute = _communaute(request, slug)
+    communaute = communaute_or_404(request, slug)
     try:
         piece = piece_jointe_get_for(user=request.user, communaute=communaute, pk=pk)
     except PieceJointe.DoesNotExist as exc:

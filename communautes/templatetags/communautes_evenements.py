@@ -2,7 +2,8 @@
 
 from django import template
 
-from ..evenements.selectors import can_propose, evenement_list
+from ..evenements.selectors import evenement_list
+from ..permissions import can_propose_evenement
 
 register = template.Library()
 
@@ -14,5 +15,5 @@ def evenements_a_venir(context, communaute, limit: int = 3) -> dict:
     return {
         "communaute": communaute,
         "evenements": evenement_list(user=user, communaute=communaute, limit=limit),
-        "peut_proposer": can_propose(user=user, communaute=communaute),
+        "peut_proposer": can_propose_evenement(user, communaute),
     }

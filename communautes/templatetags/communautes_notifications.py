@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from maillage.cache_pages import contenus_version
 
-from ..models import Adhesion
+from .. import permissions
 from ..notifications.forms import NiveauNotificationForm
 from ..notifications.selectors import notification_unread_count
 
@@ -28,6 +28,6 @@ def notifications_badge(context) -> dict:
 def niveau_notification_form(context, communaute, adhesion) -> dict:
     """The member's notification level for this community (active members only)."""
     form = None
-    if adhesion is not None and adhesion.etat == Adhesion.Etat.ACTIVE:
+    if permissions.is_active_member(context["user"], communaute, adhesion=adhesion):
         form = NiveauNotificationForm(initial={"niveau": adhesion.niveau_notification})
     return {"form": form, "communaute": communaute, "csrf_token": context.get("csrf_token")}

@@ -21,12 +21,10 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
 from maillage.cache_pages import contenus_changed
-from maillage.models import Commune, HomePage, Territoire
-from ressources.models import SearchOutbox
-from ressources.search import sync
+from maillage.models import Commune, HomePage, SearchOutbox, Territoire
+from maillage.search import sync
 
 from ..models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
-from ..search import sessions_sync
 from .parser import FormationLheo, Noeud, SessionLheo, iter_formations, texte, trouver
 from .tasks import lheo_index_sync
 
@@ -739,9 +737,10 @@ def _planifier_synchro(recherche: list[int], wagtail: list[int]) -> None:
 
 
 def synchroniser(recherche: list[int], wagtail: list[int]) -> bool:
-    """In bulk: the unified index (a fixed number of queries and one OpenSearch request per
-    batch), Wagtail's own search backends (what its `update_index` does), then the catalogue's
-    sessions index. False when the unified index did not take everything."""
+    """In bulk: the search indexes (a fixed number of queries and one OpenSearch request per
+    index and batch: the unified index, and the catalogue's sessions index with the sessions
+    of these formations), then Wagtail's own search backends (what its `update_index` does).
+    False when the search indexes did not take everything."""
     synchronise = sync.process_many(FORMATION_LABEL, recherche, batch=TAILLE_LOT)
     if not synchronise:
         # The outbox keeps the rest: the next sync task or `search_index replay` does it.
@@ -751,11 +750,6 @@ def synchroniser(recherche: list[int], wagtail: list[int]) -> bool:
         pages = list(lot.defer("extras"))  # not a search field
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(FormationPage, pages)
-    # The catalogue's sessions index (when built): the sessions of the changed formations.
-    changees = Session.objects.filter(formation_id__in=recherche).order_by("pk")
-    sessions = list(changees.values_list("pk", flat=True))
-    for debut in range(0, len(sessions), TAILLE_LOT * 10):
-        sessions_sync(sessions[debut : debut + TAILLE_LOT * 10])
     return synchronise
 
 

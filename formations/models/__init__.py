@@ -2,7 +2,7 @@
 
 from .emargements import Attestation, Emargement
 from .evaluations import Evaluation
-from .inscriptions import Inscription, JetonCalendrier
+from .inscriptions import Inscription
 from .pages import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage
 from .sessions import Session, SessionDate
 
@@ -13,7 +13,6 @@ __all__ = [
     "Evaluation",
     "FormationPage",
     "Inscription",
-    "JetonCalendrier",
     "ProgrammePage",
     "RegionPage",
     "Session",

@@ -94,20 +94,3 @@ class Inscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.session} ({self.get_etat_display()})"
-
-
-class JetonCalendrier(models.Model):
-    """The secret of a user's private calendar feed; only its SHA-256 is stored."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jeton_calendrier"
-    )
-    empreinte = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
-    cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("lien d'agenda privé")
-        verbose_name_plural = _("liens d'agenda privés")
-
-    def __str__(self) -> str:
-        return str(self.user)

@@ -1,7 +1,8 @@
-"""Template helpers of the formations app."""
+"""Template helpers of the formations app: state labels, and the permissions as filters."""
 
 from django import template
 
+from formations import permissions
 from formations.models import Inscription
 
 register = template.Library()
@@ -19,3 +20,27 @@ def motif_attente_label(motif: str) -> str:
     if motif in Inscription.MotifAttente.values:
         return Inscription.MotifAttente(motif).label
     return ""
+
+
+@register.filter
+def can_manage_session(user, session) -> bool:
+    """`{% if user|can_manage_session:session %}`: the rule of `permissions.can_manage_session`."""
+    return permissions.can_manage_session(user, session)
+
+
+@register.filter
+def can_take_attendance(user, session) -> bool:
+    """`{% if user|can_take_attendance:session %}`, as `permissions.can_take_attendance`."""
+    return permissions.can_take_attendance(user, session)
+
+
+@register.filter
+def can_see_session_evaluations(user, session) -> bool:
+    """`{% if user|can_see_session_evaluations:session %}`, as the permission says."""
+    return permissions.can_see_session_evaluations(user, session)
+
+
+@register.filter
+def can_see_programme_indicators(user, programme) -> bool:
+    """`{% if user|can_see_programme_indicators:programme %}`, as the permission says."""
+    return permissions.can_see_programme_indicators(user, programme)

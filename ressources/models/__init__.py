@@ -1,4 +1,4 @@
-"""Models of the ressources app: case and tool pages, peer feedback, search storage."""
+"""Models of the ressources app: case and tool pages, peer feedback."""
 
 from .pages import (
     CasIndexPage,
@@ -9,7 +9,6 @@ from .pages import (
     OutilPageTag,
 )
 from .retours import RetourUsage
-from .search import SearchDocument, SearchFacet, SearchOutbox
 
 __all__ = [
     "CasIndexPage",
@@ -19,7 +18,4 @@ __all__ = [
     "OutilPage",
     "OutilPageTag",
     "RetourUsage",
-    "SearchDocument",
-    "SearchFacet",
-    "SearchOutbox",
 ]

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.models import DemandeSuppression, Profil
+from maillage.models import DemandeSuppression, JetonCalendrier, Profil
 
 
 def _valeur(value):
@@ -237,7 +237,7 @@ def _communautes(user) -> dict[str, list[dict]]:
 
 def _analyse_pratiques(user) -> dict[str, list[dict]]:
     from analyse_pratiques.models.cas import CasPropose
-    from analyse_pratiques.models.groupes import Membership
+    from analyse_pratiques.models.groupes import Adhesion
     from analyse_pratiques.models.seances import (
         Apprentissage,
         NoteTravail,
@@ -261,7 +261,7 @@ def _analyse_pratiques(user) -> dict[str, list[dict]]:
                 rejoint_le=m.rejoint_le,
                 quitte_le=m.quitte_le,
             )
-            for m in Membership.objects.filter(user=user).select_related("groupe").order_by("pk")
+            for m in Adhesion.objects.filter(user=user).select_related("groupe").order_by("pk")
         ],
         "questions_consultation": ecrits(QuestionConsultation),
         "plans_action": ecrits(PlanAction),
@@ -281,18 +281,14 @@ def _analyse_pratiques(user) -> dict[str, list[dict]]:
 
 
 def _jetons(user) -> list[dict]:
-    from analyse_pratiques.models.agenda import JetonAgenda
-    from formations.models import JetonCalendrier
-
-    lignes = [
-        _ligne(usage=_("Calendrier des formations"), cree_le=j.cree_le)
-        for j in JetonCalendrier.objects.filter(user=user)
-    ]
-    lignes += [
-        _ligne(usage=_("Agenda des séances d'analyse de pratiques"), cree_le=j.cree_le)
-        for j in JetonAgenda.objects.filter(user=user)
-    ]
-    return lignes
+    usages = {
+        JetonCalendrier.Flux.SESSIONS: _("Calendrier des formations"),
+        JetonCalendrier.Flux.SEANCES: _("Agenda des séances d'analyse de pratiques"),
+    }
+    jetons = sorted(
+        JetonCalendrier.objects.filter(user=user), key=lambda j: list(usages).index(j.flux)
+    )
+    return [_ligne(usage=usages[j.flux], cree_le=j.cree_le) for j in jetons]
 
 
 def _demandes(user) -> list[dict]:

@@ -33,7 +33,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from maillage.emails import email_build
-from maillage.models import AttestationConservee, DemandeSuppression, Profil
+from maillage.models import AttestationConservee, DemandeSuppression, JetonCalendrier, Profil
 
 logger = logging.getLogger(__name__)
 
@@ -188,9 +188,8 @@ def _annuler_inscriptions_a_venir(user, now) -> int:
 
 
 def _purger_analyse_pratiques(user) -> int:
-    from analyse_pratiques.models.agenda import JetonAgenda
     from analyse_pratiques.models.cas import CasPropose
-    from analyse_pratiques.models.groupes import AcceptationCharte, Membership
+    from analyse_pratiques.models.groupes import AcceptationCharte, Adhesion
     from analyse_pratiques.models.seances import (
         Apprentissage,
         EvaluationSeance,
@@ -209,8 +208,7 @@ def _purger_analyse_pratiques(user) -> int:
         (EvaluationSeance, "user"),
         (CasPropose, "client"),
         (AcceptationCharte, "user"),
-        (Membership, "user"),
-        (JetonAgenda, "user"),
+        (Adhesion, "user"),
     ):
         total += model.objects.filter(**{champ: user}).delete()[0]
     Seance.objects.filter(client=user).update(client=None)
@@ -276,9 +274,10 @@ def _anonymiser_compte(user) -> None:
     from allauth.socialaccount.models import SocialAccount
     from wagtail.users.models import UserProfile
 
-    from formations.models import Evaluation, JetonCalendrier
+    from formations.models import Evaluation
 
     Evaluation.objects.filter(inscription__user=user).update(usage="", commentaire="")
+    # Both feeds, the sessions' and the séances'.
     JetonCalendrier.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
@@ -382,7 +381,7 @@ def retention_purger(
     *, now: datetime.datetime | None = None, progress: Callable[[str], None] | None = None
 ) -> dict[str, int]:
     """Apply every retention period the privacy page announces; safe to run again."""
-    from analyse_pratiques.services import notes_purger
+    from analyse_pratiques.services import notes_purge
     from communautes.models.notifications import Notification
     from formations.models import Inscription
 
@@ -414,7 +413,7 @@ def retention_purger(
         cree_le__lt=now - CONSERVATION_NOTIFICATIONS
     ).delete()[0]
     etape("Notifications de plus d'un an", resultats["notifications"])
-    resultats["notes_analyse_pratiques"] = notes_purger(now=now)
+    resultats["notes_analyse_pratiques"] = notes_purge(now=now)
     etape("Notes de travail échues", resultats["notes_analyse_pratiques"])
     resultats["sessions_expirees"] = SessionDjango.objects.filter(expire_date__lt=now).delete()[0]
     etape("Sessions de connexion expirées", resultats["sessions_expirees"])

@@ -9,8 +9,8 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from analyse_pratiques.factories import GroupeFactory, MembershipFactory, SeanceFactory
-from analyse_pratiques.models import Membership
+from analyse_pratiques.factories import AdhesionFactory, GroupeFactory, SeanceFactory
+from analyse_pratiques.models import Adhesion
 from maillage.factories import ProfilFactory, ReseauFactory, StructureFactory, UserFactory
 
 
@@ -58,9 +58,9 @@ async def ws_connect(asgi_app):
 
 
 def _membre(groupe, reseau, nom, **kwargs):
-    membership = MembershipFactory(groupe=groupe, user=UserFactory(last_name=nom), **kwargs)
-    ProfilFactory(user=membership.user, structure=StructureFactory(reseau=reseau))
-    return membership.user
+    adhesion = AdhesionFactory(groupe=groupe, user=UserFactory(last_name=nom), **kwargs)
+    ProfilFactory(user=adhesion.user, structure=StructureFactory(reseau=reseau))
+    return adhesion.user
 
 
 @pytest.fixture
@@ -85,10 +85,10 @@ def groupe(db):
 @pytest.fixture
 def gens(groupe):
     """Everybody the confidentiality rules are about, around `groupe`."""
-    non_accepte = MembershipFactory(groupe=groupe, accepte=False).user
-    ancien = MembershipFactory(groupe=groupe, etat=Membership.Etat.PARTI, accepte=True).user
-    retire = MembershipFactory(groupe=groupe, etat=Membership.Etat.RETIRE, accepte=True).user
-    invite = MembershipFactory(groupe=groupe, etat=Membership.Etat.INVITE).user
+    non_accepte = AdhesionFactory(groupe=groupe, accepte=False).user
+    ancien = AdhesionFactory(groupe=groupe, etat=Adhesion.Etat.PARTI, accepte=True).user
+    retire = AdhesionFactory(groupe=groupe, etat=Adhesion.Etat.RETIRE, accepte=True).user
+    invite = AdhesionFactory(groupe=groupe, etat=Adhesion.Etat.INVITE).user
     return SimpleNamespace(
         animateur=groupe.animateur,
         membre=groupe.membres[0],

@@ -10,15 +10,19 @@ from django.utils import timezone
 from analyse_pratiques import services
 from analyse_pratiques.agenda import seances_ics
 from analyse_pratiques.factories import (
+    AdhesionFactory,
     GroupeFactory,
-    MembershipFactory,
     PlanActionFactory,
     QuestionConsultationFactory,
     SeanceFactory,
 )
 from analyse_pratiques.models import Seance
+from maillage.models import JetonCalendrier
+from maillage.services import calendar_token_create, calendar_token_revoke
 
 pytestmark = pytest.mark.django_db
+
+SEANCES = JetonCalendrier.Flux.SEANCES
 
 TITRE = "Séance d'analyse de pratiques — Codev Rhône confidentiel"
 
@@ -39,6 +43,10 @@ def _uids(response) -> set[str]:
 
 def _uid(seance) -> str:
     return f"seance-ap-{seance.pk}@maillage"
+
+
+def _jeton(*, user) -> str:
+    return calendar_token_create(user=user, flux=SEANCES)
 
 
 def _feed(client, jeton):
@@ -82,24 +90,24 @@ def test_seance_ics_is_404_outside_the_group(client, gens, seance_secrete, qui):
 
 def test_feed_has_the_seances_of_the_owners_groups_only(client, gens, groupe, seance_secrete):
     autre_groupe = GroupeFactory(animateur=gens.autre_membre)
-    MembershipFactory(groupe=autre_groupe, user=gens.animateur, accepte=True)
+    AdhesionFactory(groupe=autre_groupe, user=gens.animateur, accepte=True)
     ailleurs = SeanceFactory(groupe=autre_groupe)
     etranger = SeanceFactory(groupe=GroupeFactory())
 
-    jeton = services.jeton_agenda_creer(user=gens.membre)
+    jeton = _jeton(user=gens.membre)
     response = _feed(client, jeton)
     assert response.status_code == 200
     assert _uids(response) == {_uid(seance_secrete)}
     assert TITRE in _unfold(response)
 
-    jeton = services.jeton_agenda_creer(user=gens.animateur)
+    jeton = _jeton(user=gens.animateur)
     assert _uids(_feed(client, jeton)) == {_uid(seance_secrete), _uid(ailleurs)}
     assert _uid(etranger) not in _uids(_feed(client, jeton))
 
 
 @pytest.mark.parametrize("qui", ["exterieur", "ancien", "retire", "invite", "non_accepte"])
 def test_feed_of_someone_outside_gives_nothing_of_the_group(client, gens, seance_secrete, qui):
-    jeton = services.jeton_agenda_creer(user=getattr(gens, qui))
+    jeton = _jeton(user=getattr(gens, qui))
     response = _feed(client, jeton)
     assert response.status_code == 200
     body = _unfold(response)
@@ -108,13 +116,13 @@ def test_feed_of_someone_outside_gives_nothing_of_the_group(client, gens, seance
 
 
 def test_the_same_token_stops_giving_the_group_once_removed(client, gens, groupe, seance_secrete):
-    retire = services.jeton_agenda_creer(user=gens.membre)
-    parti = services.jeton_agenda_creer(user=gens.autre_membre)
+    retire = _jeton(user=gens.membre)
+    parti = _jeton(user=gens.autre_membre)
     assert _uids(_feed(client, retire)) == {_uid(seance_secrete)}
     assert _uids(_feed(client, parti)) == {_uid(seance_secrete)}
 
-    services.membership_retirer(animateur=gens.animateur, groupe=groupe, user=gens.membre)
-    services.membership_quitter(user=gens.autre_membre, groupe=groupe)
+    services.adhesion_remove(animateur=gens.animateur, groupe=groupe, user=gens.membre)
+    services.adhesion_leave(user=gens.autre_membre, groupe=groupe)
     for jeton in (retire, parti):
         response = _feed(client, jeton)
         assert response.status_code == 200
@@ -123,35 +131,33 @@ def test_the_same_token_stops_giving_the_group_once_removed(client, gens, groupe
 
 
 def test_a_new_charter_suspends_the_feed_until_accepted(client, gens, groupe, seance_secrete):
-    jeton = services.jeton_agenda_creer(user=gens.membre)
-    services.charte_publier(user=gens.animateur, groupe=groupe, texte="Version 2")
+    jeton = _jeton(user=gens.membre)
+    services.charte_publish(user=gens.animateur, groupe=groupe, texte="Version 2")
     assert _uids(_feed(client, jeton)) == set()
-    services.charte_accepter(user=gens.membre, groupe=groupe)
+    services.charte_accept(user=gens.membre, groupe=groupe)
     assert _uids(_feed(client, jeton)) == {_uid(seance_secrete)}
 
 
 def test_deactivated_account_gets_nothing(client, gens, seance_secrete):
-    jeton = services.jeton_agenda_creer(user=gens.membre)
+    jeton = _jeton(user=gens.membre)
     gens.membre.is_active = False
     gens.membre.save()
     assert _uids(_feed(client, jeton)) == set()
 
 
 def test_revoked_replaced_and_unknown_tokens_are_404(client, gens, seance_secrete):
-    ancien = services.jeton_agenda_creer(user=gens.membre)
-    nouveau = services.jeton_agenda_creer(user=gens.membre)
+    ancien = _jeton(user=gens.membre)
+    nouveau = _jeton(user=gens.membre)
     assert _feed(client, ancien).status_code == 404
     assert _feed(client, nouveau).status_code == 200
     assert _feed(client, "inconnu").status_code == 404
-    services.jeton_agenda_revoquer(user=gens.membre)
+    calendar_token_revoke(user=gens.membre, flux=SEANCES)
     assert _feed(client, nouveau).status_code == 404
 
 
 def test_only_the_tokens_digest_is_stored(gens):
-    from analyse_pratiques.models import JetonAgenda
-
-    jeton = services.jeton_agenda_creer(user=gens.membre)
-    stored = JetonAgenda.objects.get(user=gens.membre).empreinte
+    jeton = _jeton(user=gens.membre)
+    stored = JetonCalendrier.objects.get(user=gens.membre, flux=SEANCES).empreinte
     assert jeton not in stored
     assert len(stored) == 64
 
@@ -175,10 +181,10 @@ def test_link_is_created_shown_once_and_revoked_from_the_page(client, gens, sean
 
 
 def test_feed_costs_a_fixed_number_of_queries(client, gens, django_assert_max_num_queries):
-    jeton = services.jeton_agenda_creer(user=gens.membre)
+    jeton = _jeton(user=gens.membre)
     for _ in range(6):
         groupe = GroupeFactory()
-        MembershipFactory(groupe=groupe, user=gens.membre, accepte=True)
+        AdhesionFactory(groupe=groupe, user=gens.membre, accepte=True)
         SeanceFactory.create_batch(3, groupe=groupe)
     client.logout()
     with django_assert_max_num_queries(7):

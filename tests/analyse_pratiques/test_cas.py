@@ -45,8 +45,8 @@ def test_sentence_initial_words_are_not_flagged_but_communes_are():
 @pytest.fixture
 def seance_terminee(gens, groupe, seance):
     services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
-    services.seance_ouvrir(user=gens.animateur, seance=seance)
-    return services.seance_terminer(user=gens.animateur, seance=seance)
+    services.seance_open(user=gens.animateur, seance=seance)
+    return services.seance_end(user=gens.animateur, seance=seance)
 
 
 def _proposer(gens, seance, **kwargs):
@@ -56,12 +56,14 @@ def _proposer(gens, seance, **kwargs):
         "enseignements": "Aller vers plutôt qu'attendre.",
         **kwargs,
     }
-    return cas_services.cas_proposer(user=gens.membre, seance=seance, consentement=True, **fields)
+    return cas_services.cas_propose_from_seance(
+        user=gens.membre, seance=seance, consentement=True, **fields
+    )
 
 
 def test_only_the_client_proposes_with_explicit_consent(gens, seance_terminee):
     with pytest.raises(PermissionDenied):
-        cas_services.cas_proposer(
+        cas_services.cas_propose_from_seance(
             user=gens.autre_membre,
             seance=seance_terminee,
             consentement=True,
@@ -69,7 +71,7 @@ def test_only_the_client_proposes_with_explicit_consent(gens, seance_terminee):
             situation="y",
         )
     with pytest.raises(ValidationError):
-        cas_services.cas_proposer(
+        cas_services.cas_propose_from_seance(
             user=gens.membre, seance=seance_terminee, consentement=False, titre="x", situation="y"
         )
     CommuneFactory(nom="Saint-Priest")
@@ -86,8 +88,8 @@ def test_checklist_must_be_complete(gens, seance_terminee):
     cas = _proposer(gens, seance_terminee)
     incomplete = {cle: True for cle in CHECKLIST} | {"details_rares": False}
     with pytest.raises(ValidationError):
-        cas_services.cas_soumettre(user=gens.membre, cas=cas, checklist=incomplete)
-    cas = cas_services.cas_soumettre(
+        cas_services.cas_submit(user=gens.membre, cas=cas, checklist=incomplete)
+    cas = cas_services.cas_submit(
         user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
     )
     assert cas.etat == CasPropose.Etat.EN_RELECTURE
@@ -99,17 +101,17 @@ def test_two_reviews_publish_then_withdrawal_unpublishes(gens, seance_terminee, 
 
     CasIndexPageFactory(parent=home_page)
     cas = _proposer(gens, seance_terminee)
-    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
-    cas = cas_services.cas_soumettre(
+    cas = cas_services.cas_signaux_replace_all(user=gens.membre, cas=cas)
+    cas = cas_services.cas_submit(
         user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
     )
     for intrus in (gens.membre, gens.exterieur, gens.non_accepte, gens.ancien):
         with pytest.raises(PermissionDenied):
-            cas_services.cas_relire(user=intrus, cas=cas, approuve=True)
-    cas = cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
+            cas_services.cas_review(user=intrus, cas=cas, approuve=True)
+    cas = cas_services.cas_review(user=gens.animateur, cas=cas, approuve=True)
     assert cas.etat == CasPropose.Etat.EN_RELECTURE
     assert not CasPage.objects.exists()
-    cas = cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=True)
+    cas = cas_services.cas_review(user=gens.autre_membre, cas=cas, approuve=True)
     assert cas.etat == CasPropose.Etat.PUBLIE
     page = CasPage.objects.get(pk=cas.cas_page_id)
     assert page.live
@@ -119,7 +121,7 @@ def test_two_reviews_publish_then_withdrawal_unpublishes(gens, seance_terminee, 
     # No name of the group or of anyone travels with the case.
     assert gens.membre.last_name not in str(page.consentement)
 
-    cas = cas_services.cas_retirer_consentement(user=gens.membre, cas=cas)
+    cas = cas_services.cas_consentement_withdraw(user=gens.membre, cas=cas)
     page.refresh_from_db()
     assert cas.etat == CasPropose.Etat.RETIRE
     assert not page.live
@@ -129,19 +131,19 @@ def test_two_reviews_publish_then_withdrawal_unpublishes(gens, seance_terminee, 
 
 def test_a_refusal_sends_the_case_back_as_draft(gens, seance_terminee):
     cas = _proposer(gens, seance_terminee)
-    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
-    cas = cas_services.cas_soumettre(
+    cas = cas_services.cas_signaux_replace_all(user=gens.membre, cas=cas)
+    cas = cas_services.cas_submit(
         user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
     )
-    cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
-    cas = cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=False)
+    cas_services.cas_review(user=gens.animateur, cas=cas, approuve=True)
+    cas = cas_services.cas_review(user=gens.autre_membre, cas=cas, approuve=False)
     assert cas.etat == CasPropose.Etat.BROUILLON
     assert cas.relu_animateur_le is None
-    cas = cas_services.cas_modifier(user=gens.membre, cas=cas, situation="Un jeune ne vient plus.")
+    cas = cas_services.cas_update(user=gens.membre, cas=cas, situation="Un jeune ne vient plus.")
     assert cas.signaux == []
 
 
 def test_only_the_client_withdraws_consent(gens, seance_terminee):
     cas = _proposer(gens, seance_terminee)
     with pytest.raises(PermissionDenied):
-        cas_services.cas_retirer_consentement(user=gens.animateur, cas=cas)
+        cas_services.cas_consentement_withdraw(user=gens.animateur, cas=cas)

@@ -120,8 +120,8 @@ def test_names_of_the_platforms_users_and_structures_are_never_publishable(group
 @pytest.fixture
 def seance_terminee(gens, groupe, seance):
     services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
-    services.seance_ouvrir(user=gens.animateur, seance=seance)
-    return services.seance_terminer(user=gens.animateur, seance=seance)
+    services.seance_open(user=gens.animateur, seance=seance)
+    return services.seance_end(user=gens.animateur, seance=seance)
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def communes(db):
 
 
 def _proposer(gens, seance, situation, titre="Un décrochage", **kwargs):
-    return cas_services.cas_proposer(
+    return cas_services.cas_propose_from_seance(
         user=gens.membre,
         seance=seance,
         consentement=True,
@@ -148,10 +148,10 @@ def _proposer(gens, seance, situation, titre="Un décrochage", **kwargs):
 
 
 def _publier(gens, cas):
-    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
-    cas = cas_services.cas_soumettre(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
-    cas = cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
-    return cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=True)
+    cas = cas_services.cas_signaux_replace_all(user=gens.membre, cas=cas)
+    cas = cas_services.cas_submit(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
+    cas = cas_services.cas_review(user=gens.animateur, cas=cas, approuve=True)
+    return cas_services.cas_review(user=gens.autre_membre, cas=cas, approuve=True)
 
 
 def test_battery_nothing_identifying_is_published(
@@ -165,8 +165,9 @@ def test_battery_nothing_identifying_is_published(
 ):
     """Each situation goes through the whole pipeline (replace, submit, two approvals); then no
     identifying token is in a page, a search document, the API's answers or an e-mail."""
-    from ressources.models import CasPage, SearchDocument
-    from ressources.search.indexables import cas_document
+    from maillage.models import SearchDocument
+    from ressources.models import CasPage
+    from ressources.search import cas_document
 
     settings.OPENSEARCH_URL = ""  # the database store answers the API in this test
     pages, jetons_publies = [], []
@@ -286,26 +287,26 @@ def test_publishing_refused_while_a_flag_is_open_and_nothing_is_written(
     from ressources.models import CasPage
 
     cas = _proposer(gens, seance_terminee, "Le jeune suivi par Garnier ne vient plus.")
-    cas = cas_services.cas_soumettre(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
+    cas = cas_services.cas_submit(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
     with pytest.raises(ValidationError) as refus:
-        cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
+        cas_services.cas_review(user=gens.animateur, cas=cas, approuve=True)
     assert "1 élément signalé n'est pas résolu" in refus.value.messages[0]
     cas.refresh_from_db()
     assert cas.relu_animateur_le is None
     # A reviewer lets the surname through, with a reason; the facilitator approves.
-    cas = cas_services.cas_signal_ecarter(
+    cas = cas_services.cas_signal_dismiss(
         user=gens.animateur,
         cas=cas,
         nature="nom",
         texte="Garnier",
         motif="Nom d'un dispositif local, pas d'une personne.",
     )
-    cas = cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
+    cas = cas_services.cas_review(user=gens.animateur, cas=cas, approuve=True)
     # Meanwhile someone named Garnier joins the platform: the name is no longer publishable,
     # and the second approval publishes nothing.
     UserFactory(last_name="Garnier")
     with pytest.raises(ValidationError):
-        cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=True)
+        cas_services.cas_review(user=gens.autre_membre, cas=cas, approuve=True)
     cas.refresh_from_db()
     assert cas.etat == CasPropose.Etat.EN_RELECTURE
     assert cas.relu_second_le is None and cas.cas_page_id is None
@@ -314,21 +315,21 @@ def test_publishing_refused_while_a_flag_is_open_and_nothing_is_written(
 
 def test_a_reviewer_cannot_dismiss_what_is_never_publishable(gens, seance_terminee):
     cas = _proposer(gens, seance_terminee, "Le jeune habite Vénissieux.")
-    cas = cas_services.cas_soumettre(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
+    cas = cas_services.cas_submit(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
     # A phone number that slipped into the text under review (written before a new rule).
     CasPropose.objects.filter(pk=cas.pk).update(
         situation="Le jeune habite Vénissieux, joignable au 06 12 34 56 78."
     )
     for nature, texte in (("telephone", "06 12 34 56 78"), ("membre", "MembresecretA")):
         with pytest.raises(ValidationError) as refus:
-            cas_services.cas_signal_ecarter(
+            cas_services.cas_signal_dismiss(
                 user=gens.animateur, cas=cas, nature=nature, texte=texte, motif="C'est public."
             )
         assert "ne peut jamais être publié" in refus.value.messages[0]
     assert not DecisionSignal.objects.exists()
     # Not through the page either: no form to dismiss it, only to replace it.
     cas.refresh_from_db()
-    cas = cas_services.cas_signal_remplacer(
+    cas = cas_services.cas_signal_replace(
         user=gens.animateur, cas=cas, nature="telephone", texte="06 12 34 56 78"
     )
     assert cas.situation == "Le jeune habite Vénissieux, joignable au [téléphone]."
@@ -336,7 +337,7 @@ def test_a_reviewer_cannot_dismiss_what_is_never_publishable(gens, seance_termin
 
 def test_dismissal_needs_a_reason_and_is_recorded(client, gens, seance_terminee):
     cas = _proposer(gens, seance_terminee, "Le jeune vit à Vénissieux depuis 2019.")
-    cas = cas_services.cas_soumettre(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
+    cas = cas_services.cas_submit(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
     client.force_login(gens.autre_membre)
     url = reverse("analyse_pratiques:cas_signal_ecarter", args=[cas.pk])
     reponse = client.post(
@@ -345,7 +346,7 @@ def test_dismissal_needs_a_reason_and_is_recorded(client, gens, seance_terminee)
     assert reponse.status_code == 200
     assert not DecisionSignal.objects.exists()
     with pytest.raises(ValidationError):
-        cas_services.cas_signal_ecarter(
+        cas_services.cas_signal_dismiss(
             user=gens.autre_membre, cas=cas, nature="ville", texte="Vénissieux", motif=" "
         )
     # The client cannot dismiss a flag on their own case.
@@ -398,7 +399,7 @@ def test_the_client_edits_the_draft_and_flags_are_computed_again(client, gens, s
     cas.refresh_from_db()
     assert cas.situation == "Un jeune ne vient plus depuis le printemps."
     # Once in review, the draft is no longer editable.
-    cas_services.cas_soumettre(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
+    cas_services.cas_submit(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
     client.post(url, {"titre": "Autre", "situation": "Kevin encore."})
     cas.refresh_from_db()
     assert cas.titre == "Un décrochage"
@@ -413,12 +414,12 @@ def test_reviewers_preview_is_the_published_text(client, gens, seance_terminee, 
         "Kevin Dupont & sa mère <b>inquiète</b> ne viennent plus.\n\nIls vivent à Vénissieux.",
         enseignements="Aller vers plutôt qu'attendre.",
     )
-    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
-    cas = cas_services.cas_soumettre(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
-    cas = cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
+    cas = cas_services.cas_signaux_replace_all(user=gens.membre, cas=cas)
+    cas = cas_services.cas_submit(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
+    cas = cas_services.cas_review(user=gens.animateur, cas=cas, approuve=True)
     client.force_login(gens.autre_membre)
     apercu = client.get(reverse("analyse_pratiques:cas", args=[cas.pk])).content.decode()
-    cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=True)
+    cas_services.cas_review(user=gens.autre_membre, cas=cas, approuve=True)
     cas.refresh_from_db()
     page = CasPage.objects.get(pk=cas.cas_page_id)
     assert page.situation == (
@@ -434,9 +435,9 @@ def test_review_e_mails_carry_no_text_of_the_case(
     gens, seance_terminee, django_capture_on_commit_callbacks
 ):
     cas = _proposer(gens, seance_terminee, "Kevin Dupont vit à Vénissieux.")
-    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
+    cas = cas_services.cas_signaux_replace_all(user=gens.membre, cas=cas)
     with django_capture_on_commit_callbacks(execute=True):
-        cas_services.cas_soumettre(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
+        cas_services.cas_submit(user=gens.membre, cas=cas, checklist=TOUT_COCHE)
     assert {m.to[0] for m in mail.outbox} >= {gens.animateur.email, gens.autre_membre.email}
     assert gens.membre.email not in {m.to[0] for m in mail.outbox}
     for message in mail.outbox:

@@ -22,16 +22,15 @@ DELAI_S = 60
 
 
 @pytest.fixture
-def index_unifie(settings, home_page):
+def index_unifie(settings, home_page, opensearch_index):
     """A fresh unified index under this run's prefix; Wagtail's own page index is not needed."""
+    from maillage.search import opensearch
     from ressources.factories import CasIndexPageFactory
-    from ressources.search import opensearch, sync
 
     backends = copy.deepcopy(settings.WAGTAILSEARCH_BACKENDS)
     backends["default"]["AUTO_UPDATE"] = False
     settings.WAGTAILSEARCH_BACKENDS = backends
     CasIndexPageFactory(parent=home_page)
-    sync.rebuild()
     assert opensearch.enabled()
     return opensearch
 
@@ -71,9 +70,9 @@ def _titres_api(client) -> list[str]:
 def _publier(gens, seance) -> CasPropose:
     """The whole pipeline: proposal with consent, checklist, two reviews."""
     services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
-    services.seance_ouvrir(user=gens.animateur, seance=seance)
-    seance = services.seance_terminer(user=gens.animateur, seance=seance)
-    cas = cas_services.cas_proposer(
+    services.seance_open(user=gens.animateur, seance=seance)
+    seance = services.seance_end(user=gens.animateur, seance=seance)
+    cas = cas_services.cas_propose_from_seance(
         user=gens.membre,
         seance=seance,
         consentement=True,
@@ -81,15 +80,15 @@ def _publier(gens, seance) -> CasPropose:
         situation=f"Un jeune ne vient plus ; la {MOT} de son parcours est en cause.",
         enseignements="Aller vers plutôt qu'attendre.",
     )
-    cas = cas_services.cas_soumettre(
+    cas = cas_services.cas_submit(
         user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
     )
-    cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
-    return cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=True)
+    cas_services.cas_review(user=gens.animateur, cas=cas, approuve=True)
+    return cas_services.cas_review(user=gens.autre_membre, cas=cas, approuve=True)
 
 
 def test_withdrawn_case_leaves_opensearch_and_both_searches(client, gens, seance, index_unifie):
-    from ressources.models import SearchOutbox
+    from maillage.models import SearchOutbox
 
     cas = _publier(gens, seance)
     assert cas.etat == CasPropose.Etat.PUBLIE
@@ -101,7 +100,7 @@ def test_withdrawn_case_leaves_opensearch_and_both_searches(client, gens, seance
     client.logout()
     assert titre in _titres_api(client)
 
-    cas_services.cas_retirer_consentement(user=gens.membre, cas=cas)
+    cas_services.cas_consentement_withdraw(user=gens.membre, cas=cas)
     delai = _attendre(lambda: not _dans_l_index(index_unifie, cas.cas_page_id))
     assert delai < DELAI_S
     assert not SearchOutbox.objects.exists()  # nothing left waiting: the sync took it
@@ -120,9 +119,9 @@ def test_opensearch_and_api_hold_only_the_pseudonymised_case(client, gens, seanc
     for nom in ("Vénissieux", "Lyon"):
         CommuneFactory(nom=nom)
     services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
-    services.seance_ouvrir(user=gens.animateur, seance=seance)
-    seance = services.seance_terminer(user=gens.animateur, seance=seance)
-    cas = cas_services.cas_proposer(
+    services.seance_open(user=gens.animateur, seance=seance)
+    seance = services.seance_end(user=gens.animateur, seance=seance)
+    cas = cas_services.cas_propose_from_seance(
         user=gens.membre,
         seance=seance,
         consentement=True,
@@ -132,12 +131,12 @@ def test_opensearch_and_api_hold_only_the_pseudonymised_case(client, gens, seanc
             f"le 12 mars 2026, vit une {MOT}. Téléphone 06 12 34 56 78."
         ),
     )
-    cas = cas_services.cas_signaux_remplacer_tous(user=gens.membre, cas=cas)
-    cas = cas_services.cas_soumettre(
+    cas = cas_services.cas_signaux_replace_all(user=gens.membre, cas=cas)
+    cas = cas_services.cas_submit(
         user=gens.membre, cas=cas, checklist={cle: True for cle in CHECKLIST}
     )
-    cas_services.cas_relire(user=gens.animateur, cas=cas, approuve=True)
-    cas = cas_services.cas_relire(user=gens.autre_membre, cas=cas, approuve=True)
+    cas_services.cas_review(user=gens.animateur, cas=cas, approuve=True)
+    cas = cas_services.cas_review(user=gens.autre_membre, cas=cas, approuve=True)
     assert cas.etat == CasPropose.Etat.PUBLIE
     _attendre(lambda: _dans_l_index(index_unifie, cas.cas_page_id))
     source = index_unifie.client().get(

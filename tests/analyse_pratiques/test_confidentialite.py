@@ -22,12 +22,14 @@ from analyse_pratiques.factories import (
 )
 from analyse_pratiques.models import (
     AcceptationCharte,
+    Adhesion,
     CasPropose,
     Charte,
-    Membership,
     NoteTravail,
     Seance,
 )
+from maillage.models import JetonCalendrier
+from maillage.services import calendar_token_create
 
 # Who is asking. "staff" is an administrator with two-factor authentication, not a member.
 OUTSIDERS = ["exterieur", "ancien", "retire", "staff"]
@@ -104,14 +106,16 @@ def monde(gens, groupe, staff_user_totp):
     )
     seance = SeanceFactory(groupe=groupe)
     services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
-    seance = services.seance_ouvrir(user=gens.animateur, seance=seance)
+    seance = services.seance_open(user=gens.animateur, seance=seance)
     QuestionConsultationFactory(seance=seance, auteur=gens.membre, texte="Question secrète")
     ApprentissageFactory(seance=seance, auteur=gens.autre_membre, texte="Apprentissage secret")
     NoteTravailFactory(seance=seance, auteur=gens.autre_membre, texte="Note secrète")
     cas = CasProposeFactory(seance=seance, client=gens.membre, situation="Situation du cas secret")
     gens.staff = staff_user_totp
     jetons = {
-        qui: services.jeton_agenda_creer(user=getattr(gens, qui)) for qui in ALL if qui != "anonyme"
+        qui: calendar_token_create(user=getattr(gens, qui), flux=JetonCalendrier.Flux.SEANCES)
+        for qui in ALL
+        if qui != "anonyme"
     }
     secrets = [
         groupe.nom,
@@ -182,7 +186,7 @@ def _answer(response) -> object:
 
 def _snapshot(groupe) -> tuple:
     return (
-        sorted(Membership.objects.filter(groupe=groupe).values_list("user_id", "etat")),
+        sorted(Adhesion.objects.filter(groupe=groupe).values_list("user_id", "etat")),
         sorted(Seance.objects.filter(groupe=groupe).values_list("pk", "etat", "phase_index")),
         Charte.objects.filter(groupe=groupe).count(),
         AcceptationCharte.objects.count(),

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from analyse_pratiques import services
-from analyse_pratiques.models import AcceptationCharte, Charte, Groupe, Membership
+from analyse_pratiques.models import AcceptationCharte, Adhesion, Charte, Groupe
 from maillage import roles
 from maillage.factories import UserFactory
 
@@ -169,24 +169,24 @@ def test_invitee_sees_the_invitation_and_joins(
     assert "Registre professionnel" in body
     assert _url("decliner", groupe_cree.slug) in body
     client.post(_url("charte", groupe_cree.slug), {"accepte": "oui"})
-    assert Membership.objects.get(user=invitee).etat == Membership.Etat.ACTIF
+    assert Adhesion.objects.get(user=invitee).etat == Adhesion.Etat.ACTIF
     assert AcceptationCharte.objects.filter(user=invitee).exists()
     assert "Calendrier des séances" in client.get(_url("groupe", groupe_cree.slug)).content.decode()
 
 
 def test_invitee_declines(client, animatrice, groupe_cree):
     invitee = UserFactory()
-    services.membership_inviter(animateur=animatrice, groupe=groupe_cree, user=invitee)
+    services.adhesion_invite(animateur=animatrice, groupe=groupe_cree, user=invitee)
     client.force_login(invitee)
     response = client.post(_url("decliner", groupe_cree.slug))
     assert response.status_code == 302
-    assert Membership.objects.get(user=invitee).etat == Membership.Etat.PARTI
+    assert Adhesion.objects.get(user=invitee).etat == Adhesion.Etat.PARTI
     assert not AcceptationCharte.objects.filter(user=invitee).exists()
     # Once declined, the group is closed to them like to anyone outside it.
     assert client.get(_url("groupe", groupe_cree.slug)).status_code == 404
     assert client.post(_url("decliner", groupe_cree.slug)).status_code == 404
     # The facilitator may invite them again.
-    services.membership_inviter(animateur=animatrice, groupe=groupe_cree, user=invitee)
+    services.adhesion_invite(animateur=animatrice, groupe=groupe_cree, user=invitee)
     assert client.get(_url("groupe", groupe_cree.slug)).status_code == 200
 
 
@@ -218,7 +218,7 @@ def test_facilitator_invites_from_the_directory(client, animatrice, groupe_cree)
     assert "Inviter Yasmine Benali" in page
     assert "Benoit" not in page
     client.post(_url("inviter", groupe_cree.slug), {"user_id": visible.pk})
-    assert Membership.objects.get(user=visible).etat == Membership.Etat.INVITE
+    assert Adhesion.objects.get(user=visible).etat == Adhesion.Etat.INVITE
     # Once invited, she is no longer offered.
     page = client.get(_url("animation", groupe_cree.slug), {"annuaire": "Ben"}).content.decode()
     assert "Inviter Yasmine Benali" not in page
@@ -226,4 +226,4 @@ def test_facilitator_invites_from_the_directory(client, animatrice, groupe_cree)
     for valeur in (masquee.pk, "9" * 40, "abc"):
         response = client.post(_url("inviter", groupe_cree.slug), {"user_id": valeur}, follow=True)
         assert "Cette personne n&#x27;est pas dans l&#x27;annuaire." in response.content.decode()
-    assert not Membership.objects.filter(user=masquee).exists()
+    assert not Adhesion.objects.filter(user=masquee).exists()

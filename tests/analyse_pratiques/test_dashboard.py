@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analyse_pratiques import selectors, services
-from analyse_pratiques.factories import GroupeFactory, MembershipFactory, SeanceFactory
+from analyse_pratiques.factories import AdhesionFactory, GroupeFactory, SeanceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_participants_see_their_group_and_next_seance(client, gens, groupe, sean
 
 
 def test_a_running_seance_links_to_it(client, gens, groupe, seances):
-    services.seance_ouvrir(user=gens.animateur, seance=seances["passee"])
+    services.seance_open(user=gens.animateur, seance=seances["passee"])
     body = _dashboard(client, gens.membre)
     assert "Codev Rhône confidentiel — séance en cours" in body
     assert reverse("analyse_pratiques:seance", args=[seances["passee"].pk]) in body
@@ -65,14 +65,14 @@ def test_outsiders_see_nothing_of_the_group(client, gens, groupe, seances, qui):
 
 def test_removed_member_loses_the_block_at_once(client, gens, groupe, seances):
     assert groupe.nom in _dashboard(client, gens.membre)
-    services.membership_retirer(animateur=gens.animateur, groupe=groupe, user=gens.membre)
+    services.adhesion_remove(animateur=gens.animateur, groupe=groupe, user=gens.membre)
     assert groupe.nom not in _dashboard(client, gens.membre)
 
 
 def test_block_costs_a_fixed_number_of_queries(gens, django_assert_max_num_queries):
     for _ in range(5):
         groupe = GroupeFactory()
-        MembershipFactory(groupe=groupe, user=gens.membre, accepte=True)
+        AdhesionFactory(groupe=groupe, user=gens.membre, accepte=True)
         SeanceFactory.create_batch(4, groupe=groupe)
     with django_assert_max_num_queries(5):
         lignes = selectors.lignes_tableau(user=gens.membre)

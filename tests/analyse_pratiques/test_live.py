@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @database_sync_to_async
 def _seance_ouverte(groupe) -> Seance:
     seance = SeanceFactory(groupe=groupe)
-    return services.seance_ouvrir(user=groupe.animateur, seance=seance)
+    return services.seance_open(user=groupe.animateur, seance=seance)
 
 
 @database_sync_to_async
@@ -59,7 +59,7 @@ async def test_every_participant_follows_the_facilitator(ws_connect, gens, group
         assert state["phase"]["code"] == "suivi"
         communicators.append(communicator)
 
-    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    await _run(services.seance_advance, user=gens.animateur, seance=seance)
     states = await asyncio.gather(*(c.receive_json_from(timeout=2) for c in communicators))
     assert {s["phase"]["index"] for s in states} == {1}
     assert {s["phase"]["code"] for s in states} == {"expose"}
@@ -69,11 +69,11 @@ async def test_every_participant_follows_the_facilitator(ws_connect, gens, group
     assert all(s["paused"] for s in states)
     remaining = states[0]["remaining_seconds"]
 
-    await _run(services.seance_prolonger, user=gens.animateur, seance=seance, secondes=120)
+    await _run(services.seance_extend, user=gens.animateur, seance=seance, secondes=120)
     states = await asyncio.gather(*(c.receive_json_from(timeout=1) for c in communicators))
     assert {s["remaining_seconds"] for s in states} == {remaining + 120}
 
-    await _run(services.seance_reprendre, user=gens.animateur, seance=seance)
+    await _run(services.seance_resume, user=gens.animateur, seance=seance)
     states = await asyncio.gather(*(c.receive_json_from(timeout=1) for c in communicators))
     assert not any(s["paused"] for s in states)
     for communicator in communicators:
@@ -83,7 +83,7 @@ async def test_every_participant_follows_the_facilitator(ws_connect, gens, group
 async def test_late_joiner_lands_on_the_current_phase(ws_connect, gens, groupe):
     seance = await _seance_ouverte(groupe)
     for _ in range(3):
-        seance = await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+        seance = await _run(services.seance_advance, user=gens.animateur, seance=seance)
     communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
     assert connected
     state = await communicator.receive_json_from(timeout=2)
@@ -100,9 +100,7 @@ async def test_removed_member_stream_is_closed(ws_connect, gens, groupe):
     await retire.receive_json_from(timeout=2)
     await reste.receive_json_from(timeout=2)
 
-    await _run(
-        services.membership_retirer, animateur=gens.animateur, groupe=groupe, user=gens.membre
-    )
+    await _run(services.adhesion_remove, animateur=gens.animateur, groupe=groupe, user=gens.membre)
     fin = await retire.receive_json_from(timeout=1)
     assert fin["type"] == "fin"
     assert await retire.receive_output(timeout=1) == {
@@ -110,7 +108,7 @@ async def test_removed_member_stream_is_closed(ws_connect, gens, groupe):
         "code": CLOSE_FORBIDDEN,
     }
     # The others keep their stream, and the removed member hears nothing more.
-    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    await _run(services.seance_advance, user=gens.animateur, seance=seance)
     assert (await reste.receive_json_from(timeout=1))["phase"]["index"] == 1
     await reste.disconnect()
 
@@ -119,11 +117,11 @@ async def test_new_charter_closes_streams_until_accepted(ws_connect, gens, group
     seance = await _seance_ouverte(groupe)
     communicator, _ok, _code = await ws_connect(seance.pk, gens.membre)
     await communicator.receive_json_from(timeout=2)
-    await _run(services.charte_publier, user=gens.animateur, groupe=groupe, texte="Version 2")
+    await _run(services.charte_publish, user=gens.animateur, groupe=groupe, texte="Version 2")
     assert (await communicator.receive_json_from(timeout=1))["type"] == "fin"
     _c, connected, code = await ws_connect(seance.pk, gens.membre)
     assert not connected and code == CLOSE_FORBIDDEN
-    await _run(services.charte_accepter, user=gens.membre, groupe=groupe)
+    await _run(services.charte_accept, user=gens.membre, groupe=groupe)
     again, connected, _code = await ws_connect(seance.pk, gens.membre)
     assert connected
     assert (await again.receive_json_from(timeout=2))["type"] == "etat"
@@ -134,15 +132,15 @@ async def test_event_for_a_member_removed_without_broadcast_is_not_forwarded(
     ws_connect, gens, groupe
 ):
     """Each forwarded change re-checks access, even if the removal itself was not announced."""
-    from analyse_pratiques.models import Membership
+    from analyse_pratiques.models import Adhesion
 
     seance = await _seance_ouverte(groupe)
     communicator, _ok, _code = await ws_connect(seance.pk, gens.membre)
     await communicator.receive_json_from(timeout=2)
-    await database_sync_to_async(Membership.objects.filter(groupe=groupe, user=gens.membre).update)(
-        etat=Membership.Etat.RETIRE
+    await database_sync_to_async(Adhesion.objects.filter(groupe=groupe, user=gens.membre).update)(
+        etat=Adhesion.Etat.RETIRE
     )
-    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    await _run(services.seance_advance, user=gens.animateur, seance=seance)
     message = await communicator.receive_json_from(timeout=1)
     assert message["type"] == "fin"
     assert "phase" not in message
@@ -151,10 +149,10 @@ async def test_event_for_a_member_removed_without_broadcast_is_not_forwarded(
 async def test_phase_sync_with_15_participants(ws_connect, gens, groupe):
     """15 connected screens, 50 advances: every screen gets every new phase, in order (how
     fast is measured by `python -m bench phase_sync`, not here)."""
-    from analyse_pratiques.factories import MembershipFactory
+    from analyse_pratiques.factories import AdhesionFactory
 
     autres = await database_sync_to_async(
-        lambda: [MembershipFactory(groupe=groupe, accepte=True).user for _ in range(9)]
+        lambda: [AdhesionFactory(groupe=groupe, accepte=True).user for _ in range(9)]
     )()
     seance = await _seance_ouverte(groupe)
     participants = [gens.animateur, *groupe.membres, *autres]
@@ -171,7 +169,7 @@ async def test_phase_sync_with_15_participants(ws_connect, gens, groupe):
         # Run through the phases again and again: re-open a fresh séance when one ends.
         if seance.phase_index + 1 >= phases:
             seance = await _run(_rewind, seance=seance)
-        seance = await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+        seance = await _run(services.seance_advance, user=gens.animateur, seance=seance)
         states = await asyncio.gather(*(c.receive_json_from(timeout=2) for c in communicators))
         assert {s["phase"]["index"] for s in states} == {seance.phase_index}, n
     for communicator in communicators:
@@ -199,7 +197,7 @@ async def test_a_stale_announcement_never_rolls_a_page_back(ws_connect, gens, gr
     from analyse_pratiques.live import seance_group
 
     seance = await _seance_ouverte(groupe)
-    seance = await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    seance = await _run(services.seance_advance, user=gens.animateur, seance=seance)
     communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
     assert connected
     state = await communicator.receive_json_from(timeout=2)
@@ -212,7 +210,7 @@ async def test_a_stale_announcement_never_rolls_a_page_back(ws_connect, gens, gr
             {"type": "seance.changed", "etat": etat, "autorises": [gens.membre.pk]},
         )
     assert await communicator.receive_nothing(timeout=0.5)
-    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    await _run(services.seance_advance, user=gens.animateur, seance=seance)
     newer = await communicator.receive_json_from(timeout=2)
     assert (newer["version"], newer["phase"]["index"]) == (state["version"] + 1, 2)
 
@@ -225,11 +223,11 @@ async def test_a_page_that_reconnects_ends_on_the_current_state(ws_connect, gens
         assert connected
         versions = [(await communicator.receive_json_from(timeout=2))["version"]]
         # Two changes: one seen live, one made as the page goes away.
-        seance = await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+        seance = await _run(services.seance_advance, user=gens.animateur, seance=seance)
         versions.append((await communicator.receive_json_from(timeout=2))["version"])
         seance = await _run(services.seance_pause, user=gens.animateur, seance=seance)
         await communicator.disconnect(code=1006)
-        seance = await _run(services.seance_reprendre, user=gens.animateur, seance=seance)
+        seance = await _run(services.seance_resume, user=gens.animateur, seance=seance)
         assert versions == sorted(set(versions))
     communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
     assert connected
@@ -264,7 +262,7 @@ async def test_a_malformed_frame_gets_an_error_and_the_stream_goes_on(
     assert error["type"] == "error" and error["message"]
     await communicator.send_json_to({"type": "ping"})
     assert (await communicator.receive_json_from(timeout=2))["type"] == "pong"
-    await _run(services.seance_avancer, user=gens.animateur, seance=seance)
+    await _run(services.seance_advance, user=gens.animateur, seance=seance)
     assert (await communicator.receive_json_from(timeout=2))["phase"]["index"] == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
@@ -280,7 +278,7 @@ async def test_client_question_reaches_every_open_page(ws_connect, gens, groupe)
         assert (await communicator.receive_json_from(timeout=2))["question"] is None
 
     await _run(
-        services.question_enregistrer,
+        services.question_save,
         user=gens.membre,
         seance=seance,
         texte="Comment garder le lien avec un jeune qui ne vient plus ?",

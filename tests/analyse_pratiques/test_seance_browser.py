@@ -43,7 +43,7 @@ def test_badge_and_question_follow_the_seance_without_reload(
 
     seance = SeanceFactory(groupe=groupe)
     services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
-    seance = services.seance_ouvrir(user=gens.animateur, seance=seance)
+    seance = services.seance_open(user=gens.animateur, seance=seance)
     url = live_url + reverse("analyse_pratiques:seance", args=[seance.pk])
 
     with sync_playwright() as playwright:
@@ -70,20 +70,20 @@ def test_badge_and_question_follow_the_seance_without_reload(
             _ailleurs(services.seance_pause, user=gens.animateur, seance=seance)
             expect(badge).to_have_text("En pause", timeout=10_000)
             _ailleurs(
-                services.question_enregistrer,
+                services.question_save,
                 user=gens.membre,
                 seance=seance,
                 texte="Comment garder le lien ?\nEt avec qui ?",
             )
             question = page.locator("#question-live")
             expect(question).to_have_text("Comment garder le lien ?Et avec qui ?", timeout=10_000)
-            _ailleurs(services.seance_reprendre, user=gens.animateur, seance=seance)
+            _ailleurs(services.seance_resume, user=gens.animateur, seance=seance)
             expect(badge).to_have_text("En cours", timeout=10_000)
             # Shown without a reload: the page's own state is still there.
             assert page.evaluate("() => window.__memePage === true")
             SHOTS.mkdir(exist_ok=True)
             page.screenshot(path=str(SHOTS / "analyse-pratiques-seance-live.png"), full_page=True)
-            _ailleurs(services.seance_terminer, user=gens.animateur, seance=seance)
+            _ailleurs(services.seance_end, user=gens.animateur, seance=seance)
             # A change of stage reloads the page, rendered by the server.
             expect(page.locator("#statut")).to_have_text("Terminée", timeout=10_000)
         finally:

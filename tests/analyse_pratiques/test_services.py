@@ -7,10 +7,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from analyse_pratiques import selectors, services
-from analyse_pratiques.factories import GroupeFactory, MembershipFactory, SeanceFactory
-from analyse_pratiques.models import AcceptationCharte, EvaluationSeance, Groupe, Membership, Seance
-from analyse_pratiques.selectors import Acces
+from analyse_pratiques import permissions, selectors, services
+from analyse_pratiques.factories import AdhesionFactory, GroupeFactory, SeanceFactory
+from analyse_pratiques.models import AcceptationCharte, Adhesion, EvaluationSeance, Groupe, Seance
+from analyse_pratiques.permissions import Acces
 from maillage import roles
 from maillage.factories import UserFactory
 
@@ -41,83 +41,83 @@ def test_groupe_size_bounds_are_enforced():
 def test_invitation_then_charter_acceptance_joins(groupe, django_capture_on_commit_callbacks):
     invite = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.membership_inviter(animateur=groupe.animateur, groupe=groupe, user=invite)
-    assert selectors.acces_for(user=invite, groupe=groupe) == Acces.INVITE
+        services.adhesion_invite(animateur=groupe.animateur, groupe=groupe, user=invite)
+    assert permissions.acces_for(user=invite, groupe=groupe) == Acces.INVITE
     # The invitation e-mail names no group.
     assert len(mail.outbox) == 1
     assert groupe.nom not in mail.outbox[0].subject + mail.outbox[0].body
-    services.charte_accepter(user=invite, groupe=groupe)
-    membership = Membership.objects.get(groupe=groupe, user=invite)
-    assert membership.etat == Membership.Etat.ACTIF
-    assert membership.rejoint_le is not None
-    assert selectors.acces_for(user=invite, groupe=groupe) == Acces.MEMBRE
+    services.charte_accept(user=invite, groupe=groupe)
+    adhesion = Adhesion.objects.get(groupe=groupe, user=invite)
+    assert adhesion.etat == Adhesion.Etat.ACTIF
+    assert adhesion.rejoint_le is not None
+    assert permissions.acces_for(user=invite, groupe=groupe) == Acces.MEMBRE
 
 
 def test_only_the_facilitator_invites(groupe):
     with pytest.raises(PermissionDenied):
-        services.membership_inviter(animateur=groupe.membres[0], groupe=groupe, user=UserFactory())
+        services.adhesion_invite(animateur=groupe.membres[0], groupe=groupe, user=UserFactory())
 
 
 def test_group_never_exceeds_its_maximal_size(groupe):
     for _ in range(groupe.taille_max - 5):
-        MembershipFactory(groupe=groupe, accepte=True)
-    assert groupe.memberships.filter(etat=Membership.Etat.ACTIF).count() == groupe.taille_max
+        AdhesionFactory(groupe=groupe, accepte=True)
+    assert groupe.adhesions.filter(etat=Adhesion.Etat.ACTIF).count() == groupe.taille_max
     with pytest.raises(ValidationError, match="complet"):
-        services.membership_inviter(animateur=groupe.animateur, groupe=groupe, user=UserFactory())
-    candidat = MembershipFactory(groupe=groupe, etat=Membership.Etat.CANDIDAT).user
+        services.adhesion_invite(animateur=groupe.animateur, groupe=groupe, user=UserFactory())
+    candidat = AdhesionFactory(groupe=groupe, etat=Adhesion.Etat.CANDIDAT).user
     with pytest.raises(ValidationError, match="complet"):
-        services.membership_approuver(animateur=groupe.animateur, groupe=groupe, user=candidat)
+        services.adhesion_approve(animateur=groupe.animateur, groupe=groupe, user=candidat)
 
 
 def test_application_to_listed_group_approved_by_facilitator(groupe):
     groupe.non_liste = False
     groupe.save()
     candidat = UserFactory()
-    services.membership_candidater(user=candidat, groupe=groupe)
-    assert selectors.acces_for(user=candidat, groupe=groupe) == Acces.CANDIDAT
-    services.membership_approuver(animateur=groupe.animateur, groupe=groupe, user=candidat)
+    services.adhesion_apply(user=candidat, groupe=groupe)
+    assert permissions.acces_for(user=candidat, groupe=groupe) == Acces.CANDIDAT
+    services.adhesion_approve(animateur=groupe.animateur, groupe=groupe, user=candidat)
     # Approved, but nothing visible until the charter is accepted.
-    assert selectors.acces_for(user=candidat, groupe=groupe) == Acces.CHARTE_A_ACCEPTER
-    services.charte_accepter(user=candidat, groupe=groupe)
-    assert selectors.acces_for(user=candidat, groupe=groupe) == Acces.MEMBRE
+    assert permissions.acces_for(user=candidat, groupe=groupe) == Acces.CHARTE_A_ACCEPTER
+    services.charte_accept(user=candidat, groupe=groupe)
+    assert permissions.acces_for(user=candidat, groupe=groupe) == Acces.MEMBRE
 
 
 def test_unlisted_group_takes_no_application(groupe):
     with pytest.raises(PermissionDenied):
-        services.membership_candidater(user=UserFactory(), groupe=groupe)
+        services.adhesion_apply(user=UserFactory(), groupe=groupe)
 
 
 def test_removed_member_cannot_apply_again(groupe):
     groupe.non_liste = False
     groupe.save()
     membre = groupe.membres[0]
-    services.membership_retirer(animateur=groupe.animateur, groupe=groupe, user=membre)
-    assert selectors.acces_for(user=membre, groupe=groupe) == Acces.AUCUN
+    services.adhesion_remove(animateur=groupe.animateur, groupe=groupe, user=membre)
+    assert permissions.acces_for(user=membre, groupe=groupe) == Acces.AUCUN
     with pytest.raises(PermissionDenied):
-        services.membership_candidater(user=membre, groupe=groupe)
+        services.adhesion_apply(user=membre, groupe=groupe)
 
 
 def test_new_charter_version_must_be_accepted_again(groupe):
     membre = groupe.membres[0]
-    assert selectors.acces_for(user=membre, groupe=groupe) == Acces.MEMBRE
-    charte = services.charte_publier(user=groupe.animateur, groupe=groupe, texte="Version 2")
+    assert permissions.acces_for(user=membre, groupe=groupe) == Acces.MEMBRE
+    charte = services.charte_publish(user=groupe.animateur, groupe=groupe, texte="Version 2")
     assert charte.version == 2
-    assert selectors.acces_for(user=membre, groupe=groupe) == Acces.CHARTE_A_ACCEPTER
+    assert permissions.acces_for(user=membre, groupe=groupe) == Acces.CHARTE_A_ACCEPTER
     with pytest.raises(selectors.CharteNonAcceptee):
         selectors.groupe_for_user(user=membre, slug=groupe.slug)
-    acceptation = services.charte_accepter(user=membre, groupe=groupe)
+    acceptation = services.charte_accept(user=membre, groupe=groupe)
     assert acceptation.charte.version == 2
     assert acceptation.accepte_le is not None
     # Both acceptances are kept, with their versions.
     assert sorted(
         AcceptationCharte.objects.filter(user=membre).values_list("charte__version", flat=True)
     ) == [1, 2]
-    assert selectors.acces_for(user=membre, groupe=groupe) == Acces.MEMBRE
+    assert permissions.acces_for(user=membre, groupe=groupe) == Acces.MEMBRE
 
 
 def test_former_member_cannot_accept_charter(gens, groupe):
     with pytest.raises(PermissionDenied):
-        services.charte_accepter(user=gens.ancien, groupe=groupe)
+        services.charte_accept(user=gens.ancien, groupe=groupe)
 
 
 def test_planning_a_seance_emails_members_without_content(
@@ -125,7 +125,7 @@ def test_planning_a_seance_emails_members_without_content(
 ):
     date = timezone.now() + datetime.timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
-        services.seance_planifier(user=groupe.animateur, groupe=groupe, date=date)
+        services.seance_schedule(user=groupe.animateur, groupe=groupe, date=date)
     assert len(mail.outbox) == len(groupe.membres)
     for message in mail.outbox:
         assert "Une séance est programmée" in message.subject
@@ -136,21 +136,21 @@ def test_planning_a_seance_emails_members_without_content(
 
 def _ouverte(groupe) -> Seance:
     seance = SeanceFactory(groupe=groupe)
-    return services.seance_ouvrir(user=groupe.animateur, seance=seance)
+    return services.seance_open(user=groupe.animateur, seance=seance)
 
 
 def test_seance_cannot_open_below_minimal_size():
     groupe = GroupeFactory()
     for _ in range(4):
-        MembershipFactory(groupe=groupe, accepte=True)
+        AdhesionFactory(groupe=groupe, accepte=True)
     seance = SeanceFactory(groupe=groupe)
     with pytest.raises(ValidationError, match="au moins 5"):
-        services.seance_ouvrir(user=groupe.animateur, seance=seance)
+        services.seance_open(user=groupe.animateur, seance=seance)
 
 
 def test_only_facilitator_controls_the_seance(groupe):
     seance = SeanceFactory(groupe=groupe)
-    for action in (services.seance_ouvrir, services.seance_avancer, services.seance_pause):
+    for action in (services.seance_open, services.seance_advance, services.seance_pause):
         with pytest.raises(PermissionDenied):
             action(user=groupe.membres[0], seance=seance)
 
@@ -162,7 +162,7 @@ def test_advance_pause_resume_extend_and_timer(groupe):
     duree0 = seance.phases[0].duree_secondes
     assert duree0 - 2 <= seance.remaining_seconds() <= duree0
 
-    seance = services.seance_avancer(user=groupe.animateur, seance=seance)
+    seance = services.seance_advance(user=groupe.animateur, seance=seance)
     assert seance.phase_index == 1
     duree1 = seance.phases[1].duree_secondes
 
@@ -176,17 +176,17 @@ def test_advance_pause_resume_extend_and_timer(groupe):
     Seance.objects.filter(pk=seance.pk).update(paused_at=now - datetime.timedelta(seconds=30))
     seance.refresh_from_db()
     assert seance.remaining_seconds() == duree1 - 30
-    seance = services.seance_reprendre(user=groupe.animateur, seance=seance)
+    seance = services.seance_resume(user=groupe.animateur, seance=seance)
     assert not seance.paused
     assert duree1 - 32 <= seance.remaining_seconds() <= duree1 - 29
 
-    seance = services.seance_prolonger(user=groupe.animateur, seance=seance, secondes=300)
+    seance = services.seance_extend(user=groupe.animateur, seance=seance, secondes=300)
     assert duree1 + 300 - 32 <= seance.remaining_seconds() <= duree1 + 300 - 29
     with pytest.raises(ValidationError):
-        services.seance_prolonger(user=groupe.animateur, seance=seance, secondes=30 * 60)
+        services.seance_extend(user=groupe.animateur, seance=seance, secondes=30 * 60)
 
     version = seance.version
-    seance = services.seance_avancer(user=groupe.animateur, seance=seance)
+    seance = services.seance_advance(user=groupe.animateur, seance=seance)
     assert seance.extension == 0
     assert seance.version == version + 1
 
@@ -194,10 +194,10 @@ def test_advance_pause_resume_extend_and_timer(groupe):
 def test_last_phase_then_close(groupe):
     seance = _ouverte(groupe)
     for _ in range(len(seance.phases) - 1):
-        seance = services.seance_avancer(user=groupe.animateur, seance=seance)
+        seance = services.seance_advance(user=groupe.animateur, seance=seance)
     with pytest.raises(ValidationError):
-        services.seance_avancer(user=groupe.animateur, seance=seance)
-    seance = services.seance_terminer(user=groupe.animateur, seance=seance)
+        services.seance_advance(user=groupe.animateur, seance=seance)
+    seance = services.seance_end(user=groupe.animateur, seance=seance)
     assert seance.etat == Seance.Etat.TERMINEE
     assert seance.remaining_seconds() is None
 
@@ -248,12 +248,12 @@ def test_client_owns_question_and_plan_shown_at_next_step_0(groupe):
     client = groupe.membres[2]
     premiere = SeanceFactory(groupe=groupe, date=timezone.now() - datetime.timedelta(days=30))
     services.seance_roles(user=groupe.animateur, seance=premiere, client=client)
-    premiere = services.seance_ouvrir(user=groupe.animateur, seance=premiere)
-    services.question_enregistrer(user=client, seance=premiere, texte="Comment faire ?")
+    premiere = services.seance_open(user=groupe.animateur, seance=premiere)
+    services.question_save(user=client, seance=premiere, texte="Comment faire ?")
     with pytest.raises(PermissionDenied):
-        services.plan_action_enregistrer(user=groupe.membres[0], seance=premiere, texte="Non")
-    plan = services.plan_action_enregistrer(user=client, seance=premiere, texte="Appeler la CAF")
-    services.seance_terminer(user=groupe.animateur, seance=premiere)
+        services.plan_action_save(user=groupe.membres[0], seance=premiere, texte="Non")
+    plan = services.plan_action_save(user=client, seance=premiere, texte="Appeler la CAF")
+    services.seance_end(user=groupe.animateur, seance=premiere)
 
     suivante = SeanceFactory(groupe=groupe)
     assert selectors.plan_precedent(seance=suivante) == plan
@@ -262,9 +262,9 @@ def test_client_owns_question_and_plan_shown_at_next_step_0(groupe):
 def test_each_member_owns_their_learning(groupe):
     seance = _ouverte(groupe)
     a, b = groupe.membres[0], groupe.membres[1]
-    services.apprentissage_enregistrer(user=a, seance=seance, texte="A1")
-    services.apprentissage_enregistrer(user=a, seance=seance, texte="A2")
-    services.apprentissage_enregistrer(user=b, seance=seance, texte="B1")
+    services.apprentissage_save(user=a, seance=seance, texte="A1")
+    services.apprentissage_save(user=a, seance=seance, texte="A2")
+    services.apprentissage_save(user=b, seance=seance, texte="B1")
     assert dict(seance.apprentissages.values_list("auteur_id", "texte")) == {a.pk: "A2", b.pk: "B1"}
 
 
@@ -272,23 +272,23 @@ def test_outsiders_and_pending_charter_cannot_write(gens, groupe):
     seance = _ouverte(groupe)
     for user in (gens.exterieur, gens.ancien, gens.non_accepte, gens.invite):
         with pytest.raises(PermissionDenied):
-            services.apprentissage_enregistrer(user=user, seance=seance, texte="x")
+            services.apprentissage_save(user=user, seance=seance, texte="x")
         with pytest.raises(PermissionDenied):
-            services.note_ajouter(user=user, seance=seance, texte="x")
+            services.note_add(user=user, seance=seance, texte="x")
 
 
 def test_evaluation_after_the_end_and_aggregates_for_facilitator_only(groupe):
     seance = _ouverte(groupe)
     with pytest.raises(ValidationError):
-        services.evaluation_enregistrer(user=groupe.membres[0], seance=seance, utilite=4)
-    seance = services.seance_terminer(user=groupe.animateur, seance=seance)
+        services.evaluation_save(user=groupe.membres[0], seance=seance, utilite=4)
+    seance = services.seance_end(user=groupe.animateur, seance=seance)
     for membre, note in zip(groupe.membres[:3], (5, 4, 3), strict=True):
-        services.evaluation_enregistrer(user=membre, seance=seance, utilite=note)
-    services.evaluation_enregistrer(user=groupe.membres[0], seance=seance, utilite=2)
+        services.evaluation_save(user=membre, seance=seance, utilite=note)
+    services.evaluation_save(user=groupe.membres[0], seance=seance, utilite=2)
     with pytest.raises(ValidationError):
-        services.evaluation_enregistrer(user=groupe.membres[3], seance=seance, utilite=6)
+        services.evaluation_save(user=groupe.membres[3], seance=seance, utilite=6)
     with pytest.raises(PermissionDenied):
-        services.evaluation_enregistrer(user=groupe.animateur, seance=seance, utilite=5)
+        services.evaluation_save(user=groupe.animateur, seance=seance, utilite=5)
     aggregate = selectors.evaluation_aggregate(user=groupe.animateur, seance=seance)
     assert aggregate == {"total": 3, "moyenne": 3.0}
     EvaluationSeance.objects.filter(seance=seance, user=groupe.membres[2]).delete()
@@ -309,7 +309,7 @@ def test_notes_are_purged_after_the_group_retention(groupe):
     NoteTravail.objects.filter(pk=vieille.pk).update(cree_le=now - datetime.timedelta(days=31))
     NoteTravail.objects.filter(pk=recente.pk).update(cree_le=now - datetime.timedelta(days=29))
     NoteTravail.objects.filter(pk=vieille_court.pk).update(cree_le=now - datetime.timedelta(days=8))
-    assert services.notes_purger() == 2
+    assert services.notes_purge() == 2
     assert list(NoteTravail.objects.values_list("pk", flat=True)) == [recente.pk]
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analyse_pratiques import services
-from analyse_pratiques.factories import GroupeFactory, MembershipFactory, SeanceFactory
-from analyse_pratiques.models import EvaluationSeance, Membership, Seance
+from analyse_pratiques.factories import AdhesionFactory, GroupeFactory, SeanceFactory
+from analyse_pratiques.models import Adhesion, EvaluationSeance, Seance
 from maillage.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +30,16 @@ def test_invited_person_accepts_charter_and_sees_group(client, gens, groupe):
     assert "Confidentialité, bienveillance" in page.content.decode()
     # Not ticking the box changes nothing.
     client.post(_url("charte", groupe.slug), {})
-    assert Membership.objects.get(user=gens.invite).etat == Membership.Etat.INVITE
+    assert Adhesion.objects.get(user=gens.invite).etat == Adhesion.Etat.INVITE
     response = client.post(_url("charte", groupe.slug), {"accepte": "oui"})
     assert response.status_code == 302
     assert response["Location"] == _url("groupe", groupe.slug)
-    assert Membership.objects.get(user=gens.invite).etat == Membership.Etat.ACTIF
+    assert Adhesion.objects.get(user=gens.invite).etat == Adhesion.Etat.ACTIF
     assert client.get(_url("groupe", groupe.slug)).status_code == 200
 
 
 def test_new_charter_version_redirects_members_to_it(client, gens, groupe, seance):
-    services.charte_publier(user=gens.animateur, groupe=groupe, texte="Nouvelle règle du groupe")
+    services.charte_publish(user=gens.animateur, groupe=groupe, texte="Nouvelle règle du groupe")
     client.force_login(gens.membre)
     for url in (_url("groupe", groupe.slug), _url("seance", seance.pk)):
         response = client.get(url)
@@ -67,11 +67,11 @@ def test_application_flow_through_pages(client, groupe):
     client.force_login(candidat)
     assert groupe.nom in client.get(_url("mes_groupes")).content.decode()
     client.post(_url("candidater", groupe.slug))
-    assert Membership.objects.get(user=candidat).etat == Membership.Etat.CANDIDAT
+    assert Adhesion.objects.get(user=candidat).etat == Adhesion.Etat.CANDIDAT
     client.force_login(groupe.animateur)
     assert candidat.last_name in client.get(_url("animation", groupe.slug)).content.decode()
     client.post(_url("approuver", groupe.slug, candidat.pk))
-    assert Membership.objects.get(user=candidat).etat == Membership.Etat.ACTIF
+    assert Adhesion.objects.get(user=candidat).etat == Adhesion.Etat.ACTIF
     client.force_login(candidat)
     response = client.get(_url("groupe", groupe.slug))
     assert response["Location"] == _url("charte", groupe.slug)
@@ -84,7 +84,7 @@ def test_facilitator_invites_by_email_and_plans_a_seance(
     client.force_login(groupe.animateur)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_url("inviter", groupe.slug), {"email": "NOUVELLE@exemple.fr"})
-    assert Membership.objects.get(user=invite).etat == Membership.Etat.INVITE
+    assert Adhesion.objects.get(user=invite).etat == Adhesion.Etat.INVITE
     response = client.post(
         _url("inviter", groupe.slug), {"email": "personne@exemple.fr"}, follow=True
     )
@@ -133,24 +133,24 @@ def test_facilitator_runs_a_seance_without_javascript(client, gens, groupe, sean
 def test_step_0_shows_the_previous_client_action_plan(client, gens, groupe):
     precedente = SeanceFactory(groupe=groupe, date=timezone.now() - datetime.timedelta(days=28))
     services.seance_roles(user=gens.animateur, seance=precedente, client=gens.autre_membre)
-    services.seance_ouvrir(user=gens.animateur, seance=precedente)
+    services.seance_open(user=gens.animateur, seance=precedente)
     client.force_login(gens.autre_membre)
     client.post(_url("plan", precedente.pk), {"texte": "Rencontrer la référente RSA"})
-    services.seance_terminer(user=gens.animateur, seance=precedente)
+    services.seance_end(user=gens.animateur, seance=precedente)
 
-    seance = services.seance_ouvrir(user=gens.animateur, seance=SeanceFactory(groupe=groupe))
+    seance = services.seance_open(user=gens.animateur, seance=SeanceFactory(groupe=groupe))
     client.force_login(gens.membre)
     page = client.get(_url("seance", seance.pk)).content.decode()
     assert "Rencontrer la référente RSA" in page
     assert 'data-phase-only="0">' in page.replace(" >", ">")
-    services.seance_avancer(user=gens.animateur, seance=seance)
+    services.seance_advance(user=gens.animateur, seance=seance)
     page = client.get(_url("seance", seance.pk)).content.decode()
     assert 'data-phase-only="0" hidden' in page
 
 
 def test_client_writes_question_and_plan_others_their_learning(client, gens, groupe, seance):
     services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
-    services.seance_ouvrir(user=gens.animateur, seance=seance)
+    services.seance_open(user=gens.animateur, seance=seance)
     client.force_login(gens.membre)
     client.post(_url("question", seance.pk), {"texte": "Comment relancer sans brusquer ?"})
     client.post(_url("apprentissage", seance.pk), {"texte": "Écouter avant de conseiller"})
@@ -166,8 +166,8 @@ def test_client_writes_question_and_plan_others_their_learning(client, gens, gro
 
 
 def test_ratings_are_shown_to_the_facilitator_as_aggregates_only(client, gens, groupe, seance):
-    services.seance_ouvrir(user=gens.animateur, seance=seance)
-    services.seance_terminer(user=gens.animateur, seance=seance)
+    services.seance_open(user=gens.animateur, seance=seance)
+    services.seance_end(user=gens.animateur, seance=seance)
     for membre, note in zip(groupe.membres[:2], ("5", "2"), strict=True):
         client.force_login(membre)
         client.post(_url("evaluation", seance.pk), {"utilite": note})
@@ -191,7 +191,7 @@ def test_list_pages_cost_a_fixed_number_of_queries(
 ):
     for _ in range(6):
         autre = GroupeFactory()
-        MembershipFactory(groupe=autre, user=gens.membre, accepte=True)
+        AdhesionFactory(groupe=autre, user=gens.membre, accepte=True)
         SeanceFactory(groupe=groupe)
     client.force_login(gens.membre)
     with django_assert_max_num_queries(12):
@@ -208,7 +208,7 @@ def test_case_pipeline_through_pages(client, gens, groupe, seance, home_page):
 
     CasIndexPageFactory(parent=home_page)
     services.seance_roles(user=gens.animateur, seance=seance, client=gens.membre)
-    services.seance_ouvrir(user=gens.animateur, seance=seance)
+    services.seance_open(user=gens.animateur, seance=seance)
     client.force_login(gens.membre)
     assert _url("cas_proposer", seance.pk) in client.get(_url("seance", seance.pk)).content.decode()
     data = {"titre": "Décrochage", "situation": "Le jeune a appelé le 06 11 22 33 44."}
@@ -237,7 +237,7 @@ def test_case_pipeline_through_pages(client, gens, groupe, seance, home_page):
     assert cas.etat == CasPropose.Etat.PUBLIE
     assert CasPage.objects.get(pk=cas.cas_page_id).live
     # The client withdraws consent even after leaving the group.
-    services.membership_quitter(user=gens.membre, groupe=groupe)
+    services.adhesion_leave(user=gens.membre, groupe=groupe)
     client.force_login(gens.membre)
     client.post(_url("cas_retirer", cas.pk))
     assert not CasPage.objects.get(pk=cas.cas_page_id).live
@@ -247,10 +247,10 @@ def test_case_pipeline_through_pages(client, gens, groupe, seance, home_page):
     ("etapes", "attendu", "absents"),
     [
         ([], "Planifiée", ["En pause", "En cours", "Terminée"]),
-        (["ouvrir"], "En cours", ["En pause", "Terminée"]),
-        (["ouvrir", "pause"], "En pause", ["En cours", "Terminée"]),
-        (["ouvrir", "pause", "reprendre"], "En cours", ["En pause", "Terminée"]),
-        (["ouvrir", "terminer"], "Terminée", ["En pause", "En cours"]),
+        (["open"], "En cours", ["En pause", "Terminée"]),
+        (["open", "pause"], "En pause", ["En cours", "Terminée"]),
+        (["open", "pause", "resume"], "En cours", ["En pause", "Terminée"]),
+        (["open", "end"], "Terminée", ["En pause", "En cours"]),
     ],
 )
 def test_seance_badge_says_the_state(client, gens, groupe, seance, etapes, attendu, absents):
@@ -272,8 +272,8 @@ def test_facilitation_page_counts_active_members_in_french(client):
     groupe = GroupeFactory()
     bornes = f"(de {groupe.taille_min} à {groupe.taille_max})."
     client.force_login(groupe.animateur)
-    MembershipFactory(groupe=groupe, accepte=True)
+    AdhesionFactory(groupe=groupe, accepte=True)
     assert f"1 membre actif {bornes}" in client.get(_url("animation", groupe.slug)).content.decode()
-    MembershipFactory(groupe=groupe, accepte=True)
+    AdhesionFactory(groupe=groupe, accepte=True)
     body = client.get(_url("animation", groupe.slug)).content.decode()
     assert f"2 membres actifs {bornes}" in body

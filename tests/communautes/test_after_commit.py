@@ -15,7 +15,8 @@ from communautes import services
 from communautes.factories import AdhesionFactory, CommunauteFactory, UserFactory
 from communautes.live import group_name
 from communautes.models import Communaute, Notification
-from ressources.models import SearchDocument, SearchOutbox
+from communautes.moderation import services as moderation
+from maillage.models import SearchDocument, SearchOutbox
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -123,7 +124,7 @@ def test_a_reply_hidden_before_its_task_runs_notifies_nobody(django_capture_on_c
             auteur=auteur, publication=publication, corps="<p>Voir @lea.roux : un nom complet</p>"
         )
     assert not Notification.objects.exists()
-    services.publication_moderate(
+    moderation.publication_moderate(
         by=animateur, action="masquer", motif="Hors charte", reponse=reponse
     )
     Notification.objects.all().delete()  # the author's notice of the moderation

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communautes import annuaire
+from communautes.annuaire import selectors as annuaire
+from communautes.annuaire.views import PAR_PAGE
 from communautes.factories import AdhesionFactory, CommunauteFactory
 from communautes.models import Adhesion
-from communautes.views_annuaire import PAR_PAGE
 from maillage.factories import (
     CommuneFactory,
     ProfilFactory,

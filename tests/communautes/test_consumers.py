@@ -16,6 +16,7 @@ from communautes import routing, services
 from communautes.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from communautes.factories import AdhesionFactory, CommunauteFactory, UserFactory
 from communautes.models import Adhesion, Communaute
+from communautes.moderation import services as moderation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -167,7 +168,7 @@ async def test_a_ban_closes_the_stream_and_other_members_stay_connected():
     stream_a, _, _ = await open_stream(alice, communaute.slug)
     stream_b, _, _ = await open_stream(bruno, communaute.slug)
     adhesion = await database_sync_to_async(Adhesion.objects.get)(user=bruno, communaute=communaute)
-    await database_sync_to_async(services.adhesion_ban)(
+    await database_sync_to_async(moderation.adhesion_ban)(
         by=animateur.user, adhesion=adhesion, motif="Propos injurieux"
     )
     await next_message(stream_b, "fin")
@@ -296,7 +297,7 @@ async def test_a_removed_member_stream_is_closed_at_once_and_receives_nothing_af
     stream_b, _, _ = await open_stream(bruno, communaute.slug)
     second_b, _, _ = await open_stream(bruno, communaute.slug)
     adhesion = await database_sync_to_async(Adhesion.objects.get)(user=bruno, communaute=communaute)
-    await database_sync_to_async(services.adhesion_ban)(
+    await database_sync_to_async(moderation.adhesion_ban)(
         by=animateur.user, adhesion=adhesion, motif="Hors charte", jusqu_au=None
     )
     # Both pages are closed by the ban itself, before any event is published.

@@ -10,6 +10,7 @@ from django.urls import reverse
 from communautes import services
 from communautes.factories import AdhesionFactory, PublicationFactory, UserFactory
 from communautes.models import Communaute, Notification, Reaction, Reponse
+from communautes.moderation import services as moderation
 from communautes.selectors import REPONSES_PAR_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,7 @@ def test_notification_links_are_permalinks(longue, gens, django_capture_on_commi
 
 def test_a_hidden_reply_permalink_says_so_to_members(client, longue, gens):
     reponse = Reponse.objects.filter(publication=longue).last()
-    services.publication_moderate(by=gens.animateur, reponse=reponse, action="masquer", motif="x")
+    moderation.publication_moderate(by=gens.animateur, reponse=reponse, action="masquer", motif="x")
     client.force_login(gens.membre)
     response = client.get(reponse.get_absolute_url(), follow=True)
     assert "Cette réponse n'est plus visible." in html.unescape(response.content.decode())
@@ -162,7 +163,9 @@ def test_the_rendering_follows_every_change_at_once(client, longue, gens):
     gens.membre.save()
     assert "Ninon Renommée" in client.get(url).content.decode()
 
-    services.publication_moderate(by=gens.animateur, reponse=premiere, action="masquer", motif="x")
+    moderation.publication_moderate(
+        by=gens.animateur, reponse=premiere, action="masquer", motif="x"
+    )
     assert f'id="reponse-{premiere.pk}"' not in client.get(url).content.decode()
 
 
@@ -191,7 +194,9 @@ def test_a_malformed_reaction_changes_nothing(client, longue, gens, cible):
 
 def test_managers_see_hidden_replies_and_their_forms(client, longue, gens):
     premiere = Reponse.objects.filter(publication=longue).order_by("cree_le", "pk").first()
-    services.publication_moderate(by=gens.animateur, reponse=premiere, action="masquer", motif="x")
+    moderation.publication_moderate(
+        by=gens.animateur, reponse=premiere, action="masquer", motif="x"
+    )
     client.force_login(gens.animateur)
     page = client.get(longue.get_absolute_url()).content.decode()
     assert f'id="reponse-{premiere.pk}"' in page and "Masquée" in page

@@ -16,6 +16,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from communautes import permissions
 from communautes import selectors as communaute_selectors
 from communautes import services as communaute_services
 from communautes.evenements import selectors, services
@@ -36,6 +37,7 @@ from communautes.models import (
     ParticipationEvenement,
     Publication,
 )
+from communautes.moderation import services as moderation
 from maillage.factories import CommuneFactory, TerritoireFactory
 from maillage.selectors import DASHBOARD_PROVIDERS
 
@@ -270,7 +272,7 @@ def test_public_events_are_readable_by_all_but_banned_members_cannot_register(
 
 def test_a_hidden_event_disappears_with_its_publication(client, communaute, gens):
     evenement = _evenement(communaute, gens.animateur)
-    communaute_services.publication_moderate(
+    moderation.publication_moderate(
         by=gens.animateur, action="masquer", motif="Hors charte", publication=evenement.publication
     )
     client.force_login(gens.membre)
@@ -376,8 +378,8 @@ def test_video_link_in_page_and_ics_only_for_registered_people_and_managers(
     # Once the registration is cancelled, the link goes with it.
     services.participation_cancel(user=gens.membre, evenement=evenement)
     anonyme = AnonymousUser()
-    assert not selectors.can_see_visio_link(user=anonyme, evenement=evenement)
-    assert not selectors.can_see_visio_link(user=gens.membre, evenement=evenement)
+    assert not permissions.can_see_visio_link(anonyme, evenement)
+    assert not permissions.can_see_visio_link(gens.membre, evenement)
     assert lien not in evenement_ics([evenement], user=gens.membre)
 
 

@@ -21,6 +21,7 @@ from communautes.factories import (
     UserFactory,
 )
 from communautes.models import Adhesion, Communaute, Notification
+from communautes.moderation import services as moderation
 from communautes.notifications import selectors
 from communautes.notifications import services as notifications
 
@@ -160,7 +161,7 @@ def test_list_and_count_drop_what_the_user_can_no_longer_see(prive, client):
     publication.masquee = True
     publication.save()
     assert selectors.notification_unread_count(user=membre) == 1
-    services.adhesion_ban(
+    moderation.adhesion_ban(
         by=animateur, adhesion=Adhesion.objects.get(user=membre), motif="Hors charte"
     )
     assert selectors.notification_unread_count(user=membre) == 0
@@ -363,7 +364,7 @@ async def test_a_ping_after_removal_leaks_nothing():
 def test_managers_are_told_of_a_report_once(communaute, gens):
     publication = PublicationFactory(communaute=communaute, auteur=gens.autre_membre)
     for _fois in range(2):
-        services.signalement_create(auteur=gens.membre, motif="donnees", publication=publication)
+        moderation.signalement_create(auteur=gens.membre, motif="donnees", publication=publication)
     recue = Notification.objects.get(nature=Notification.Nature.SIGNALEMENT)
     assert recue.destinataire == gens.animateur
     assert recue.lien == reverse("communautes:moderation", args=[communaute.slug])
@@ -376,7 +377,7 @@ def test_an_author_is_told_why_their_reply_was_hidden(communaute, gens):
     publication = PublicationFactory(communaute=communaute, auteur=gens.membre)
     reponse = ReponseFactory(publication=publication, auteur=gens.autre_membre)
     Notification.objects.all().delete()
-    services.publication_moderate(
+    moderation.publication_moderate(
         by=gens.animateur, action="masquer", motif="Nom d'une personne accompagnée", reponse=reponse
     )
     recue = Notification.objects.get(destinataire=gens.autre_membre)
@@ -384,8 +385,8 @@ def test_an_author_is_told_why_their_reply_was_hidden(communaute, gens):
     assert "Nom d'une personne accompagnée" in recue.texte
     assert recue.lien == publication.get_absolute_url()
     # Restoring tells nothing more; a removed publication tells its author too.
-    services.publication_moderate(by=gens.animateur, action="restaurer", reponse=reponse)
-    services.publication_moderate(
+    moderation.publication_moderate(by=gens.animateur, action="restaurer", reponse=reponse)
+    moderation.publication_moderate(
         by=gens.animateur, action="supprimer", motif="Hors charte", publication=publication
     )
     natures = list(

@@ -13,7 +13,6 @@ from django.urls import reverse
 from PIL import Image
 from wagtail.documents import get_document_model
 
-from communautes import services
 from communautes.factories import (
     AdhesionFactory,
     AnimateurFactory,
@@ -23,6 +22,7 @@ from communautes.factories import (
     UserFactory,
 )
 from communautes.models import Adhesion, PieceJointe, Publication
+from communautes.moderation import services as moderation
 from communautes.pieces_jointes.services import pieces_jointes_add
 
 pytestmark = pytest.mark.django_db
@@ -245,7 +245,7 @@ def test_attachments_of_hidden_content_are_for_moderators_only(client, communaut
         user=gens.membre, publication=publication, fichiers=[_fichier("a.pdf", PDF)]
     )[0]
     url = reverse("communautes:piece_jointe", args=[communaute.slug, piece.pk])
-    services.publication_moderate(
+    moderation.publication_moderate(
         by=gens.animateur, action="masquer", motif="Données personnelles", publication=publication
     )
     client.force_login(gens.membre)
@@ -261,7 +261,7 @@ def test_deleting_the_publication_deletes_the_file(
     pieces_jointes_add(user=gens.membre, publication=publication, fichiers=[_fichier("a.pdf", PDF)])
     assert len(_stockes(racine)) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        services.publication_moderate(
+        moderation.publication_moderate(
             by=gens.animateur, action="supprimer", motif="Doublon", publication=publication
         )
     assert not PieceJointe.objects.exists()

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from communautes import selectors
+from communautes import permissions, selectors
 from communautes.factories import (
     AdhesionFactory,
     CommunauteFactory,
@@ -44,24 +44,7 @@ def test_invited_user_sees_the_private_community_but_not_its_content(trois):
     privee, _ = trois["privee"]
     invite = AdhesionFactory(communaute=privee, etat=Adhesion.Etat.INVITEE).user
     assert selectors.communaute_get_for(user=invite, slug="c-privee") == privee
-    assert not selectors.can_view(user=invite, communaute=privee)
-
-
-def test_former_and_banned_members_lose_access(trois):
-    membres, membre = trois["membres"]
-    assert selectors.can_view(user=membre, communaute=membres)
-    for etat in (Adhesion.Etat.PARTIE, Adhesion.Etat.BANNIE, Adhesion.Etat.DEMANDEE):
-        Adhesion.objects.filter(user=membre).update(etat=etat)
-        assert not selectors.can_view(user=membre, communaute=membres)
-
-
-def test_can_view_by_visibility(trois):
-    outsider = UserFactory()
-    assert selectors.can_view(user=AnonymousUser(), communaute=trois["publique"][0])
-    assert not selectors.can_view(user=outsider, communaute=trois["membres"][0])
-    assert not selectors.can_view(user=outsider, communaute=trois["privee"][0])
-    admin = UserFactory(is_superuser=True)
-    assert selectors.can_view(user=admin, communaute=trois["privee"][0])
+    assert not permissions.can_read_community(invite, privee)
 
 
 def test_member_count_counts_active_members_only(communaute, gens):

@@ -24,6 +24,7 @@ from communautes.models import (
     Reponse,
     Signalement,
 )
+from communautes.moderation import services as moderation
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +110,8 @@ def test_private_community_cannot_be_joined_without_invitation(gens):
 def test_banned_member_cannot_come_back_until_the_ban_ends(gens, communaute):
     adhesion = Adhesion.objects.get(user=gens.membre, communaute=communaute)
     with pytest.raises(ValidationError):
-        services.adhesion_ban(by=gens.animateur, adhesion=adhesion, motif=" ")
-    services.adhesion_ban(
+        moderation.adhesion_ban(by=gens.animateur, adhesion=adhesion, motif=" ")
+    moderation.adhesion_ban(
         by=gens.animateur,
         adhesion=adhesion,
         motif="Propos injurieux",
@@ -221,7 +222,7 @@ def test_reply_rules(gens, communaute):
     assert event.payload["reponse"]["publication_id"] == publication.pk
     with pytest.raises(PermissionDenied):
         services.reponse_create(auteur=gens.exterieur, publication=publication, corps="<p>x</p>")
-    services.publication_set_flags(by=gens.animateur, publication=publication, verrouillee=True)
+    moderation.publication_set_flags(by=gens.animateur, publication=publication, verrouillee=True)
     with pytest.raises(PermissionDenied):
         services.reponse_create(auteur=gens.membre, publication=publication, corps="<p>x</p>")
     services.reponse_create(auteur=gens.animateur, publication=publication, corps="<p>Clos</p>")
@@ -257,45 +258,47 @@ def test_reaction_toggle(gens, communaute):
 
 def test_moderation_hide_restore_delete_with_audit_log(gens, communaute):
     publication = PublicationFactory(communaute=communaute, auteur=gens.membre)
-    signalement = services.signalement_create(
+    signalement = moderation.signalement_create(
         auteur=gens.autre_membre, publication=publication, motif=Signalement.Motif.DONNEES
     )
     assert (
-        services.signalement_create(
+        moderation.signalement_create(
             auteur=gens.autre_membre, publication=publication, motif=Signalement.Motif.SPAM
         ).pk
         == signalement.pk
     )
     with pytest.raises(PermissionDenied):
-        services.publication_moderate(
+        moderation.publication_moderate(
             by=gens.membre, publication=publication, action="masquer", motif="x"
         )
     with pytest.raises(ValidationError):
-        services.publication_moderate(by=gens.animateur, publication=publication, action="masquer")
+        moderation.publication_moderate(
+            by=gens.animateur, publication=publication, action="masquer"
+        )
     logged = services.reponse_create(
         auteur=gens.membre, publication=publication, corps="<p>Il s'appelle Kevin D.</p>"
     )
-    services.publication_moderate(
+    moderation.publication_moderate(
         by=gens.animateur, reponse=logged, action="masquer", motif="Nom d'un jeune"
     )
     replay = FluxEvenement.objects.filter(communaute=communaute).values_list("payload", flat=True)
     assert "Kevin" not in str(list(replay))
-    services.publication_moderate(
+    moderation.publication_moderate(
         by=gens.animateur, publication=publication, action="masquer", motif="Nom d'un jeune"
     )
     publication.refresh_from_db()
     assert publication.masquee and publication.motif_masquage == "Nom d'un jeune"
     signalement.refresh_from_db()
     assert signalement.etat == Signalement.Etat.TRAITE
-    services.publication_moderate(by=gens.animateur, publication=publication, action="restaurer")
+    moderation.publication_moderate(by=gens.animateur, publication=publication, action="restaurer")
     publication.refresh_from_db()
     assert not publication.masquee
     reponse = ReponseFactory(publication=publication)
-    services.publication_moderate(
+    moderation.publication_moderate(
         by=gens.animateur, reponse=reponse, action="supprimer", motif="Spam"
     )
     assert not Reponse.objects.filter(pk=reponse.pk).exists()
-    services.publication_moderate(
+    moderation.publication_moderate(
         by=gens.animateur, publication=publication, action="supprimer", motif="Doublon"
     )
     assert not Publication.objects.filter(pk=publication.pk).exists()
@@ -322,7 +325,7 @@ def test_outsider_cannot_report_members_only_content(gens):
     publication = PublicationFactory(communaute=communaute)
     AdhesionFactory(communaute=communaute, user=publication.auteur)
     with pytest.raises(PermissionDenied):
-        services.signalement_create(
+        moderation.signalement_create(
             auteur=gens.exterieur, publication=publication, motif=Signalement.Motif.SPAM
         )
 
@@ -330,7 +333,7 @@ def test_outsider_cannot_report_members_only_content(gens):
 def test_unknown_report_reason_is_refused(gens, communaute):
     publication = PublicationFactory(communaute=communaute)
     with pytest.raises(ValidationError):
-        services.signalement_create(auteur=gens.membre, publication=publication, motif="bof")
+        moderation.signalement_create(auteur=gens.membre, publication=publication, motif="bof")
     assert not Signalement.objects.exists()
 
 
@@ -382,8 +385,8 @@ def test_chat_messages_are_plain_text_rate_limited_and_logged(gens, communaute):
 def test_a_closed_community_is_a_read_only_archive(gens, communaute):
     publication = PublicationFactory(communaute=communaute)
     with pytest.raises(PermissionDenied):
-        services.communaute_close(by=gens.membre, communaute=communaute)
-    services.communaute_close(by=gens.animateur, communaute=communaute)
+        moderation.communaute_close(by=gens.membre, communaute=communaute)
+    moderation.communaute_close(by=gens.animateur, communaute=communaute)
     attempts = [
         lambda: services.publication_create(
             auteur=gens.membre, communaute=communaute, titre="Encore", corps="<p>x</p>"
@@ -395,7 +398,7 @@ def test_a_closed_community_is_a_read_only_archive(gens, communaute):
     for attempt in attempts:
         with pytest.raises(PermissionDenied):
             attempt()
-    services.communaute_close(by=gens.animateur, communaute=communaute, fermee=False)
+    moderation.communaute_close(by=gens.animateur, communaute=communaute, fermee=False)
     services.reponse_create(auteur=gens.membre, publication=publication, corps="<p>Rouverte</p>")
     assert list(
         ModerationAction.objects.filter(communaute=communaute).values_list("action", flat=True)
@@ -410,9 +413,9 @@ def test_move_a_publication_between_communities_managed_by_the_same_person(gens,
         auteur=gens.membre, communaute=communaute, titre="Mal rangée", corps="<p>x</p>"
     )
     with pytest.raises(PermissionDenied):
-        services.publication_move(by=gens.animateur, publication=publication, vers=autre)
+        moderation.publication_move(by=gens.animateur, publication=publication, vers=autre)
     AnimateurFactory(communaute=autre, user=gens.animateur)
-    services.publication_move(
+    moderation.publication_move(
         by=gens.animateur, publication=publication, vers=autre, motif="Hors thème"
     )
     publication.refresh_from_db()

@@ -20,6 +20,7 @@ from communautes.models import (
     Reponse,
     Signalement,
 )
+from communautes.moderation import services as moderation
 from communautes.selectors import REPONSES_PAR_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -197,7 +198,7 @@ def test_manager_approves_members_and_moderates(client, communaute, gens, public
     client.post(reverse("communautes:join", args=[communaute.slug]))
     demande = Adhesion.objects.get(user=gens.exterieur)
     assert demande.etat == Adhesion.Etat.DEMANDEE
-    services.signalement_create(auteur=gens.autre_membre, publication=publication, motif="spam")
+    moderation.signalement_create(auteur=gens.autre_membre, publication=publication, motif="spam")
 
     client.force_login(gens.animateur)
     url = reverse("communautes:moderation", args=[communaute.slug])

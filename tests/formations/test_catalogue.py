@@ -14,7 +14,7 @@ from formations.models import CatalogueIndexPage, FormationPage, Session
 from formations.selectors import CatalogueFiltres, distance_km, session_catalogue, user_origin
 from maillage.factories import ProfilFactory, StructureFactory, UserFactory
 from maillage.models import Commune, Public, Reseau, Territoire, Thematique
-from ressources.search import opensearch
+from maillage.search import opensearch, sync
 
 pytestmark = pytest.mark.django_db
 
@@ -117,15 +117,18 @@ def _jeu(communes, reseau) -> dict[str, Session]:
 
 @pytest.fixture
 def backend(request, settings):
-    """Run the catalogue on one backend; the OpenSearch sessions index is built, then
-    deleted so that no other test meets it."""
+    """Run the catalogue on one backend; with OpenSearch, on the suite's fresh indexes
+    (deleted after the test, so that no other test meets them)."""
     if request.param == "database":
         settings.OPENSEARCH_URL = ""
-        yield request.param
-        return
-    yield request.param
-    client = opensearch.client()
-    client.indices.delete(index=f"{search.sessions_alias()}_v*", ignore_unavailable=True)
+    else:
+        request.getfixturevalue("opensearch_index")
+    return request.param
+
+
+def _rebuild_sessions_index() -> None:
+    """What `search_index rebuild --index sessions` does, once the test's sessions exist."""
+    sync.rebuild(indexes=[search.SESSIONS_INDEX])
 
 
 def _catalogue(user, **filtres):
@@ -156,7 +159,7 @@ def test_near_me_filters_and_sorts_by_distance(backend, monde):
     sessions = _jeu(communes, reseau)
     rennais = _membre(communes["35238"], reseau)
     if backend == "opensearch":
-        search.sessions_rebuild()
+        _rebuild_sessions_index()
 
     def noms(catalogue):
         par_pk = {s.pk: nom for nom, s in sessions.items()}
@@ -195,7 +198,7 @@ def test_contract_same_sessions_and_counts_for_the_same_filters(backend, monde, 
     _jeu(communes, reseau)
     rennais = _membre(communes["35238"], reseau)
     if backend == "opensearch":
-        search.sessions_rebuild()
+        _rebuild_sessions_index()
     opensearch_url = settings.OPENSEARCH_URL
     resultats = {}
     for filtres in FILTRES:
@@ -227,7 +230,7 @@ def test_facets_count_every_dimension(backend, monde):
     communes, reseau = monde
     _jeu(communes, reseau)
     if backend == "opensearch":
-        search.sessions_rebuild()
+        _rebuild_sessions_index()
     resultat = _catalogue(_membre(communes["35238"], reseau))
     facettes = {nom: {f["code"]: f["n"] for f in liste} for nom, liste in resultat.facettes.items()}
     assert facettes["departement"] == {"29": 1, "35": 3, "56": 1}
@@ -274,7 +277,7 @@ def test_catalogue_page_costs_the_same_queries_at_two_sizes(
     url = CatalogueIndexPage.objects.get().url
     params = {"rayon": "100", "tri": "distance", "thematique": "vae-c"}
     if backend == "opensearch":
-        search.sessions_rebuild()
+        _rebuild_sessions_index()
     client.get(url, params)
     with CaptureQueriesContext(connection) as petit:
         response = client.get(url, params)
@@ -285,7 +288,7 @@ def test_catalogue_page_costs_the_same_queries_at_two_sizes(
     for n in range(30):
         SessionFactory(formation=formation, commune=communes["35360" if n % 2 else "35288"])
     if backend == "opensearch":
-        search.sessions_rebuild()
+        _rebuild_sessions_index()
     client.get(url, params)  # the writes renewed the cached header: warm it again
     with django_assert_max_num_queries(requetes_petit):
         response = client.get(url, params)
@@ -295,32 +298,27 @@ def test_catalogue_page_costs_the_same_queries_at_two_sizes(
 
 @pytest.mark.opensearch
 def test_sessions_index_follows_enrolments_and_cancellations(
-    monde, django_capture_on_commit_callbacks
+    opensearch_index, monde, django_capture_on_commit_callbacks
 ):
     communes, reseau = monde
     sessions = _jeu(communes, reseau)
-    search.sessions_rebuild()
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            InscriptionFactory(session=sessions["vitre"], user=UserFactory())
-            sessions["rennes"].etat = Session.Etat.ANNULEE
-            sessions["rennes"].save()
-        opensearch.client().indices.refresh(index=search.sessions_alias(), request_timeout=60)
-        resultat = search.sessions_search(
-            filtres=CatalogueFiltres(), origine=None, page=1, par_page=20
-        )
-        assert sessions["rennes"].pk not in resultat.ids
-        assert resultat.total == 6
-        document = opensearch.client().get(index=search.sessions_alias(), id=sessions["vitre"].pk)
-        assert document["_source"]["places"] == sessions["vitre"].capacite - 1
-    finally:
-        opensearch.client().indices.delete(
-            index=f"{search.sessions_alias()}_v*", ignore_unavailable=True
-        )
+    _rebuild_sessions_index()
+    with django_capture_on_commit_callbacks(execute=True):
+        InscriptionFactory(session=sessions["vitre"], user=UserFactory())
+        sessions["rennes"].etat = Session.Etat.ANNULEE
+        sessions["rennes"].save()
+    opensearch.client().indices.refresh(index=search.sessions_alias(), request_timeout=60)
+    resultat = search.sessions_search(filtres=CatalogueFiltres(), origine=None, page=1, par_page=20)
+    assert sessions["rennes"].pk not in resultat.ids
+    assert resultat.total == 6
+    document = opensearch.client().get(index=search.sessions_alias(), id=sessions["vitre"].pk)
+    assert document["_source"]["places"] == sessions["vitre"].capacite - 1
 
 
 @pytest.mark.opensearch
-def test_catalogue_index_command_builds_the_index_the_page_then_uses(client, monde):
+def test_search_index_rebuild_builds_the_sessions_index_the_page_then_uses(
+    opensearch_index, client, monde
+):
     import json
     from io import StringIO
 
@@ -329,19 +327,15 @@ def test_catalogue_index_command_builds_the_index_the_page_then_uses(client, mon
     communes, reseau = monde
     _jeu(communes, reseau)
     url = CatalogueIndexPage.objects.get().url
-    assert client.get(url).context["moteur"] == "database"
+    opensearch.client().indices.delete(index=f"{search.sessions_alias()}_v*")
+    assert client.get(url).context["moteur"] == "database"  # until the index is built
     out = StringIO()
-    try:
-        call_command("catalogue_index", stdout=out, stderr=StringIO())
-        summary = json.loads(out.getvalue().strip())
-        assert (summary["backend"], summary["sessions"]) == ("opensearch", 8)
-        response = client.get(url, {"modalite": "2"})
-        assert response.context["moteur"] == "opensearch"
-        assert response.context["sessions"].paginator.count == 2
-    finally:
-        opensearch.client().indices.delete(
-            index=f"{search.sessions_alias()}_v*", ignore_unavailable=True
-        )
+    call_command("search_index", "rebuild", stdout=out, stderr=StringIO())
+    summary = json.loads(out.getvalue().strip())
+    assert (summary["backend"], summary["indexes"]["sessions"]["indexed"]) == ("opensearch", 8)
+    response = client.get(url, {"modalite": "2"})
+    assert response.context["moteur"] == "opensearch"
+    assert response.context["sessions"].paginator.count == 2
 
 
 def test_unreachable_search_engine_falls_back_to_the_database(monde, settings):

@@ -15,7 +15,7 @@ from formations.factories import RegionPageFactory
 from formations.lheo import importer
 from formations.lheo.importer import lheo_import
 from formations.models import FormationPage, Session
-from ressources.models import SearchDocument, SearchOutbox
+from maillage.models import SearchDocument, SearchOutbox
 
 pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -168,26 +168,20 @@ def test_dry_run_counts_without_writing(region):
 
 @pytest.mark.opensearch
 def test_imported_sessions_reach_the_catalogue_sessions_index(
-    region, django_capture_on_commit_callbacks
+    opensearch_index, region, django_capture_on_commit_callbacks
 ):
     from formations import search
-    from ressources.search import opensearch
+    from maillage.search import opensearch
 
-    search.sessions_rebuild()
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            rapport, _ = importer_flux(flux(3, 2))
-        assert (rapport.created, rapport.sessions) == (3, 6)
-        client = opensearch.client()
-        client.indices.refresh(index=search.sessions_alias(), request_timeout=60)
-        trouvees = client.search(index=search.sessions_alias(), body={"size": 20})["hits"]["hits"]
-        assert {int(hit["_id"]) for hit in trouvees} == set(
-            Session.objects.values_list("pk", flat=True)
-        )
-    finally:
-        opensearch.client().indices.delete(
-            index=f"{search.sessions_alias()}_v*", ignore_unavailable=True
-        )
+    with django_capture_on_commit_callbacks(execute=True):
+        rapport, _ = importer_flux(flux(3, 2))
+    assert (rapport.created, rapport.sessions) == (3, 6)
+    client = opensearch.client()
+    client.indices.refresh(index=search.sessions_alias(), request_timeout=60)
+    trouvees = client.search(index=search.sessions_alias(), body={"size": 20})["hits"]["hits"]
+    assert {int(hit["_id"]) for hit in trouvees} == set(
+        Session.objects.values_list("pk", flat=True)
+    )
 
 
 def test_new_sessions_get_the_column_defaults_and_the_import_time(region):
@@ -233,7 +227,7 @@ def test_a_session_value_that_does_not_fit_is_refused(region, avant, apres, cham
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_database_queue_the_worker_indexes_what_the_import_wrote(
-    settings, monkeypatch, home_page
+    settings, monkeypatch, home_page, request
 ):
     """The import queues one search sync per batch and returns; the worker makes the
     formations searchable (database store, and OpenSearch when set) and the catalogue lists
@@ -242,47 +236,41 @@ def test_with_the_database_queue_the_worker_indexes_what_the_import_wrote(
 
     from formations import search
     from formations.selectors import CatalogueFiltres, session_catalogue
-    from ressources.search import opensearch
+    from maillage.search import opensearch
 
     settings.TASKS = DATABASE_TASKS
     monkeypatch.setattr(importer, "TAILLE_LOT", 2)
     RegionPageFactory()
     if opensearch.enabled():
-        search.sessions_rebuild()
-    try:
-        rapport, _ = importer_flux(flux(5, 2, fin="20991231"))
-        assert (rapport.created, rapport.errors) == (5, [])
-        pages = {str(pk) for pk in FormationPage.objects.values_list("pk", flat=True)}
-        etiquette = "formations.formationpage"
-        taches = DBTaskResult.objects.filter(task_path=LHEO_SYNC)
-        assert taches.ready().count() == 3  # batches of 2, 2 and 1 formations
-        assert set(SearchOutbox.objects.values_list("object_pk", flat=True)) == pages
-        assert not SearchDocument.objects.filter(doc_id__startswith=etiquette).exists()
+        request.getfixturevalue("opensearch_index")
+    rapport, _ = importer_flux(flux(5, 2, fin="20991231"))
+    assert (rapport.created, rapport.errors) == (5, [])
+    pages = {str(pk) for pk in FormationPage.objects.values_list("pk", flat=True)}
+    etiquette = "formations.formationpage"
+    taches = DBTaskResult.objects.filter(task_path=LHEO_SYNC)
+    assert taches.ready().count() == 3  # batches of 2, 2 and 1 formations
+    assert set(SearchOutbox.objects.values_list("object_pk", flat=True)) == pages
+    assert not SearchDocument.objects.filter(doc_id__startswith=etiquette).exists()
 
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
-        assert set(taches.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
-        assert not SearchOutbox.objects.exists()
-        indexes = SearchDocument.objects.filter(doc_id__startswith=f"{etiquette}:")
-        assert {d.split(":")[1] for d in indexes.values_list("doc_id", flat=True)} == pages
-        if opensearch.enabled():
-            opensearch.refresh()
-            opensearch.client().indices.refresh(index=search.sessions_alias())
-            trouves = opensearch.client().search(
-                index=opensearch.alias_name(),
-                body={"query": {"ids": {"values": [f"{etiquette}:{pk}" for pk in pages]}}},
-            )
-            assert trouves["hits"]["total"]["value"] == len(pages)
-        catalogue = session_catalogue(
-            user=AnonymousUser(), filtres=CatalogueFiltres(), origine=None, par_page=20
+    assert set(taches.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+    assert not SearchOutbox.objects.exists()
+    indexes = SearchDocument.objects.filter(doc_id__startswith=f"{etiquette}:")
+    assert {d.split(":")[1] for d in indexes.values_list("doc_id", flat=True)} == pages
+    if opensearch.enabled():
+        opensearch.refresh()
+        opensearch.client().indices.refresh(index=search.sessions_alias())
+        trouves = opensearch.client().search(
+            index=opensearch.alias_name(),
+            body={"query": {"ids": {"values": [f"{etiquette}:{pk}" for pk in pages]}}},
         )
-        assert catalogue.moteur == ("opensearch" if opensearch.enabled() else "database")
-        assert {s.pk for s in catalogue.page.object_list} == set(
-            Session.objects.values_list("pk", flat=True)
-        )
-        assert catalogue.page.paginator.count == 10
-    finally:
-        if opensearch.enabled():
-            opensearch.client().indices.delete(
-                index=f"{search.sessions_alias()}_v*", ignore_unavailable=True
-            )
+        assert trouves["hits"]["total"]["value"] == len(pages)
+    catalogue = session_catalogue(
+        user=AnonymousUser(), filtres=CatalogueFiltres(), origine=None, par_page=20
+    )
+    assert catalogue.moteur == ("opensearch" if opensearch.enabled() else "database")
+    assert {s.pk for s in catalogue.page.object_list} == set(
+        Session.objects.values_list("pk", flat=True)
+    )
+    assert catalogue.page.paginator.count == 10

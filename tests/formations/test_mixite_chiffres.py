@@ -24,6 +24,7 @@ from formations.factories import (
     SessionFactory,
 )
 from formations.models import CatalogueIndexPage, Inscription, Session
+from maillage import mixite as reseaux
 from maillage import roles
 from maillage.factories import (
     CommuneFactory,
@@ -136,10 +137,10 @@ def test_session_mix_counts_confirmed_participants_in_one_query(monde, django_as
 
 def test_under_represented_means_below_an_even_split():
     def mix(*comptes):
-        return mixite.Mix(
+        return reseaux.Mix(
             participants=sum(comptes),
             par_reseau=[
-                mixite.PartReseau(pk, f"R{pk}", f"r{pk}", n) for pk, n in enumerate(comptes, 1)
+                reseaux.PartReseau(pk, f"R{pk}", f"r{pk}", n) for pk, n in enumerate(comptes, 1)
             ],
         )
 
@@ -147,7 +148,7 @@ def test_under_represented_means_below_an_even_split():
     assert not mix(3, 3).sous_represente(1)  # exactly half of two
     assert mix(4, 1, 1).sous_represente(2)  # 1 of 6, below a third
     assert not mix(2, 2, 2).sous_represente(3)
-    assert not mixite.Mix().sous_represente(1)  # nobody to meet
+    assert not reseaux.Mix().sous_represente(1)  # nobody to meet
     assert not mix(6).sous_represente(None)
 
 
@@ -344,7 +345,7 @@ def rencontres(monde):
 
 def test_sessions_where_my_network_is_under_represented(monde, rencontres):
     candidates = mixite.rencontres_candidates()
-    origine = mixite.origines(user_ids=[rencontres.moi.pk])[rencontres.moi.pk]
+    origine = reseaux.origines(user_ids=[rencontres.moi.pk])[rencontres.moi.pk]
     suivies = mixite.sessions_suivies(
         user_ids=[rencontres.moi.pk], session_ids=[c.session_id for c in candidates]
     )[rencontres.moi.pk]
@@ -361,17 +362,17 @@ def test_a_trainer_is_not_invited_to_their_own_session(monde, rencontres):
         user_ids=[rencontres.moi.pk], session_ids=[c.session_id for c in candidates]
     )[rencontres.moi.pk]
     assert suivies == {rencontres.f.pk, rencontres.e.pk}
-    origine = mixite.origines(user_ids=[rencontres.moi.pk])[rencontres.moi.pk]
+    origine = reseaux.origines(user_ids=[rencontres.moi.pk])[rencontres.moi.pk]
     choisies = mixite.rencontres_pour(candidates, origine=origine, exclues=suivies)
     assert [r.session_id for r in choisies] == [monde.c.pk]
 
 
 def _groupe(monde, *, non_liste, membres):
-    from analyse_pratiques.factories import GroupeFactory, MembershipFactory
+    from analyse_pratiques.factories import AdhesionFactory, GroupeFactory
 
     groupe = GroupeFactory(non_liste=non_liste, animateur=personne(monde.ml01))
     for structure in membres:
-        MembershipFactory(groupe=groupe, user=personne(structure))
+        AdhesionFactory(groupe=groupe, user=personne(structure))
     return groupe
 
 

@@ -18,10 +18,9 @@ from formations.models import (
     CatalogueIndexPage,
     FormationPage,
     Inscription,
-    JetonCalendrier,
     Session,
 )
-from maillage.models import Commune, Territoire, Thematique
+from maillage.models import Commune, JetonCalendrier, Territoire, Thematique
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from maillage.models import SearchDocument
 from ressources.factories import CasIndexPageFactory, OutilPageFactory, RetourUsageFactory
-from ressources.models import CasPage, RetourUsage, SearchDocument
+from ressources.models import CasPage, RetourUsage
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,9 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from analyse_pratiques.factories import AdhesionFactory as AdhesionGroupeFactory
 from analyse_pratiques.factories import (
     ApprentissageFactory,
-    JetonAgendaFactory,
-    MembershipFactory,
     NoteTravailFactory,
     PlanActionFactory,
     SeanceFactory,
@@ -27,11 +26,11 @@ from formations.factories import (
     EmargementFactory,
     EvaluationFactory,
     FormationPageFactory,
-    JetonCalendrierFactory,
     SessionFactory,
 )
 from formations.models import Inscription
-from maillage.factories import UserFactory
+from maillage.factories import JetonCalendrierFactory, UserFactory
+from maillage.models import JetonCalendrier
 
 
 def donnees_creer(user, *, taille: int = 1) -> SimpleNamespace:
@@ -83,9 +82,8 @@ def donnees_creer(user, *, taille: int = 1) -> SimpleNamespace:
         NotificationFactory(destinataire=user, texte=f"Nouvelle réponse {index}")
     NotificationFactory(destinataire=autre, acteur=user, texte=f"{user.get_full_name()} a répondu")
 
-    groupe_membership = MembershipFactory(user=user)
-    groupe = groupe_membership.groupe
-    MembershipFactory(user=autre, groupe=groupe)
+    groupe = AdhesionGroupeFactory(user=user).groupe
+    AdhesionGroupeFactory(user=autre, groupe=groupe)
     seances = [SeanceFactory(groupe=groupe) for _ in range(taille + 1)]
     plans = [
         PlanActionFactory(seance=seance, auteur=user, texte=f"Mon plan {index}")
@@ -98,8 +96,8 @@ def donnees_creer(user, *, taille: int = 1) -> SimpleNamespace:
         ApprentissageFactory(seance=seance, auteur=user, texte="Mon apprentissage")
         NoteTravailFactory(seance=seance, auteur=user, texte="Ma note")
     ApprentissageFactory(seance=seances[0], auteur=autre, texte="Apprentissage de l'autre")
-    JetonCalendrierFactory(user=user)
-    JetonAgendaFactory(user=user)
+    JetonCalendrierFactory(user=user, flux=JetonCalendrier.Flux.SESSIONS)
+    JetonCalendrierFactory(user=user, flux=JetonCalendrier.Flux.SEANCES)
     return SimpleNamespace(
         autre=autre,
         attestations=attestations,

@@ -380,13 +380,13 @@ def test_project_urls_use_the_bounded_id_converter():
 def _build_world() -> SimpleNamespace:
     from wagtail.models import Locale, Page, Site
 
+    from analyse_pratiques.factories import AdhesionFactory as AdhesionGroupeFactory
     from analyse_pratiques.factories import (
         CasProposeFactory,
         GroupeFactory,
-        MembershipFactory,
         SeanceFactory,
     )
-    from analyse_pratiques.models import Membership
+    from analyse_pratiques.models import Adhesion as AdhesionGroupe
     from communautes.factories import (
         AdhesionFactory,
         AnimateurFactory,
@@ -472,9 +472,11 @@ def _build_world() -> SimpleNamespace:
 
     w.groupe = GroupeFactory(slug="fuzz-groupe", animateur=w.users["animateur_groupe"])
     for role in ("membre", "partant"):
-        MembershipFactory(groupe=w.groupe, user=w.users[role], accepte=True)
-    MembershipFactory(groupe=w.groupe, user=w.users["nouveau"])
-    MembershipFactory(groupe=w.groupe, user=w.users["candidat"], etat=Membership.Etat.CANDIDAT)
+        AdhesionGroupeFactory(groupe=w.groupe, user=w.users[role], accepte=True)
+    AdhesionGroupeFactory(groupe=w.groupe, user=w.users["nouveau"])
+    AdhesionGroupeFactory(
+        groupe=w.groupe, user=w.users["candidat"], etat=AdhesionGroupe.Etat.CANDIDAT
+    )
     w.candidat, w.partant = w.users["candidat"], w.users["partant"]
     w.seance = SeanceFactory(groupe=w.groupe)
     w.cas = CasProposeFactory(seance=w.seance, client=w.users["membre"])

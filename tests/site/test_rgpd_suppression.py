@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from analyse_pratiques.models.groupes import Membership
+from analyse_pratiques.models.groupes import Adhesion
 from analyse_pratiques.models.seances import Apprentissage, NoteTravail, PlanAction
 from communautes.models.notifications import Notification
 from communautes.models.publications import Publication, Reponse
 from communautes.models.salon import MessageSalon
-from formations.models import Attestation, Evaluation, Inscription, JetonCalendrier
-from maillage.models import AttestationConservee, DemandeSuppression, Profil
+from formations.models import Attestation, Evaluation, Inscription
+from maillage.models import AttestationConservee, DemandeSuppression, JetonCalendrier, Profil
 from maillage.rgpd import services
 
 from .rgpd_donnees import donnees_creer
@@ -112,7 +112,7 @@ def test_after_the_grace_period_the_purge_erases_personal_data_and_keeps_what_mu
     assert not PlanAction.objects.filter(auteur=user).exists()
     assert not Apprentissage.objects.filter(auteur=user).exists()
     assert not NoteTravail.objects.filter(auteur=user).exists()
-    assert not Membership.objects.filter(user=user).exists()
+    assert not Adhesion.objects.filter(user=user).exists()
     assert PlanAction.objects.filter(pk=jeux.plan_autre.pk).exists()
     # Attendance: kept with the name on the attestation, the session and the slots.
     attestation = Attestation.objects.get(pk=jeux.attestations[0].pk)

@@ -1,0 +1,1 @@
+"""The member directory: professionals and structures, as each member chose to be seen."""

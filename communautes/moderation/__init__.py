@@ -1,0 +1,1 @@
+"""Moderation of the communities: its services, its views and their forms."""

@@ -1,1 +1,0 @@
-"""Unified search: document registry, OpenSearch index, database fallback, sync and queries."""

@@ -1,0 +1,1 @@
+"""Search, where every app indexes: registry, outbox and sync, indexes, fallback, queries."""
