@@ -97,8 +97,8 @@ def moderation_workflow(home_page):
 
 def build_corpus() -> SimpleNamespace:
     """The demo library and tool bank, one authored tool, and content that must stay hidden."""
-    from maillage.models import Structure
     from maillage.demo.ressources import ressources_provide
+    from maillage.models import Structure
     from ressources.factories import CasPageFactory, OutilPageFactory
     from ressources.models import CasPage
 
