@@ -33,8 +33,8 @@ def test_reaction_targets_exactly_one_item():
 
 @pytest.mark.django_db
 def test_demo_provider_is_idempotent_and_uses_the_services():
-    from maillage.demo.communautes import COMMUNAUTES, communautes_provide
     from communautes.models import Adhesion, Communaute, FluxEvenement, Publication
+    from maillage.demo.communautes import COMMUNAUTES, communautes_provide
     from maillage.demo.comptes import COMPTES
 
     for compte in COMPTES:

@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from maillage.demo.formations import REGIONS, formations_provide
 from formations.factories import UserFactory
 from formations.models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 from maillage import roles
+from maillage.demo.formations import REGIONS, formations_provide
 from maillage.models import Commune, Territoire, Thematique
 from maillage.referentiel.vocabulaires import THEMATIQUES
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from formations.models import FormationPage, ProgrammePage, RegionPage, Session
 from maillage.demo.comptes import DEMO_PASSWORD
@@ -132,13 +133,15 @@ def test_editeur_regional(journey, admin_axe, totp_code):
     page.get_by_role("spinbutton", name="Année").fill(str(annee))
     j.click("Plus d'actions", role="button")
     j.follow("Publier", "programme publié", role="button")
-    assert f"Page « {programme} » créée et publiée" in main_text(page)
+    expect(page.locator("main")).to_contain_text(f"Page « {programme} » créée et publiée")
 
     j.follow(f"Ajouter une sous-page à « {programme} »", "nouvelle formation")
     page.get_by_role("textbox", name="Titre").fill(FORMATION)
     page.keyboard.press("Tab")
     j.click("Plus d'actions", role="button")
     j.follow("Publier", "formation publiée", role="button")
+    # The database is read once the user sees the confirmation, not while the page loads.
+    expect(page.locator("main")).to_contain_text(f"Page « {FORMATION} » créée et publiée")
     formation = FormationPage.objects.get(title=FORMATION)
     assert formation.live
     assert formation.get_parent().specific.annee == annee
@@ -169,6 +172,7 @@ def test_editeur_regional(journey, admin_axe, totp_code):
     choose_formation(page, REGION, programme, FORMATION)
     fill_session(page, debut=timezone.localdate() + datetime.timedelta(days=30))
     j.submit("session créée", name="Créer")
+    expect(page.locator("main")).to_contain_text(f"{mine + 1} sessions")
     session = Session.objects.get(formation=formation)
     assert (session.adresse, session.ville, session.capacite) == (ADRESSE, "Lyon", 15)
     assert f"{mine + 1} sessions" in main_text(page)
@@ -177,11 +181,12 @@ def test_editeur_regional(journey, admin_axe, totp_code):
     j.follow("Import LHEO", "import LHEO", within="nav")
     page.set_input_files("#id_fichier", str(LHEO))
     j.submit("simulation de l'import", name="Vérifier le fichier")
+    expect(page.locator("main")).to_contain_text("Simulation")
     rapport = main_text(page)
-    assert "Simulation" in rapport
     assert "1 formation créée" in rapport
     assert not FormationPage.objects.filter(numero=LHEO_NUMERO).exists()
     j.submit("import réalisé", name="Importer")
+    expect(page.locator("main")).to_contain_text("Résultat de l'import")
     importee = FormationPage.objects.get(numero=LHEO_NUMERO)
     assert importee.get_ancestors().filter(pk=region_page.pk).exists()
 
