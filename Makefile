@@ -51,13 +51,15 @@ format: install
 	$(VENV)/bin/djhtml $$(git ls-files '*.html')
 
 # French catalogues, one per app. Source strings are French already: `msgen` gives every new
-# entry its own text, so that plurals follow the French rule (« 0 présent », « 2 présents »).
+# entry its own text, so that plurals follow the French rule (« 0 présent », « 2 présents »);
+# a fuzzy guess from a neighbouring string is never right here, so it is replaced the same way.
 MESSAGE_APPS := site formations communautes ressources analyse_pratiques
 messages: install
 	@for app in $(MESSAGE_APPS); do \
 		po=$$app/locale/fr/LC_MESSAGES/django.po; \
 		mkdir -p $$app/locale && \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-wrap) && \
+		msgattrib --clear-fuzzy --empty --no-wrap -o $$po $$po && \
 		msgen --no-wrap -o $$po $$po && \
 		(cd $$app && ../$(PY) ../manage.py compilemessages -l fr) || exit 1; \
 	done

@@ -25,6 +25,10 @@ from .models import (
 )
 
 MAX_LIGNES = 10
+# Other apps add their own rows to « Rencontrez les autres réseaux » (a practice-analysis
+# group with room left, say): each provider takes the user and their `Origine` and returns
+# `Ligne`s. They register in their AppConfig, so formations never imports them.
+RENCONTRE_PROVIDERS: list = []
 PASSEES_JOURS = 180
 Etat = Inscription.Etat
 
@@ -279,13 +283,14 @@ def rencontres_section(user) -> DashboardSection | None:
             url=_url_formation(routes, rencontre.url_path),
             dates=_dates(rencontre),
             lieu=rencontre.ville,
-            etat=_mixite_courte(mix, origine.reseau_id, personnes=_personnes_session),
+            etat=mixite_courte(mix, origine.reseau_id, personnes=_personnes_session),
         )
         ligne.ajouter(
             routes.lien(_("M'inscrire"), "session_inscription", rencontre.session_id, post=True)
         )
         lignes.append(ligne)
-    lignes.extend(_groupes_a_rencontrer(user, origine))
+    for provider in RENCONTRE_PROVIDERS:
+        lignes.extend(provider(user, origine))
     if not lignes:
         return None
     return DashboardSection(
@@ -310,11 +315,7 @@ def _personnes_session(n: int) -> str:
     return ngettext("%(n)s participant", "%(n)s participants", n) % {"n": n}
 
 
-def _personnes_groupe(n: int) -> str:
-    return ngettext("%(n)s membre", "%(n)s membres", n) % {"n": n}
-
-
-def _mixite_courte(mix, reseau_id: int, *, personnes) -> str:
+def mixite_courte(mix, reseau_id: int, *, personnes) -> str:
     """« Votre réseau : 0 sur 6 participants · 3 réseaux représentés »."""
     return (
         _("Votre réseau : %(miens)s sur %(total)s")
@@ -323,52 +324,3 @@ def _mixite_courte(mix, reseau_id: int, *, personnes) -> str:
         + ngettext("%(n)s réseau représenté", "%(n)s réseaux représentés", mix.reseaux)
         % {"n": mix.reseaux}
     )
-
-
-def _groupes_a_rencontrer(user, origine) -> list[Ligne]:
-    """Listed practice-analysis groups (those that take applications from anyone) led from
-    the counsellor's région, with room left, where their réseau is under-represented; an
-    unlisted group never shows. Two queries."""
-    from django.apps import apps
-
-    if not apps.is_installed("analyse_pratiques"):
-        return []
-    from analyse_pratiques.models import Adhesion
-    from analyse_pratiques.selectors import groupes_listes
-    from maillage.mixite import mix_par
-
-    groupes = {
-        g.pk: g
-        for g in groupes_listes(user=user).filter(
-            animateur__profil__structure__commune__departement__parent_id=origine.region_id
-        )
-    }
-    mixes = mix_par(
-        Adhesion.objects.filter(groupe_id__in=list(groupes), etat=Adhesion.Etat.ACTIF),
-        cle="groupe_id",
-    )
-    lignes = []
-    for pk, groupe in groupes.items():
-        mix = mixes.get(pk)
-        if mix is None or mix.participants >= groupe.taille_max:
-            continue
-        if not mix.sous_represente(origine.reseau_id):
-            continue
-        ligne = Ligne(
-            titre=groupe.nom,
-            url=reverse("analyse_pratiques:mes_groupes"),
-            dates=str(groupe.get_methode_display()),
-            lieu=str(_("Groupe d'analyse de pratiques")),
-            etat=_mixite_courte(mix, origine.reseau_id, personnes=_personnes_groupe),
-        )
-        ligne.ajouter(
-            Lien(
-                _("Candidater"),
-                reverse("analyse_pratiques:candidater", args=[groupe.slug]),
-                post=True,
-            )
-        )
-        lignes.append(ligne)
-        if len(lignes) == MAX_RENCONTRES:
-            break
-    return lignes

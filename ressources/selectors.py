@@ -1,7 +1,5 @@
 """Reads of the ressources app: tool feedback, the unified search."""
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Avg, Count, QuerySet
 
@@ -9,38 +7,15 @@ from maillage.search import query
 
 from .models import OutilPage, RetourUsage
 
-DIRECTORY_PREVIEW = 5
+# Other apps add a block beside the search results (the member directory's matches, say):
+# each provider takes the search words and the user and returns its block, or None. They
+# register under a name, the template's variable, in their AppConfig.
+SEARCH_PREVIEWS: dict = {}
 
 
-@dataclass
-class DirectoryPreview:
-    """People and structures of the member directory matching a search, as `user` may see
-    them (the directory's own rules: nothing for visitors, hidden profiles never)."""
-
-    q: str
-    personnes: list
-    nb_personnes: int
-    structures: list
-    nb_structures: int
-
-
-def directory_preview(*, q: str, user: AbstractBaseUser | AnonymousUser) -> DirectoryPreview | None:
-    """The first people and structures matching the search words; None for visitors."""
-    from communautes.annuaire import selectors as annuaire
-
-    q = q.strip()
-    if not q or not user.is_authenticated:
-        return None
-    filtres = annuaire.Filtres(texte=q)
-    personnes = annuaire.profil_list(user=user, filtres=filtres)
-    structures = annuaire.structure_list(user=user, filtres=filtres)
-    return DirectoryPreview(
-        q=q,
-        personnes=list(personnes[:DIRECTORY_PREVIEW]),
-        nb_personnes=personnes.count(),
-        structures=list(structures[:DIRECTORY_PREVIEW]),
-        nb_structures=structures.count(),
-    )
+def search_previews(*, q: str, user: AbstractBaseUser | AnonymousUser) -> dict:
+    """Each registered block for these search words, as `user` may see it."""
+    return {name: provider(q=q, user=user) for name, provider in SEARCH_PREVIEWS.items()}
 
 
 def retour_usage_list(*, outil: OutilPage, user: AbstractBaseUser | AnonymousUser) -> QuerySet:

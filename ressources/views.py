@@ -23,7 +23,7 @@ def recherche(request):
         {
             "search": results,
             "query_without_page": query_without_page.urlencode(),
-            "annuaire": selectors.directory_preview(q=results.request.q, user=request.user),
+            **selectors.search_previews(q=results.request.q, user=request.user),
         },
     )
 

@@ -170,3 +170,36 @@ def structure_membres(*, user, structure: Structure) -> QuerySet:
     return _with_details(profils_visibles(user=user).filter(structure=structure)).order_by(
         "user__last_name", "user__first_name", "pk"
     )
+
+
+DIRECTORY_PREVIEW = 5
+
+
+@dataclass
+class DirectoryPreview:
+    """People and structures of the member directory matching a search, as `user` may see
+    them (the directory's own rules: nothing for visitors, hidden profiles never)."""
+
+    q: str
+    personnes: list
+    nb_personnes: int
+    structures: list
+    nb_structures: int
+
+
+def directory_preview(*, q: str, user) -> DirectoryPreview | None:
+    """The first people and structures matching the search words; None for visitors. The
+    unified search page shows it beside its results (registered in the AppConfig)."""
+    q = q.strip()
+    if not q or not user.is_authenticated:
+        return None
+    filtres = Filtres(texte=q)
+    personnes = profil_list(user=user, filtres=filtres)
+    structures = structure_list(user=user, filtres=filtres)
+    return DirectoryPreview(
+        q=q,
+        personnes=list(personnes[:DIRECTORY_PREVIEW]),
+        nb_personnes=personnes.count(),
+        structures=list(structures[:DIRECTORY_PREVIEW]),
+        nb_structures=structures.count(),
+    )
