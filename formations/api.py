@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -11,7 +12,6 @@ from maillage.api_errors import ErreurValidation
 from maillage.mixite import Mix
 
 from .mixite import sessions_reseaux_mix
-from .models import CatalogueIndexPage
 from .selectors import session_list_catalogue
 
 router = Router(tags=["formations"])
@@ -101,12 +101,9 @@ def _mixite(mix: Mix) -> dict:
     }
 
 
-def _sortie(request: HttpRequest, session, catalogue, mix: Mix) -> dict:
+def _sortie(request: HttpRequest, session, mix: Mix) -> dict:
     formation = session.formation
-    calendrier = None
-    if catalogue is not None:
-        route = catalogue.reverse_subpage("session_ics", args=[session.pk])
-        calendrier = request.build_absolute_uri((catalogue.get_url(request) or "/") + route)
+    calendrier = request.build_absolute_uri(reverse("formations:session_ics", args=[session.pk]))
     url = formation.get_url(request)
     return {
         **{f: getattr(session, f) for f in ("id", "numero", "date_debut", "date_fin", "adresse")},
@@ -135,10 +132,9 @@ class SessionsPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         resultat = super().paginate_queryset(queryset, pagination, request, **params)
-        catalogue = CatalogueIndexPage.objects.live().first()
         sessions = list(resultat["items"])
         mixes = sessions_reseaux_mix(session_ids=[s.pk for s in sessions])
-        resultat["items"] = [_sortie(request, s, catalogue, mixes[s.pk]) for s in sessions]
+        resultat["items"] = [_sortie(request, s, mixes[s.pk]) for s in sessions]
         return resultat
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import ngettext
 
 from maillage import roles
 from maillage.mixite import origines
-from maillage.selectors import DashboardSection
+from maillage.models import JetonCalendrier
+from maillage.selectors import DashboardSection, calendar_token_active
 
 from . import services
 from .models import (
@@ -72,20 +73,18 @@ def _lieu(session: Session) -> str:
 
 
 class _Routes:
-    """The catalogue's routes for one session, reversed once per dashboard."""
+    """The session routes of /catalogue/, and the catalogue page's URL (for formation
+    links), read once per dashboard."""
 
     def __init__(self):
         self.page = CatalogueIndexPage.objects.live().order_by("path").first()
         self.base = self.page.url if self.page else None
 
-    def __call__(self, nom: str, *args) -> str | None:
-        if self.base is None:
-            return None
-        return self.base + self.page.reverse_subpage(nom, args=list(args))
+    def __call__(self, nom: str, *args) -> str:
+        return reverse(f"formations:{nom}", args=list(args))
 
-    def lien(self, label, nom: str, *args, post: bool = False) -> Lien | None:
-        url = self(nom, *args)
-        return Lien(label, url, post=post) if url else None
+    def lien(self, label, nom: str, *args, post: bool = False) -> Lien:
+        return Lien(label, self(nom, *args), post=post)
 
 
 def _liens_apres_session(inscription: Inscription, routes: _Routes) -> list[Lien]:
@@ -148,7 +147,10 @@ def inscriptions_section(user) -> DashboardSection:
         empty_message=_("Vous n'êtes inscrit à aucune session."),
         action_label=_("Trouver une session"),
         action_url=routes.base or "",
-        template="formations/includes/dashboard_lignes.html",
+        template="formations/includes/dashboard_inscriptions.html",
+        extra={
+            "agenda_actif": calendar_token_active(user=user, flux=JetonCalendrier.Flux.SESSIONS)
+        },
     )
 
 

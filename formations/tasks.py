@@ -4,6 +4,7 @@ follows a confirmed enrolment."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
@@ -69,13 +70,8 @@ def notification_inscription_send(inscription, modele: str) -> bool:
 
 
 def _lien_evaluation(inscription, type_: str) -> str:
-    from .models import CatalogueIndexPage
-
-    catalogue = CatalogueIndexPage.objects.live().first()
-    if catalogue is None:
-        return settings.SITE_URL
-    route = catalogue.reverse_subpage("evaluation", args=[inscription.session_id, type_])
-    return f"{settings.SITE_URL}{catalogue.url or '/'}{route}"
+    route = reverse("formations:evaluation", args=[inscription.session_id, type_])
+    return f"{settings.SITE_URL}{route}"
 
 
 @task()

@@ -1,4 +1,6 @@
-"""Views routed by CatalogueIndexPage: list, calendar files, private feed, enrolment."""
+"""Views of the catalogue: the list (served by CatalogueIndexPage), and the fixed routes of
+formations/urls.py under /catalogue/: calendar files, private feed, enrolment, attendance,
+attestations, questionnaires, indicators."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -6,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maillage.cache_pages import cache_anonymous
@@ -34,7 +37,7 @@ def avec_liens(catalogue_page, sessions, request) -> None:
     the catalogue's own URL and the pages' `url_path`: no per-row Wagtail URL lookup."""
     base = catalogue_page.get_url(request) or "/"
     routes = {
-        nom: base + catalogue_page.reverse_subpage(nom, args=[ID_FICTIF])
+        nom: reverse(f"formations:{nom}", args=[ID_FICTIF])
         for nom in ("session_ics", "session_inscription", "session_annulation")
     }
     prefixe = catalogue_page.url_path
@@ -98,7 +101,13 @@ def agenda_prive(request, jeton: str):
     return reponse
 
 
-def agenda_lien(request, page):
+def _catalogue_url(request) -> str:
+    """Where an action on a session returns: the live catalogue page."""
+    page = selectors.catalogue_page_live()
+    return (page.get_url(request) if page else None) or "/"
+
+
+def agenda_lien(request):
     """POST: create (or replace) the private feed link; with `revoquer`, delete it."""
     if refus := _post_connecte(request):
         return refus
@@ -107,8 +116,7 @@ def agenda_lien(request, page):
         messages.success(request, _("Votre lien d'agenda privé est désactivé."))
     else:
         jeton = calendar_token_create(user=request.user, flux=JetonCalendrier.Flux.SESSIONS)
-        route = page.reverse_subpage("agenda_prive", args=[jeton])
-        lien = request.build_absolute_uri((page.get_url(request) or "/") + route)
+        lien = request.build_absolute_uri(reverse("formations:agenda_prive", args=[jeton]))
         messages.success(
             request,
             _(
@@ -117,7 +125,7 @@ def agenda_lien(request, page):
             )
             % {"lien": lien},
         )
-    return redirect(local_url(request.POST.get("suivant"), default=page.url))
+    return redirect(local_url(request.POST.get("suivant"), default=_catalogue_url(request)))
 
 
 def _post_connecte(request):
@@ -128,7 +136,7 @@ def _post_connecte(request):
     return None
 
 
-def session_inscription(request, page, pk: int):
+def session_inscription(request, pk: int):
     if refus := _post_connecte(request):
         return refus
     session = get_object_or_404(Session, pk=pk, formation__live=True)
@@ -141,16 +149,16 @@ def session_inscription(request, page, pk: int):
         if inscription.etat == Inscription.Etat.LISTE_ATTENTE and inscription.motif_attente:
             message = f"{message} {inscription.get_motif_attente_display()}"
         messages.success(request, message)
-    return redirect(page.url)
+    return redirect(_catalogue_url(request))
 
 
-def session_annulation(request, page, pk: int):
+def session_annulation(request, pk: int):
     if refus := _post_connecte(request):
         return refus
     inscription = get_object_or_404(Inscription, session_id=pk, user=request.user)
     services.inscription_cancel(inscription=inscription, user=request.user)
     messages.success(request, _("Votre inscription est annulée."))
-    return redirect(page.url)
+    return redirect(_catalogue_url(request))
 
 
 def emargement(request, pk: int, creneau_pk: int):
@@ -185,7 +193,7 @@ def emargement(request, pk: int, creneau_pk: int):
     )
 
 
-def attestation_telecharger(request, page, pk: int):
+def attestation_telecharger(request, pk: int):
     """The participant's attestation of attendance for a session, as a PDF."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -194,9 +202,10 @@ def attestation_telecharger(request, page, pk: int):
         attestation = services.attestation_issue(inscription=inscription, user=request.user)
     except ValidationError as exc:
         show_refusal(request, exc)
-        return redirect(page.url)
-    route = page.reverse_subpage("attestation_verifier", args=[attestation.code])
-    url = request.build_absolute_uri((page.get_url(request) or "/") + route)
+        return redirect(_catalogue_url(request))
+    url = request.build_absolute_uri(
+        reverse("formations:attestation_verifier", args=[attestation.code])
+    )
     reponse = HttpResponse(attestation_pdf(attestation, url), content_type="application/pdf")
     reponse["Content-Disposition"] = f'attachment; filename="attestation-{attestation.code}.pdf"'
     return reponse
@@ -212,7 +221,7 @@ def attestation_verifier(request, code: str):
     )
 
 
-def evaluation(request, page, pk: int, type_: str):
+def evaluation(request, pk: int, type_: str):
     """The participant's questionnaire (satisfaction or follow-up) for a session."""
     if type_ not in Evaluation.Type.values:
         raise Http404

@@ -23,6 +23,8 @@ class DashboardSection:
     action_url: str = ""
     # A template of the app's own for rich rows; the generic list otherwise.
     template: str = ""
+    # What that template needs beside the rows (a form's state, say).
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -2,10 +2,12 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -13,6 +15,8 @@ from wagtail.search import index
 from maillage.models import Public, Reseau, Territoire, Thematique
 
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+# Longest address an old catalogue link is redirected to (longer is not a link we made).
+MAX_ADRESSE = 2048
 
 
 class CatalogueIndexPage(RoutablePageMixin, Page):
@@ -34,71 +38,20 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
         return catalogue(request, self)
 
-    @path("sessions/<id:pk>/calendrier/", name="session_ics")
-    def session_ics(self, request, pk: int):
-        from ..views import session_ics
-
-        return session_ics(request, pk)
-
-    @path("agenda/<str:jeton>/", name="agenda_prive")
-    def agenda_prive(self, request, jeton: str):
-        from ..views import agenda_prive
-
-        return agenda_prive(request, jeton)
-
-    @path("agenda-lien/", name="agenda_lien")
-    def agenda_lien(self, request):
-        from ..views import agenda_lien
-
-        return agenda_lien(request, self)
-
-    @path("sessions/<id:pk>/emargement/<id:creneau_pk>/", name="emargement")
-    def emargement(self, request, pk: int, creneau_pk: int):
-        from ..views import emargement
-
-        return emargement(request, pk, creneau_pk)
-
-    @path("sessions/<id:pk>/attestation/", name="attestation_telecharger")
-    def attestation_telecharger(self, request, pk: int):
-        from ..views import attestation_telecharger
-
-        return attestation_telecharger(request, self, pk)
-
-    @path("attestations/<str:code>/", name="attestation_verifier")
-    def attestation_verifier(self, request, code: str):
-        from ..views import attestation_verifier
-
-        return attestation_verifier(request, code)
-
-    @path("sessions/<id:pk>/evaluation/<str:type_>/", name="evaluation")
-    def evaluation(self, request, pk: int, type_: str):
-        from ..views import evaluation
-
-        return evaluation(request, self, pk, type_)
-
-    @path("sessions/<id:pk>/evaluations/", name="session_evaluations")
-    def session_evaluations(self, request, pk: int):
-        from ..views import session_evaluations
-
-        return session_evaluations(request, pk)
-
-    @path("programmes/<id:pk>/indicateurs/", name="programme_indicateurs")
-    def programme_indicateurs(self, request, pk: int):
-        from ..views import programme_indicateurs
-
-        return programme_indicateurs(request, pk)
-
-    @path("sessions/<id:pk>/inscription/", name="session_inscription")
-    def session_inscription(self, request, pk: int):
-        from ..views import session_inscription
-
-        return session_inscription(request, self, pk)
-
-    @path("sessions/<id:pk>/annulation/", name="session_annulation")
-    def session_annulation(self, request, pk: int):
-        from ..views import session_annulation
-
-        return session_annulation(request, self, pk)
+    @re_path(r"^(?P<route>(?:sessions|programmes|attestations|agenda|agenda-lien)/.*)$")
+    def ancienne_adresse(self, request, route: str):
+        """Addresses under the page's own URL, from before the fixed /catalogue/ routes:
+        printed attestations and calendar subscriptions keep working. 308 keeps a POST."""
+        target = reverse("formations:catalogue") + route
+        try:
+            resolve(target)
+        except Resolver404:
+            raise Http404 from None
+        if request.META.get("QUERY_STRING"):
+            target = f"{target}?{request.META['QUERY_STRING']}"
+        if len(target) > MAX_ADRESSE:
+            raise Http404
+        return HttpResponsePermanentRedirect(target, status=308)
 
 
 class RegionPage(Page):

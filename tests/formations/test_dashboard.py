@@ -2,6 +2,7 @@
 programmes, each with the actions that are open now and only those."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -74,7 +75,7 @@ def test_my_enrolments_with_their_status_and_what_i_can_do(client, catalogue):
 
     assert bloc.count('class="dashboard-row"') == 3  # the cancelled one is not shown
     assert "Confirmée" in bloc and "Sur liste d&#x27;attente" in bloc and "Présent" in bloc
-    base = catalogue.url
+    base = "/catalogue/"
     for inscription in (confirmee, attente):
         assert f'action="{base}sessions/{inscription.session_id}/annulation/"' in bloc
         assert f'href="{base}sessions/{inscription.session_id}/calendrier/"' in bloc
@@ -89,7 +90,7 @@ def test_cancelling_from_the_dashboard(client, catalogue):
     moi = UserFactory()
     inscription = InscriptionFactory(user=moi, session=a_venir())
     client.force_login(moi)
-    reponse = client.post(f"{catalogue.url}sessions/{inscription.session_id}/annulation/")
+    reponse = client.post(f"/catalogue/sessions/{inscription.session_id}/annulation/")
     assert reponse.status_code == 302
     inscription.refresh_from_db()
     assert inscription.etat == Etat.ANNULEE
@@ -141,7 +142,7 @@ def test_regional_editor_reaches_the_indicators_of_their_region(client, catalogu
 
     bloc = section(client.get("/tableau-de-bord/").content.decode(), "Les programmes de ma région")
 
-    indicateurs = f"{catalogue.url}programmes/{programme.pk}/indicateurs/"
+    indicateurs = f"/catalogue/programmes/{programme.pk}/indicateurs/"
     assert f'href="{indicateurs}"' in bloc
     assert client.get(indicateurs).status_code == 200
 
@@ -160,3 +161,30 @@ def test_the_block_costs_a_fixed_number_of_queries(
         InscriptionFactory(user=moi, session=a_venir())
     with django_assert_max_num_queries(len(petit.captured_queries)):
         client.get("/tableau-de-bord/")
+
+
+def test_my_sessions_calendar_link_from_the_dashboard(client, catalogue):
+    """The private feed of my sessions is created, replaced and switched off from « Mes
+    inscriptions », and the dashboard says which of these it offers."""
+    from maillage.models import JetonCalendrier
+
+    moi = UserFactory()
+    inscription = InscriptionFactory(user=moi, session=a_venir())
+    client.force_login(moi)
+    bloc = section(client.get("/tableau-de-bord/").content.decode(), "Mes inscriptions")
+    assert 'action="/catalogue/agenda-lien/"' in bloc
+    assert "Créer mon lien d'agenda" in bloc and "Désactiver mon lien" not in bloc
+
+    reponse = client.post("/catalogue/agenda-lien/", {"suivant": "/tableau-de-bord/"}, follow=True)
+    assert reponse.redirect_chain == [("/tableau-de-bord/", 302)]
+    page = reponse.content.decode()
+    lien = re.search(r"http://testserver/catalogue/agenda/[\w-]+/", page).group(0)
+    assert "Désactiver mon lien" in section(page, "Mes inscriptions")
+    feed = client.get(lien.removeprefix("http://testserver"))
+    assert f"UID:session-{inscription.session_id}-" in feed.content.decode()
+
+    client.post("/catalogue/agenda-lien/", {"revoquer": "1", "suivant": "/tableau-de-bord/"})
+    assert not JetonCalendrier.objects.filter(user=moi).exists()
+    assert client.get(lien.removeprefix("http://testserver")).status_code == 404
+    bloc = section(client.get("/tableau-de-bord/").content.decode(), "Mes inscriptions")
+    assert "Désactiver mon lien" not in bloc

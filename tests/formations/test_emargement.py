@@ -79,7 +79,7 @@ def test_only_trainers_sign_and_only_enrolled_people(feuille):
 
 def test_attendance_sheet_page(client, feuille):
     session, matin, _, formateur, a, b = feuille
-    url = f"{CatalogueIndexPage.objects.get().url}sessions/{session.pk}/emargement/{matin.pk}/"
+    url = f"/catalogue/sessions/{session.pk}/emargement/{matin.pk}/"
     client.force_login(a.user)
     assert client.get(url).status_code == 403
     client.force_login(formateur)
@@ -94,13 +94,12 @@ def test_attendance_sheet_page(client, feuille):
 def test_attestation_pdf_and_public_verification(client, feuille):
     session, matin, apres_midi, formateur, a, b = feuille
     services.emargement_record(creneau=matin, presents={a.pk}, user=formateur)
-    catalogue = CatalogueIndexPage.objects.get().url
     client.force_login(b.user)  # absent: no attestation
-    response = client.get(f"{catalogue}sessions/{session.pk}/attestation/", follow=True)
+    response = client.get(f"/catalogue/sessions/{session.pk}/attestation/", follow=True)
     assert not Attestation.objects.exists()
     assert "après une présence émargée" in response.content.decode()
     client.force_login(a.user)
-    response = client.get(f"{catalogue}sessions/{session.pk}/attestation/")
+    response = client.get(f"/catalogue/sessions/{session.pk}/attestation/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -108,13 +107,19 @@ def test_attestation_pdf_and_public_verification(client, feuille):
     assert attestation.heures == Decimal("3.5")
     assert len(attestation.code) == 12
     # Downloading again keeps the same code.
-    client.get(f"{catalogue}sessions/{session.pk}/attestation/")
+    client.get(f"/catalogue/sessions/{session.pk}/attestation/")
     assert Attestation.objects.get().code == attestation.code
     client.logout()
-    verification = client.get(f"{catalogue}attestations/{attestation.code}/")
+    verification = client.get(f"/catalogue/attestations/{attestation.code}/")
     assert verification.status_code == 200
     assert session.formation.title in verification.content.decode()
-    assert client.get(f"{catalogue}attestations/AAAAAAAAAAAA/").status_code == 404
+    assert client.get("/catalogue/attestations/AAAAAAAAAAAA/").status_code == 404
+    # The address printed on attestations issued under the catalogue page still answers.
+    ancienne = f"{CatalogueIndexPage.objects.get().url}attestations/{attestation.code}/"
+    assert ancienne != f"/catalogue/attestations/{attestation.code}/"
+    suivie = client.get(ancienne, follow=True)
+    assert suivie.redirect_chain == [(f"/catalogue/attestations/{attestation.code}/", 308)]
+    assert session.formation.title in suivie.content.decode()
 
 
 def test_attestation_only_for_its_holder(feuille):
@@ -179,7 +184,7 @@ def test_attendance_opens_when_the_half_day_starts(a_venir):
 
 def test_sheet_of_a_future_half_day_explains_and_offers_no_form(client, a_venir):
     session, creneau = a_venir.janvier, a_venir.creneau_janvier
-    url = f"{CatalogueIndexPage.objects.get().url}sessions/{session.pk}/emargement/{creneau.pk}/"
+    url = f"/catalogue/sessions/{session.pk}/emargement/{creneau.pk}/"
     client.force_login(a_venir.formateur)
     page = client.get(url).content.decode()
     assert "ne sera possible qu&#x27;à partir de son début" in page
@@ -201,7 +206,7 @@ def test_no_attestation_before_the_session_is_over(client, a_venir):
         services.attestation_issue(inscription=inscrit, user=inscrit.user)
     assert "fin de la session, le 4 décembre 2026 à 17h00" in erreur.value.messages[0]
     client.force_login(inscrit.user)
-    url = f"{CatalogueIndexPage.objects.get().url}sessions/{a_venir.aujourdhui.pk}/attestation/"
+    url = f"/catalogue/sessions/{a_venir.aujourdhui.pk}/attestation/"
     response = client.get(url, follow=True)
     assert response["Content-Type"].startswith("text/html")
     assert "fin de la session" in response.content.decode()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from formations import selectors, services
 from formations.factories import InscriptionFactory, SessionDateFactory, SessionFactory
-from formations.models import CatalogueIndexPage, Evaluation, Inscription
+from formations.models import Evaluation, Inscription
 
 pytestmark = pytest.mark.django_db
 Etat = Inscription.Etat
@@ -67,7 +67,7 @@ def test_answer_and_results(client):
         services.evaluation_submit(
             inscription=b, user=b.user, type=Type.SATISFACTION, note_globale=9, note_utilite=3
         )
-    url = f"{CatalogueIndexPage.objects.get().url}sessions/{session.pk}/evaluation/satisfaction/"
+    url = f"/catalogue/sessions/{session.pk}/evaluation/satisfaction/"
     client.force_login(b.user)
     assert client.get(url).status_code == 200
     response = client.post(url, {"note_globale": "3", "note_utilite": "2", "commentaire": "Bien"})
@@ -106,7 +106,7 @@ def test_satisfaction_opens_at_the_last_half_day(client, monkeypatch):
             note_utilite=5,
         )
     assert "ouvrira le 4 décembre 2026 à 14h00" in erreur.value.messages[0]
-    url = f"{CatalogueIndexPage.objects.get().url}sessions/{session.pk}/evaluation/satisfaction/"
+    url = f"/catalogue/sessions/{session.pk}/evaluation/satisfaction/"
     client.force_login(present.user)
     page = client.get(url).content.decode()
     assert "ouvrira le 4 décembre 2026 à 14h00" in page

@@ -20,7 +20,7 @@ from formations.factories import (
     SessionFactory,
     UserFactory,
 )
-from formations.models import CatalogueIndexPage, Evaluation, Inscription
+from formations.models import Evaluation, Inscription
 from maillage import roles
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def programme():
 
 
 def url_de(programme) -> str:
-    return f"{CatalogueIndexPage.objects.get().url}programmes/{programme.pk}/indicateurs/"
+    return f"/catalogue/programmes/{programme.pk}/indicateurs/"
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_indicators(programme, django_assert_num_queries):
 
 
 def test_exports_for_regional_editors_only(client, programme):
-    url = f"{CatalogueIndexPage.objects.get().url}programmes/{programme.pk}/indicateurs/"
+    url = f"/catalogue/programmes/{programme.pk}/indicateurs/"
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
     editeur = UserFactory()

@@ -199,7 +199,7 @@ def editeur(monde):
 
 
 def url_indicateurs(programme) -> str:
-    return f"{CatalogueIndexPage.objects.get().url}programmes/{programme.pk}/indicateurs/"
+    return f"/catalogue/programmes/{programme.pk}/indicateurs/"
 
 
 def test_indicators_page_charts_and_tables(client, monde, editeur):

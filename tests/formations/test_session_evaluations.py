@@ -101,7 +101,7 @@ def test_the_trainer_sees_marks_and_anonymous_comments(client, catalogue, format
     InscriptionFactory(session=session, etat=Inscription.Etat.ABSENT)
     client.force_login(formateur)
 
-    response = client.get(f"{catalogue.url}sessions/{session.pk}/evaluations/")
+    response = client.get(f"/catalogue/sessions/{session.pk}/evaluations/")
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -120,7 +120,7 @@ def test_one_answer_is_singular(client, catalogue, formateur):
     )
     client.force_login(formateur)
 
-    html = client.get(f"{catalogue.url}sessions/{session.pk}/evaluations/").content.decode()
+    html = client.get(f"/catalogue/sessions/{session.pk}/evaluations/").content.decode()
 
     assert "1 réponse<" in html
     assert "1 personne présente à la session." in html
@@ -128,7 +128,7 @@ def test_one_answer_is_singular(client, catalogue, formateur):
 
 def test_only_the_trainers_see_the_evaluations(client, catalogue, formateur):
     session = session_le(datetime.date(2026, 11, 30), formateur)
-    url = f"{catalogue.url}sessions/{session.pk}/evaluations/"
+    url = f"/catalogue/sessions/{session.pk}/evaluations/"
 
     anonyme = client.get(url)
     assert anonyme.status_code == 302 and "/comptes/login/" in anonyme["Location"]
@@ -138,4 +138,4 @@ def test_only_the_trainers_see_the_evaluations(client, catalogue, formateur):
     assert client.get(url).status_code == 403
 
     client.force_login(formateur)
-    assert client.get(f"{catalogue.url}sessions/999999999/evaluations/").status_code == 404
+    assert client.get("/catalogue/sessions/999999999/evaluations/").status_code == 404

@@ -105,7 +105,7 @@ def test_session_ics(client):
     session = SessionFactory(adresse="1 rue A, bât. B; 2e étage")
     SessionDateFactory(session=session)
     SessionDateFactory(session=session, date=session.date_debut + datetime.timedelta(days=30))
-    response = client.get(f"{catalogue_url()}sessions/{session.pk}/calendrier/")
+    response = client.get(f"/catalogue/sessions/{session.pk}/calendrier/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     body = response.content.decode()
@@ -113,12 +113,12 @@ def test_session_ics(client):
     assert body.count("BEGIN:VEVENT") == 2
     assert "bât. B\\; 2e étage" in body and "1 rue A\\," in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
-    assert client.get(f"{catalogue_url()}sessions/999999/calendrier/").status_code == 404
+    assert client.get("/catalogue/sessions/999999/calendrier/").status_code == 404
 
 
 def test_enrol_and_cancel_through_the_catalogue(client):
     session = SessionFactory()
-    url = f"{catalogue_url()}sessions/{session.pk}/inscription/"
+    url = f"/catalogue/sessions/{session.pk}/inscription/"
     assert client.post(url).status_code == 302
     assert not Inscription.objects.exists()  # anonymous: sent to the login page
     user = UserFactory()
@@ -127,8 +127,22 @@ def test_enrol_and_cancel_through_the_catalogue(client):
     client.post(url)
     client.post(url)
     assert Inscription.objects.get(user=user).etat == Inscription.Etat.CONFIRMEE
-    client.post(f"{catalogue_url()}sessions/{session.pk}/annulation/")
+    client.post(f"/catalogue/sessions/{session.pk}/annulation/")
     assert Inscription.objects.get(user=user).etat == Inscription.Etat.ANNULEE
+
+
+def test_an_old_address_under_the_catalogue_page_keeps_working(client):
+    """Enrolment through an address from before /catalogue/: the POST is redirected (308,
+    so the browser posts again) and lands, once."""
+    session = creer_sessions(1)[0]
+    client.force_login(UserFactory())
+    ancienne = f"{catalogue_url()}sessions/{session.pk}/inscription/"
+    reponse = client.post(ancienne)
+    assert reponse.status_code == 308
+    assert reponse["Location"] == f"/catalogue/sessions/{session.pk}/inscription/"
+    client.post(reponse["Location"])
+    assert Inscription.objects.filter(session=session).count() == 1
+    assert client.get(f"{catalogue_url()}nulle-part/").status_code == 404
 
 
 def test_catalogue_facets(client):
@@ -164,10 +178,10 @@ def test_private_calendar_feed_is_secret_and_revocable(client):
     InscriptionFactory(session=annulee, user=user, etat=Inscription.Etat.ANNULEE)
     SessionFactory()  # someone else's business
     client.force_login(user)
-    response = client.post(f"{catalogue_url()}agenda-lien/", follow=True)
+    response = client.post("/catalogue/agenda-lien/", follow=True)
     (message,) = [str(m) for m in response.context["messages"]]
     lien = message.rsplit(" ", 1)[1]
-    assert lien.startswith("http://testserver/formations/agenda/")
+    assert lien.startswith("http://testserver/catalogue/agenda/")
     client.logout()  # the feed is read by a calendar application, without a session
     flux = client.get(lien.removeprefix("http://testserver"))
     assert flux.status_code == 200
@@ -176,12 +190,12 @@ def test_private_calendar_feed_is_secret_and_revocable(client):
     assert body.count("BEGIN:VEVENT") == 2
     assert f"session-{inscrite.pk}@" in body and f"session-{attente.pk}@" in body
     assert f"session-{annulee.pk}@" not in body
-    assert client.get(f"{catalogue_url()}agenda/mauvais-jeton/").status_code == 404
+    assert client.get("/catalogue/agenda/mauvais-jeton/").status_code == 404
     # A new link revokes the previous one; revoking removes both.
     client.force_login(user)
-    client.post(f"{catalogue_url()}agenda-lien/")
+    client.post("/catalogue/agenda-lien/")
     assert client.get(lien.removeprefix("http://testserver")).status_code == 404
-    client.post(f"{catalogue_url()}agenda-lien/", {"revoquer": "1"})
+    client.post("/catalogue/agenda-lien/", {"revoquer": "1"})
     assert not JetonCalendrier.objects.filter(user=user).exists()
 
 
@@ -192,12 +206,12 @@ def test_a_session_card_shows_my_own_status(client):
     html = client.get(catalogue_url()).content.decode()
     assert "Mon inscription :" not in html
 
-    client.post(f"{catalogue_url()}sessions/{session.pk}/inscription/")
-    client.post(f"{catalogue_url()}sessions/{complete.pk}/inscription/")
+    client.post(f"/catalogue/sessions/{session.pk}/inscription/")
+    client.post(f"/catalogue/sessions/{complete.pk}/inscription/")
     html = client.get(catalogue_url()).content.decode()
     assert "Mon inscription : Confirmée" in html
     assert "Mon inscription : Sur liste d&#x27;attente" in html
 
-    client.post(f"{catalogue_url()}sessions/{session.pk}/annulation/")
-    client.post(f"{catalogue_url()}sessions/{complete.pk}/annulation/")
+    client.post(f"/catalogue/sessions/{session.pk}/annulation/")
+    client.post(f"/catalogue/sessions/{complete.pk}/annulation/")
     assert "Mon inscription :" not in client.get(catalogue_url()).content.decode()
