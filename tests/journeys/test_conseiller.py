@@ -110,6 +110,12 @@ def test_sign_up_enrol_and_talk_with_the_session_community(journey):
         assert FORMATION in str(evenement["SUMMARY"])
         assert str(evenement["URL"]).startswith(conseiller.base_url + "/formations/")
 
+    # A private feed of all my sessions, to subscribe my calendar to, from the same block.
+    conseiller.follow("Créer mon lien d'agenda", "lien d'agenda créé", role="button")
+    expect(page.locator(".messages")).to_contain_text(conseiller.base_url + "/catalogue/agenda/")
+    inscriptions = page.locator("section", has=page.get_by_role("heading", name="Mes inscriptions"))
+    expect(inscriptions.get_by_role("button", name="Désactiver mon lien")).to_be_visible()
+
     # The session's community, which confirmed participants join.
     conseiller.follow(
         re.compile("^" + re.escape(FORMATION) + " — "), "communauté de la session", within="main"
