@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from maillage.service_errors import show_refusal
+
 from . import selectors, services
 from .forms import CasProposeForm, OutilProposeForm, RetourUsageForm
 from .models import OutilPage
@@ -39,7 +41,7 @@ def retour_usage_create(request, outil_id: int):
     try:
         services.retour_usage_create(user=request.user, outil=outil, **form.cleaned_data)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Merci, votre retour d'usage est publié."))
     return redirect(outil.url)
