@@ -148,8 +148,10 @@ def inscriptions_section(user) -> DashboardSection:
         action_label=_("Trouver une session"),
         action_url=routes.base or "",
         template="formations/includes/dashboard_inscriptions.html",
+        # The feed form shows under the rows: no rows, no question asked of the database.
         extra={
-            "agenda_actif": calendar_token_active(user=user, flux=JetonCalendrier.Flux.SESSIONS)
+            "agenda_actif": bool(lignes)
+            and calendar_token_active(user=user, flux=JetonCalendrier.Flux.SESSIONS)
         },
     )
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from maillage import services
 from maillage.models import Commune, Profil, Reseau, Structure, Territoire, Thematique
 from maillage.models.profils import validate_siret
 from maillage.selectors import commune_candidates, commune_label
@@ -79,23 +80,12 @@ class StructureFieldsMixin(forms.Form):
 
     def structure_from_cleaned_data(self) -> Structure:
         data = self.cleaned_data
-        if data["siret"]:
-            structure, _created = Structure.objects.get_or_create(
-                siret=data["siret"],
-                defaults={
-                    "nom": data["structure_nom"],
-                    "reseau": data["reseau"],
-                    "commune": data["commune"],
-                },
-            )
-            return structure
-        structure, _created = Structure.objects.get_or_create(
+        return services.structure_find_or_create(
             nom=data["structure_nom"],
+            siret=data["siret"] or None,
+            reseau=data["reseau"],
             commune=data["commune"],
-            siret=None,
-            defaults={"reseau": data["reseau"]},
         )
-        return structure
 
 
 _NAME_WIDGETS = {
@@ -130,15 +120,12 @@ class SignupForm(StructureFieldsMixin, AllauthSignupForm):
     @transaction.atomic
     def save(self, request):
         user = super().save(request)
-        user.first_name = self.cleaned_data["first_name"]
-        user.last_name = self.cleaned_data["last_name"]
-        user.save(update_fields=["first_name", "last_name"])
-        Profil.objects.update_or_create(
+        services.signup_complete(
             user=user,
-            defaults={
-                "structure": self.structure_from_cleaned_data(),
-                "fonction": self.cleaned_data["fonction"],
-            },
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+            structure=self.structure_from_cleaned_data(),
+            fonction=self.cleaned_data["fonction"],
         )
         return user
 

@@ -11,6 +11,32 @@ from maillage.selectors import calendar_token_digest
 User = get_user_model()
 
 
+def structure_find_or_create(*, nom: str, siret: str | None, reseau, commune) -> Structure:
+    """The employer a member names: the one with this SIRET when given, else the one of that
+    name in that commune without a SIRET; created when there is none."""
+    if siret:
+        structure, _created = Structure.objects.get_or_create(
+            siret=siret, defaults={"nom": nom, "reseau": reseau, "commune": commune}
+        )
+        return structure
+    structure, _created = Structure.objects.get_or_create(
+        nom=nom, commune=commune, siret=None, defaults={"reseau": reseau}
+    )
+    return structure
+
+
+@transaction.atomic
+def signup_complete(*, user, first_name: str, last_name: str, structure: Structure, fonction: str):
+    """What the sign-up form asks beyond the account: the name, the employer, the job."""
+    user.first_name = first_name
+    user.last_name = last_name
+    user.save(update_fields=["first_name", "last_name"])
+    Profil.objects.update_or_create(
+        user=user, defaults={"structure": structure, "fonction": fonction}
+    )
+    return user
+
+
 def profil_ensure(*, user) -> Profil:
     profil, _created = Profil.objects.get_or_create(user=user)
     return profil
