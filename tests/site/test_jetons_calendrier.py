@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from analyse_pratiques.factories import GroupeFactory, SeanceFactory
 from formations.factories import InscriptionFactory, SessionFactory
-from formations.models import CatalogueIndexPage
 from maillage.factories import UserFactory
 from maillage.models import JetonCalendrier
 from maillage.selectors import calendar_token_active, calendar_token_owner
@@ -20,7 +19,7 @@ SESSIONS, SEANCES = JetonCalendrier.Flux.SESSIONS, JetonCalendrier.Flux.SEANCES
 
 
 def _sessions_feed(client, jeton):
-    return client.get(f"{CatalogueIndexPage.objects.get().url}agenda/{jeton}/")
+    return client.get(reverse("formations:agenda_prive", args=[jeton]))
 
 
 def _seances_feed(client, jeton):
