@@ -26,31 +26,6 @@ def _texte(value: str) -> str:
     return value if len(value) <= 300 else value[:299] + "…"
 
 
-def notification_create(
-    *,
-    destinataire,
-    nature: str,
-    texte: str,
-    lien: str,
-    communaute: Communaute | None = None,
-    publication: Publication | None = None,
-    acteur=None,
-    cle: str = "",
-) -> Notification | None:
-    """Notify one user; None when they may not see the community, or already got `cle`."""
-    created = notification_create_many(
-        destinataire_ids=[destinataire.pk],
-        nature=nature,
-        texte=texte,
-        lien=lien,
-        communaute=communaute,
-        publication=publication,
-        acteur=acteur,
-        cle=cle,
-    )
-    return created[0] if created else None
-
-
 def notification_create_for_members(
     *,
     communaute: Communaute,
