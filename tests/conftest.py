@@ -447,6 +447,18 @@ def session_id():
     return value
 
 
+@pytest.fixture
+async def ws():
+    """Websocket streams through the site's real ASGI stack (see tests/websocket.py):
+    `stream, connected, code = await ws.open(path, user)`. Every stream opened is
+    disconnected when the test ends, refused ones included."""
+    from tests.websocket import Streams
+
+    streams = Streams()
+    yield streams
+    await streams.close_all()
+
+
 # Browser fixtures: the system Chromium driven by Playwright, and axe-core for accessibility.
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [

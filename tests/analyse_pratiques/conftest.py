@@ -3,58 +3,10 @@
 from types import SimpleNamespace
 
 import pytest
-from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from analyse_pratiques.factories import AdhesionFactory, GroupeFactory, SeanceFactory
 from analyse_pratiques.models import Adhesion
 from maillage.factories import ProfilFactory, ReseauFactory, StructureFactory, UserFactory
-
-
-@pytest.fixture
-def asgi_app():
-    import analyse_pratiques.routing
-
-    return AuthMiddlewareStack(URLRouter(analyse_pratiques.routing.websocket_urlpatterns))
-
-
-@database_sync_to_async
-def _session_cookie(user) -> str:
-    from django.conf import settings
-
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-@pytest.fixture
-async def ws_connect(asgi_app):
-    """`await ws_connect(seance_id, user)` → (communicator, connected, close code).
-
-    Every stream opened is disconnected at the end of the test, refused ones included.
-    """
-    from django.conf import settings
-
-    opened = []
-
-    async def connect(seance_id: int, user=None):
-        headers = []
-        if user is not None:
-            cookie = await _session_cookie(user)
-            headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-        communicator = WebsocketCommunicator(
-            asgi_app, f"/ws/analyse-pratiques/seances/{seance_id}/", headers=headers
-        )
-        opened.append(communicator)
-        connected, code = await communicator.connect(timeout=5)
-        return communicator, connected, code
-
-    yield connect
-    for communicator in opened:
-        await communicator.disconnect()
 
 
 def _membre(groupe, reseau, nom, **kwargs):

@@ -30,6 +30,7 @@ from analyse_pratiques.models import (
 )
 from maillage.models import JetonCalendrier
 from maillage.services import calendar_token_create
+from tests.websocket import seance_path
 
 # Who is asking. "staff" is an administrator with two-factor authentication, not a member.
 OUTSIDERS = ["exterieur", "ancien", "retire", "staff"]
@@ -390,9 +391,9 @@ def test_admin_lists_no_group_to_staff(client, monde, home_page, mfa_login):
         ("animateur", None),
     ],
 )
-async def test_websocket_route(ws_connect, monde, qui, expected):
+async def test_websocket_route(ws, monde, qui, expected):
     user = None if qui == "anonyme" else getattr(monde["gens"], qui)
-    communicator, connected, code = await ws_connect(monde["seance"].pk, user)
+    communicator, connected, code = await ws.open(seance_path(monde["seance"].pk), user)
     if expected is None:
         assert connected
         state = await communicator.receive_json_from(timeout=2)
@@ -403,6 +404,6 @@ async def test_websocket_route(ws_connect, monde, qui, expected):
         assert not connected
         assert code == expected
         # Same answer for a séance that does not exist.
-        _c, connected, code = await ws_connect(999_999, user)
+        _c, connected, code = await ws.open(seance_path(999_999), user)
         assert not connected
         assert code == expected

@@ -9,6 +9,7 @@ from analyse_pratiques import services
 from analyse_pratiques.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from analyse_pratiques.factories import SeanceFactory
 from analyse_pratiques.models import Seance
+from tests.websocket import seance_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,34 +25,34 @@ def _run(service, **kwargs):
     return service(**kwargs)
 
 
-async def test_anonymous_is_refused(ws_connect, groupe):
+async def test_anonymous_is_refused(ws, groupe):
     seance = await _seance_ouverte(groupe)
-    _communicator, connected, code = await ws_connect(seance.pk)
+    _communicator, connected, code = await ws.open(seance_path(seance.pk))
     assert not connected
     assert code == CLOSE_UNAUTHENTICATED
 
 
 @pytest.mark.parametrize("qui", ["exterieur", "ancien", "retire", "invite", "non_accepte"])
-async def test_those_who_may_not_see_are_refused(ws_connect, gens, groupe, qui):
+async def test_those_who_may_not_see_are_refused(ws, gens, groupe, qui):
     seance = await _seance_ouverte(groupe)
-    communicator, connected, code = await ws_connect(seance.pk, getattr(gens, qui))
+    communicator, connected, code = await ws.open(seance_path(seance.pk), getattr(gens, qui))
     assert not connected
     assert code == CLOSE_FORBIDDEN
     assert await communicator.receive_nothing(timeout=0.2)
 
 
-async def test_unknown_seance_is_refused(ws_connect, gens):
-    _communicator, connected, code = await ws_connect(999_999, gens.membre)
+async def test_unknown_seance_is_refused(ws, gens):
+    _communicator, connected, code = await ws.open(seance_path(999_999), gens.membre)
     assert not connected
     assert code == CLOSE_FORBIDDEN
 
 
-async def test_every_participant_follows_the_facilitator(ws_connect, gens, groupe):
+async def test_every_participant_follows_the_facilitator(ws, gens, groupe):
     seance = await _seance_ouverte(groupe)
     participants = [gens.animateur, *groupe.membres]
     communicators = []
     for user in participants:
-        communicator, connected, _code = await ws_connect(seance.pk, user)
+        communicator, connected, _code = await ws.open(seance_path(seance.pk), user)
         assert connected
         state = await communicator.receive_json_from(timeout=2)
         assert state["type"] == "etat"
@@ -80,11 +81,11 @@ async def test_every_participant_follows_the_facilitator(ws_connect, gens, group
         await communicator.disconnect()
 
 
-async def test_late_joiner_lands_on_the_current_phase(ws_connect, gens, groupe):
+async def test_late_joiner_lands_on_the_current_phase(ws, gens, groupe):
     seance = await _seance_ouverte(groupe)
     for _ in range(3):
         seance = await _run(services.seance_advance, user=gens.animateur, seance=seance)
-    communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+    communicator, connected, _code = await ws.open(seance_path(seance.pk), gens.membre)
     assert connected
     state = await communicator.receive_json_from(timeout=2)
     assert state["phase"]["index"] == 3
@@ -93,10 +94,10 @@ async def test_late_joiner_lands_on_the_current_phase(ws_connect, gens, groupe):
     await communicator.disconnect()
 
 
-async def test_removed_member_stream_is_closed(ws_connect, gens, groupe):
+async def test_removed_member_stream_is_closed(ws, gens, groupe):
     seance = await _seance_ouverte(groupe)
-    retire, _ok, _code = await ws_connect(seance.pk, gens.membre)
-    reste, _ok, _code = await ws_connect(seance.pk, gens.autre_membre)
+    retire, _ok, _code = await ws.open(seance_path(seance.pk), gens.membre)
+    reste, _ok, _code = await ws.open(seance_path(seance.pk), gens.autre_membre)
     await retire.receive_json_from(timeout=2)
     await reste.receive_json_from(timeout=2)
 
@@ -113,29 +114,27 @@ async def test_removed_member_stream_is_closed(ws_connect, gens, groupe):
     await reste.disconnect()
 
 
-async def test_new_charter_closes_streams_until_accepted(ws_connect, gens, groupe):
+async def test_new_charter_closes_streams_until_accepted(ws, gens, groupe):
     seance = await _seance_ouverte(groupe)
-    communicator, _ok, _code = await ws_connect(seance.pk, gens.membre)
+    communicator, _ok, _code = await ws.open(seance_path(seance.pk), gens.membre)
     await communicator.receive_json_from(timeout=2)
     await _run(services.charte_publish, user=gens.animateur, groupe=groupe, texte="Version 2")
     assert (await communicator.receive_json_from(timeout=1))["type"] == "fin"
-    _c, connected, code = await ws_connect(seance.pk, gens.membre)
+    _c, connected, code = await ws.open(seance_path(seance.pk), gens.membre)
     assert not connected and code == CLOSE_FORBIDDEN
     await _run(services.charte_accept, user=gens.membre, groupe=groupe)
-    again, connected, _code = await ws_connect(seance.pk, gens.membre)
+    again, connected, _code = await ws.open(seance_path(seance.pk), gens.membre)
     assert connected
     assert (await again.receive_json_from(timeout=2))["type"] == "etat"
     await again.disconnect()
 
 
-async def test_event_for_a_member_removed_without_broadcast_is_not_forwarded(
-    ws_connect, gens, groupe
-):
+async def test_event_for_a_member_removed_without_broadcast_is_not_forwarded(ws, gens, groupe):
     """Each forwarded change re-checks access, even if the removal itself was not announced."""
     from analyse_pratiques.models import Adhesion
 
     seance = await _seance_ouverte(groupe)
-    communicator, _ok, _code = await ws_connect(seance.pk, gens.membre)
+    communicator, _ok, _code = await ws.open(seance_path(seance.pk), gens.membre)
     await communicator.receive_json_from(timeout=2)
     await database_sync_to_async(Adhesion.objects.filter(groupe=groupe, user=gens.membre).update)(
         etat=Adhesion.Etat.RETIRE
@@ -146,7 +145,7 @@ async def test_event_for_a_member_removed_without_broadcast_is_not_forwarded(
     assert "phase" not in message
 
 
-async def test_phase_sync_with_15_participants(ws_connect, gens, groupe):
+async def test_phase_sync_with_15_participants(ws, gens, groupe):
     """15 connected screens, 50 advances: every screen gets every new phase, in order (how
     fast is measured by `python -m bench phase_sync`, not here)."""
     from analyse_pratiques.factories import AdhesionFactory
@@ -159,7 +158,7 @@ async def test_phase_sync_with_15_participants(ws_connect, gens, groupe):
     assert len(participants) == 15
     communicators = []
     for user in participants:
-        communicator, connected, _code = await ws_connect(seance.pk, user)
+        communicator, connected, _code = await ws.open(seance_path(seance.pk), user)
         assert connected
         await communicator.receive_json_from(timeout=2)
         communicators.append(communicator)
@@ -190,7 +189,7 @@ def _version(seance) -> tuple[int, int]:
     return seance.version, seance.phase_index
 
 
-async def test_a_stale_announcement_never_rolls_a_page_back(ws_connect, gens, groupe):
+async def test_a_stale_announcement_never_rolls_a_page_back(ws, gens, groupe):
     """A change read before the page connected may reach it after: it is not forwarded."""
     from channels.layers import get_channel_layer
 
@@ -198,7 +197,7 @@ async def test_a_stale_announcement_never_rolls_a_page_back(ws_connect, gens, gr
 
     seance = await _seance_ouverte(groupe)
     seance = await _run(services.seance_advance, user=gens.animateur, seance=seance)
-    communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+    communicator, connected, _code = await ws.open(seance_path(seance.pk), gens.membre)
     assert connected
     state = await communicator.receive_json_from(timeout=2)
     assert state["phase"]["index"] == 1
@@ -215,11 +214,11 @@ async def test_a_stale_announcement_never_rolls_a_page_back(ws_connect, gens, gr
     assert (newer["version"], newer["phase"]["index"]) == (state["version"] + 1, 2)
 
 
-async def test_a_page_that_reconnects_ends_on_the_current_state(ws_connect, gens, groupe):
+async def test_a_page_that_reconnects_ends_on_the_current_state(ws, gens, groupe):
     """Changes made while a page is away, or while it reconnects, all end up on screen."""
     seance = await _seance_ouverte(groupe)
     for _ in range(3):
-        communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+        communicator, connected, _code = await ws.open(seance_path(seance.pk), gens.membre)
         assert connected
         versions = [(await communicator.receive_json_from(timeout=2))["version"]]
         # Two changes: one seen live, one made as the page goes away.
@@ -229,7 +228,7 @@ async def test_a_page_that_reconnects_ends_on_the_current_state(ws_connect, gens
         await communicator.disconnect(code=1006)
         seance = await _run(services.seance_resume, user=gens.animateur, seance=seance)
         assert versions == sorted(set(versions))
-    communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+    communicator, connected, _code = await ws.open(seance_path(seance.pk), gens.membre)
     assert connected
     state = await communicator.receive_json_from(timeout=2)
     assert (state["version"], state["phase"]["index"]) == await _version(seance)
@@ -249,12 +248,12 @@ async def test_a_page_that_reconnects_ends_on_the_current_state(ws_connect, gens
     ],
 )
 async def test_a_malformed_frame_gets_an_error_and_the_stream_goes_on(
-    ws_connect, gens, groupe, frame, caplog
+    ws, gens, groupe, frame, caplog
 ):
     import logging
 
     seance = await _seance_ouverte(groupe)
-    communicator, connected, _code = await ws_connect(seance.pk, gens.membre)
+    communicator, connected, _code = await ws.open(seance_path(seance.pk), gens.membre)
     assert connected
     await communicator.receive_json_from(timeout=2)
     await communicator.send_to(**frame)
@@ -267,13 +266,13 @@ async def test_a_malformed_frame_gets_an_error_and_the_stream_goes_on(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_client_question_reaches_every_open_page(ws_connect, gens, groupe):
+async def test_client_question_reaches_every_open_page(ws, gens, groupe):
     seance = await _seance_ouverte(groupe)
     seance = await _run(
         services.seance_roles, user=gens.animateur, seance=seance, client=gens.membre
     )
-    client_page, _ok, _code = await ws_connect(seance.pk, gens.membre)
-    autre_page, _ok, _code = await ws_connect(seance.pk, gens.autre_membre)
+    client_page, _ok, _code = await ws.open(seance_path(seance.pk), gens.membre)
+    autre_page, _ok, _code = await ws.open(seance_path(seance.pk), gens.autre_membre)
     for communicator in (client_page, autre_page):
         assert (await communicator.receive_json_from(timeout=2))["question"] is None
 
@@ -292,6 +291,6 @@ async def test_client_question_reaches_every_open_page(ws_connect, gens, groupe)
     state = await autre_page.receive_json_from(timeout=2)
     assert state["statut"] == {"code": "pause", "libelle": "En pause"}
     # A page opened later gets the question with the current state.
-    tardive, _ok, _code = await ws_connect(seance.pk, gens.animateur)
+    tardive, _ok, _code = await ws.open(seance_path(seance.pk), gens.animateur)
     state = await tardive.receive_json_from(timeout=2)
     assert state["question"].startswith("Comment garder le lien")

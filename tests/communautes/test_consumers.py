@@ -6,54 +6,16 @@ import logging
 import time
 
 import pytest
-from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
-from communautes import routing, services
+from communautes import services
 from communautes.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from communautes.factories import AdhesionFactory, CommunauteFactory, UserFactory
 from communautes.models import Adhesion, Communaute
 from communautes.moderation import services as moderation
+from tests.websocket import TIMEOUT, assert_no_event, communaute_path, next_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TIMEOUT = 5
-
-
-def application():
-    return AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns))
-
-
-@database_sync_to_async
-def session_cookie(user) -> list[tuple[bytes, bytes]]:
-    client = Client()
-    client.force_login(user)
-    return [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
-
-
-async def open_stream(user, slug: str) -> tuple[WebsocketCommunicator, bool, int | None]:
-    headers = await session_cookie(user) if user is not None else []
-    communicator = WebsocketCommunicator(application(), f"/ws/communautes/{slug}/", headers=headers)
-    connected, code = await communicator.connect(timeout=TIMEOUT)
-    return communicator, connected, code
-
-
-async def next_message(communicator: WebsocketCommunicator, kind: str = "event") -> dict:
-    """The next message of a kind, skipping presence updates and other kinds."""
-    while True:
-        message = await communicator.receive_json_from(timeout=TIMEOUT)
-        if message["type"] == kind:
-            return message
-
-
-async def assert_no_event(communicator: WebsocketCommunicator) -> None:
-    """Nothing but presence updates arrives within a short while."""
-    while not await communicator.receive_nothing(timeout=0.5):
-        message = await communicator.receive_json_from(timeout=TIMEOUT)
-        assert message["type"] == "presence", message
 
 
 @database_sync_to_async
@@ -67,10 +29,10 @@ def community(**kwargs):
 publish = database_sync_to_async(services.publication_create)
 
 
-async def test_two_members_receive_a_publication_created_through_the_service():
+async def test_two_members_receive_a_publication_created_through_the_service(ws):
     communaute, (alice, bruno) = await community()
-    stream_a, ok_a, _ = await open_stream(alice, communaute.slug)
-    stream_b, ok_b, _ = await open_stream(bruno, communaute.slug)
+    stream_a, ok_a, _ = await ws.open(communaute_path(communaute.slug), alice)
+    stream_b, ok_b, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert ok_a and ok_b
     publication = await publish(
         auteur=alice, communaute=communaute, titre="Fiche de liaison", corps="<p>Un modèle ?</p>"
@@ -85,9 +47,9 @@ async def test_two_members_receive_a_publication_created_through_the_service():
     await stream_b.disconnect()
 
 
-async def test_a_reconnecting_client_receives_every_missed_event_in_order():
+async def test_a_reconnecting_client_receives_every_missed_event_in_order(ws):
     communaute, (alice, bruno) = await community()
-    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert connected
     first = await publish(auteur=alice, communaute=communaute, titre="Avant", corps="<p>1</p>")
     seen = (await next_message(stream))["id"]
@@ -101,7 +63,7 @@ async def test_a_reconnecting_client_receives_every_missed_event_in_order():
         auteur=alice, publication=first, corps="<p>Réponse manquée</p>"
     )
 
-    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert connected
     await stream.send_json_to({"type": "resume", "last_event_id": seen})
     received = [await next_message(stream) for _ in range(4)]
@@ -119,9 +81,9 @@ async def test_a_reconnecting_client_receives_every_missed_event_in_order():
     await stream.disconnect()
 
 
-async def test_resume_with_a_bad_cursor_is_answered_with_an_error():
+async def test_resume_with_a_bad_cursor_is_answered_with_an_error(ws):
     communaute, (alice, _bruno) = await community()
-    stream, connected, _ = await open_stream(alice, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), alice)
     assert connected
     await stream.send_json_to({"type": "resume", "last_event_id": "0 OR 1=1"})
     error = await next_message(stream, "error")
@@ -129,28 +91,28 @@ async def test_resume_with_a_bad_cursor_is_answered_with_an_error():
     await stream.disconnect()
 
 
-async def test_anonymous_users_and_non_members_are_refused():
+async def test_anonymous_users_and_non_members_are_refused(ws):
     communaute, _ = await community()
-    _stream, connected, code = await open_stream(None, communaute.slug)
+    _stream, connected, code = await ws.open(communaute_path(communaute.slug))
     assert not connected and code == CLOSE_UNAUTHENTICATED
     outsider = await database_sync_to_async(UserFactory)()
-    _stream, connected, code = await open_stream(outsider, communaute.slug)
+    _stream, connected, code = await ws.open(communaute_path(communaute.slug), outsider)
     assert not connected and code == CLOSE_FORBIDDEN
-    _stream, connected, code = await open_stream(outsider, "does-not-exist")
+    _stream, connected, code = await ws.open(communaute_path("does-not-exist"), outsider)
     assert not connected and code == CLOSE_FORBIDDEN
 
 
-async def test_pending_and_invited_users_are_refused():
+async def test_pending_and_invited_users_are_refused(ws):
     communaute, _ = await community(mode_adhesion=Communaute.ModeAdhesion.SUR_DEMANDE)
     for etat in (Adhesion.Etat.DEMANDEE, Adhesion.Etat.INVITEE, Adhesion.Etat.PARTIE):
         adhesion = await database_sync_to_async(AdhesionFactory)(communaute=communaute, etat=etat)
-        _stream, connected, code = await open_stream(adhesion.user, communaute.slug)
+        _stream, connected, code = await ws.open(communaute_path(communaute.slug), adhesion.user)
         assert not connected and code == CLOSE_FORBIDDEN
 
 
-async def test_leaving_closes_the_stream():
+async def test_leaving_closes_the_stream(ws):
     communaute, (alice, bruno) = await community()
-    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert connected
     await database_sync_to_async(services.communaute_leave)(user=bruno, communaute=communaute)
     fin = await next_message(stream, "fin")
@@ -160,13 +122,13 @@ async def test_leaving_closes_the_stream():
     await stream.disconnect()
 
 
-async def test_a_ban_closes_the_stream_and_other_members_stay_connected():
+async def test_a_ban_closes_the_stream_and_other_members_stay_connected(ws):
     communaute, (alice, bruno) = await community()
     animateur = await database_sync_to_async(AdhesionFactory)(
         communaute=communaute, role=Adhesion.Role.ANIMATEUR
     )
-    stream_a, _, _ = await open_stream(alice, communaute.slug)
-    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    stream_a, _, _ = await ws.open(communaute_path(communaute.slug), alice)
+    stream_b, _, _ = await ws.open(communaute_path(communaute.slug), bruno)
     adhesion = await database_sync_to_async(Adhesion.objects.get)(user=bruno, communaute=communaute)
     await database_sync_to_async(moderation.adhesion_ban)(
         by=animateur.user, adhesion=adhesion, motif="Propos injurieux"
@@ -179,10 +141,10 @@ async def test_a_ban_closes_the_stream_and_other_members_stay_connected():
     await stream_b.disconnect()
 
 
-async def test_every_forwarded_event_rechecks_membership():
+async def test_every_forwarded_event_rechecks_membership(ws):
     """A membership ended without the closing broadcast still stops the flow at the next event."""
     communaute, (alice, bruno) = await community()
-    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert connected
     await database_sync_to_async(Adhesion.objects.filter(user=bruno, communaute=communaute).update)(
         etat=Adhesion.Etat.BANNIE
@@ -197,14 +159,14 @@ async def test_every_forwarded_event_rechecks_membership():
     await stream.disconnect()
 
 
-async def test_private_community_events_never_reach_non_members():
+async def test_private_community_events_never_reach_non_members(ws):
     privee, (alice, _bruno) = await community(visibilite=Communaute.Visibilite.PRIVEE)
     publique, _ = await community()
     outsider = await database_sync_to_async(UserFactory)()
     await database_sync_to_async(AdhesionFactory)(communaute=publique, user=outsider)
-    _refused, connected, code = await open_stream(outsider, privee.slug)
+    _refused, connected, code = await ws.open(communaute_path(privee.slug), outsider)
     assert not connected and code == CLOSE_FORBIDDEN
-    stream, connected, _ = await open_stream(outsider, publique.slug)
+    stream, connected, _ = await ws.open(communaute_path(publique.slug), outsider)
     assert connected
     await publish(auteur=alice, communaute=privee, titre="Confidentiel", corps="<p>c</p>")
     # Even asking for the whole history of its own stream never yields the private event.
@@ -233,14 +195,14 @@ def fold_presence(present: dict, message: dict) -> dict:
     return {k: v for k, v in present.items() if k not in message["departs"]}
 
 
-async def test_presence_lists_who_is_here():
+async def test_presence_lists_who_is_here(ws):
     communaute, (alice, bruno) = await community()
     await clear_presence(communaute)
-    stream_a, _, _ = await open_stream(alice, communaute.slug)
+    stream_a, _, _ = await ws.open(communaute_path(communaute.slug), alice)
     first = await next_message(stream_a, "presence")
     assert [m["id"] for m in first["membres"]] == [alice.pk]
     present = fold_presence({}, first)
-    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    stream_b, _, _ = await ws.open(communaute_path(communaute.slug), bruno)
     # The newcomer receives the whole list; the others receive the change.
     assert {m["id"] for m in (await next_message(stream_b, "presence"))["membres"]} == {
         alice.pk,
@@ -259,7 +221,7 @@ async def test_presence_lists_who_is_here():
     await stream_a.disconnect()
 
 
-async def test_presence_updates_to_open_pages_are_coalesced():
+async def test_presence_updates_to_open_pages_are_coalesced(ws):
     """Opening N pages sends the pages already open a few changes, not one list per page."""
     communaute = await database_sync_to_async(CommunauteFactory)()
     users = [
@@ -267,7 +229,7 @@ async def test_presence_updates_to_open_pages_are_coalesced():
         for _ in range(12)
     ]
     await clear_presence(communaute)
-    first, connected, _ = await open_stream(users[0], communaute.slug)
+    first, connected, _ = await ws.open(communaute_path(communaute.slug), users[0])
     assert connected
     present = fold_presence({}, await next_message(first, "presence"))
     await asyncio.sleep(1.5)  # the first page's own arrival is flushed before the others come
@@ -275,7 +237,7 @@ async def test_presence_updates_to_open_pages_are_coalesced():
         present = fold_presence(present, await first.receive_json_from(timeout=TIMEOUT))
     others = []
     for user in users[1:]:
-        stream, connected, _ = await open_stream(user, communaute.slug)
+        stream, connected, _ = await ws.open(communaute_path(communaute.slug), user)
         assert connected
         others.append(stream)
     updates = 0
@@ -289,13 +251,13 @@ async def test_presence_updates_to_open_pages_are_coalesced():
         await stream.disconnect()
 
 
-async def test_a_removed_member_stream_is_closed_at_once_and_receives_nothing_after():
+async def test_a_removed_member_stream_is_closed_at_once_and_receives_nothing_after(ws):
     communaute, (alice, bruno) = await community()
     animateur = await database_sync_to_async(AdhesionFactory)(
         communaute=communaute, role=Adhesion.Role.ANIMATEUR
     )
-    stream_b, _, _ = await open_stream(bruno, communaute.slug)
-    second_b, _, _ = await open_stream(bruno, communaute.slug)
+    stream_b, _, _ = await ws.open(communaute_path(communaute.slug), bruno)
+    second_b, _, _ = await ws.open(communaute_path(communaute.slug), bruno)
     adhesion = await database_sync_to_async(Adhesion.objects.get)(user=bruno, communaute=communaute)
     await database_sync_to_async(moderation.adhesion_ban)(
         by=animateur.user, adhesion=adhesion, motif="Hors charte", jusqu_au=None
@@ -312,14 +274,14 @@ async def test_a_removed_member_stream_is_closed_at_once_and_receives_nothing_af
         await stream.disconnect()
 
 
-async def test_an_announced_event_is_forwarded_without_reading_the_log():
+async def test_an_announced_event_is_forwarded_without_reading_the_log(ws):
     """Pages that saw the previous event forward the announced one as is, with no query."""
     from channels.layers import get_channel_layer
 
     from communautes.live import group_name
 
     communaute, (alice, bruno) = await community()
-    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert connected
     await publish(auteur=alice, communaute=communaute, titre="Premier", corps="<p>1</p>")
     seen = (await next_message(stream))["id"]
@@ -344,7 +306,7 @@ async def test_an_announced_event_is_forwarded_without_reading_the_log():
     await stream.disconnect()
 
 
-async def test_an_event_reaches_the_page_while_the_synchronous_thread_is_busy():
+async def test_an_event_reaches_the_page_while_the_synchronous_thread_is_busy(ws):
     """Forwarding an announced event needs no hop to the thread of the synchronous views
     (where requests run), so a busy request does not hold up every open page."""
     from asgiref.sync import sync_to_async
@@ -353,7 +315,7 @@ async def test_an_event_reaches_the_page_while_the_synchronous_thread_is_busy():
     from communautes.live import group_name
 
     communaute, (alice, bruno) = await community()
-    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert connected
     await publish(auteur=alice, communaute=communaute, titre="Premier", corps="<p>1</p>")
     seen = (await next_message(stream))["id"]
@@ -378,12 +340,12 @@ async def test_an_event_reaches_the_page_while_the_synchronous_thread_is_busy():
     await stream.disconnect()
 
 
-async def test_chat_messages_sent_over_the_socket_are_stored_then_broadcast():
+async def test_chat_messages_sent_over_the_socket_are_stored_then_broadcast(ws):
     from communautes.models import MessageSalon
 
     communaute, (alice, bruno) = await community()
-    stream_a, _, _ = await open_stream(alice, communaute.slug)
-    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    stream_a, _, _ = await ws.open(communaute_path(communaute.slug), alice)
+    stream_b, _, _ = await ws.open(communaute_path(communaute.slug), bruno)
     await stream_a.send_json_to({"type": "salon", "texte": "Qui vient jeudi ?"})
     for stream in (stream_a, stream_b):
         event = await next_message(stream)
@@ -413,18 +375,18 @@ def logged_ids(communaute, after_id: int = 0) -> list[int]:
     )
 
 
-async def test_an_event_announced_before_the_resume_is_not_sent_twice_nor_out_of_order():
+async def test_an_event_announced_before_the_resume_is_not_sent_twice_nor_out_of_order(ws):
     """Away for two replies, a third lands as the page reconnects: 2, 3, 4 — never 4, 2, 3, 4."""
     communaute, (alice, bruno) = await community()
     publication = await publish(auteur=alice, communaute=communaute, titre="Fil", corps="<p>f</p>")
-    stream, _, _ = await open_stream(bruno, communaute.slug)
+    stream, _, _ = await ws.open(communaute_path(communaute.slug), bruno)
     await stream.send_json_to({"type": "resume", "last_event_id": 0})
     seen = (await next_message(stream))["id"]
     await stream.disconnect()
     for n in range(2):
         await reply(auteur=alice, publication=publication, corps=f"<p>Pendant {n}</p>")
 
-    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert connected
     await reply(auteur=alice, publication=publication, corps="<p>Juste après</p>")
     # Announced before the page said where it stands: held back, not forwarded.
@@ -436,10 +398,10 @@ async def test_an_event_announced_before_the_resume_is_not_sent_twice_nor_out_of
     await stream.disconnect()
 
 
-async def test_a_page_that_never_resumes_starts_from_the_connection_time():
+async def test_a_page_that_never_resumes_starts_from_the_connection_time(ws):
     communaute, (alice, bruno) = await community()
     await publish(auteur=alice, communaute=communaute, titre="Avant", corps="<p>a</p>")
-    stream, connected, _ = await open_stream(bruno, communaute.slug)
+    stream, connected, _ = await ws.open(communaute_path(communaute.slug), bruno)
     assert connected
     after = await publish(auteur=alice, communaute=communaute, titre="Après", corps="<p>b</p>")
     message = await next_message(stream)
@@ -453,11 +415,11 @@ async def test_a_page_that_never_resumes_starts_from_the_connection_time():
     await stream.disconnect()
 
 
-async def test_a_ping_catches_up_an_event_whose_announcement_was_lost():
+async def test_a_ping_catches_up_an_event_whose_announcement_was_lost(ws):
     from communautes.models import FluxEvenement
 
     communaute, (alice, bruno) = await community()
-    stream, _, _ = await open_stream(bruno, communaute.slug)
+    stream, _, _ = await ws.open(communaute_path(communaute.slug), bruno)
     await stream.send_json_to({"type": "resume", "last_event_id": 0})
     await assert_still_open(stream)  # the resume has been handled
     # Logged without an announcement, as when the channel layer drops a message.
@@ -487,10 +449,10 @@ async def assert_still_open(stream) -> None:
 
 
 @pytest.mark.parametrize("longueur", [2001, 500_000])
-async def test_a_chat_message_over_the_form_limit_is_refused_and_not_stored(longueur, caplog):
+async def test_a_chat_message_over_the_form_limit_is_refused_and_not_stored(ws, longueur, caplog):
     communaute, (alice, bruno) = await community()
-    stream_a, _, _ = await open_stream(alice, communaute.slug)
-    stream_b, _, _ = await open_stream(bruno, communaute.slug)
+    stream_a, _, _ = await ws.open(communaute_path(communaute.slug), alice)
+    stream_b, _, _ = await ws.open(communaute_path(communaute.slug), bruno)
     for stream in (stream_a, stream_b):
         await stream.send_json_to({"type": "resume", "last_event_id": 0})
     await stream_a.send_json_to({"type": "salon", "texte": "x" * longueur})
@@ -524,9 +486,9 @@ async def test_a_chat_message_over_the_form_limit_is_refused_and_not_stored(long
         {"text_data": '{"type": "inconnu"}'},
     ],
 )
-async def test_a_malformed_frame_gets_an_error_frame_and_the_socket_stays_open(frame, caplog):
+async def test_a_malformed_frame_gets_an_error_frame_and_the_socket_stays_open(ws, frame, caplog):
     communaute, (alice, _bruno) = await community()
-    stream, _, _ = await open_stream(alice, communaute.slug)
+    stream, _, _ = await ws.open(communaute_path(communaute.slug), alice)
     await stream.send_to(**frame)
     error = await next_message(stream, "error")
     assert error["message"]

@@ -1,15 +1,12 @@
 """Notifications: who gets them, the list and badge, mark read, levels, e-mails, live delivery."""
 
 import pytest
-from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from communautes import routing, services
+from communautes import services
 from communautes.consumers import CLOSE_UNAUTHENTICATED
 from communautes.factories import (
     AdhesionFactory,
@@ -24,8 +21,7 @@ from communautes.models import Adhesion, Communaute, Notification
 from communautes.moderation import services as moderation
 from communautes.notifications import selectors
 from communautes.notifications import services as notifications
-
-TIMEOUT = 5
+from tests.websocket import NOTIFICATIONS_PATH, TIMEOUT
 
 
 @pytest.fixture
@@ -101,14 +97,14 @@ def test_create_refuses_outsiders_banned_and_former_members(prive):
     exterieur = UserFactory()
     for user in (banni, parti, demandeur, exterieur):
         assert (
-            notifications.notification_create(
-                destinataire=user,
+            notifications.notification_create_many(
+                destinataire_ids=[user.pk],
                 nature="evenement",
                 texte="Café pro",
                 lien="/x/",
                 communaute=communaute,
             )
-            is None
+            == []
         )
     # The bulk variant reaches active members only, never the actor.
     n = notifications.notification_create_for_members(
@@ -126,31 +122,31 @@ def test_create_refuses_outsiders_banned_and_former_members(prive):
 def test_hidden_publication_notifies_nobody(communaute, gens):
     publication = PublicationFactory(communaute=communaute, auteur=gens.membre, masquee=True)
     assert (
-        notifications.notification_create(
-            destinataire=gens.autre_membre,
+        notifications.notification_create_many(
+            destinataire_ids=[gens.autre_membre.pk],
             nature="mention",
             texte="x",
             lien="/",
             communaute=communaute,
             publication=publication,
         )
-        is None
+        == []
     )
 
 
 @pytest.mark.django_db
 def test_list_and_count_drop_what_the_user_can_no_longer_see(prive, client):
     communaute, animateur, membre = prive
-    notifications.notification_create(
-        destinataire=membre,
+    notifications.notification_create_many(
+        destinataire_ids=[membre.pk],
         nature="evenement",
         texte="Matinale secrète",
         lien="/m/",
         communaute=communaute,
     )
     publication = PublicationFactory(communaute=communaute, auteur=animateur)
-    notifications.notification_create(
-        destinataire=membre,
+    notifications.notification_create_many(
+        destinataire_ids=[membre.pk],
         nature="mention",
         texte="Mention",
         lien="/p/",
@@ -276,27 +272,9 @@ def test_no_email_when_profile_refuses_or_after_leaving():
 # --- live delivery through the real channel layer -----------------------------------------
 
 
-def application():
-    return AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns))
-
-
-@database_sync_to_async
-def session_cookie(user) -> list[tuple[bytes, bytes]]:
-    client = Client()
-    client.force_login(user)
-    return [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
-
-
-async def open_badge(user):
-    headers = await session_cookie(user) if user is not None else []
-    communicator = WebsocketCommunicator(application(), "/ws/notifications/", headers=headers)
-    connected, code = await communicator.connect(timeout=TIMEOUT)
-    return communicator, connected, code
-
-
 @pytest.mark.django_db(transaction=True)
-async def test_badge_is_refused_without_login():
-    communicator, connected, code = await open_badge(None)
+async def test_badge_is_refused_without_login(ws):
+    communicator, connected, code = await ws.open(NOTIFICATIONS_PATH)
     assert not connected and code == CLOSE_UNAUTHENTICATED
 
 
@@ -312,10 +290,10 @@ def _setup_live():
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_mention_reaches_the_open_page_live_and_not_the_banned():
+async def test_mention_reaches_the_open_page_live_and_not_the_banned(ws):
     communaute, auteur, cible, banni = await _setup_live()
-    stream, ok, _ = await open_badge(cible)
-    stream_banni, ok_banni, _ = await open_badge(banni)
+    stream, ok, _ = await ws.open(NOTIFICATIONS_PATH, cible)
+    stream_banni, ok_banni, _ = await ws.open(NOTIFICATIONS_PATH, banni)
     assert ok and ok_banni
     assert (await stream.receive_json_from(timeout=TIMEOUT))["non_lues"] == 0
     assert (await stream_banni.receive_json_from(timeout=TIMEOUT))["non_lues"] == 0
@@ -335,18 +313,18 @@ async def test_mention_reaches_the_open_page_live_and_not_the_banned():
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_ping_after_removal_leaks_nothing():
+async def test_a_ping_after_removal_leaks_nothing(ws):
     """Delivery re-reads the badge: a member removed in between sees zero, not the text."""
     communaute, auteur, cible, _banni = await _setup_live()
     publication = await database_sync_to_async(PublicationFactory)(
         communaute=communaute, auteur=auteur, titre="Confidentiel"
     )
     await database_sync_to_async(ReponseFactory)(publication=publication, auteur=cible)
-    stream, ok, _ = await open_badge(cible)
+    stream, ok, _ = await ws.open(NOTIFICATIONS_PATH, cible)
     assert ok
     await stream.receive_json_from(timeout=TIMEOUT)
-    await database_sync_to_async(notifications.notification_create)(
-        destinataire=cible,
+    await database_sync_to_async(notifications.notification_create_many)(
+        destinataire_ids=[cible.pk],
         nature="evenement",
         texte="Confidentiel",
         lien="/c/",

@@ -3,48 +3,39 @@
 import logging
 
 import pytest
-from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
-from communautes import routing
 from communautes.factories import AdhesionFactory, CommunauteFactory
 from communautes.notifications import services as notifications
+from tests.websocket import NOTIFICATIONS_PATH, TIMEOUT, session_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TIMEOUT = 5
+
+async def _member():
+    """A member of a community, and the session of the browser they logged in with."""
+    communaute = await database_sync_to_async(CommunauteFactory)()
+    user = (await database_sync_to_async(AdhesionFactory)(communaute=communaute)).user
+    return communaute, user, await session_headers(user)
 
 
-@database_sync_to_async
-def _member():
-    communaute = CommunauteFactory()
-    user = AdhesionFactory(communaute=communaute).user
-    client = Client()
-    client.force_login(user)
-    headers = [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
-    return communaute, user, headers
-
-
-async def _open(headers) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(
-        AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns)),
-        "/ws/notifications/",
-        headers=headers,
-    )
-    connected, _code = await communicator.connect(timeout=TIMEOUT)
+async def _open(ws, session):
+    """The badge stream of that browser, which must be accepted."""
+    communicator, connected, _code = await ws.open(NOTIFICATIONS_PATH, session=session)
     assert connected
     return communicator
 
 
-notify = database_sync_to_async(notifications.notification_create)
+@database_sync_to_async
+def notify(*, destinataire, **notification):
+    return notifications.notification_create_many(
+        destinataire_ids=[destinataire.pk], **notification
+    )
 
 
-async def test_a_page_that_reconnects_shows_what_landed_while_it_was_away():
+async def test_a_page_that_reconnects_shows_what_landed_while_it_was_away(ws):
     communaute, user, headers = await _member()
-    badge = await _open(headers)
+    badge = await _open(ws, headers)
     assert (await badge.receive_json_from(timeout=TIMEOUT))["non_lues"] == 0
     await notify(
         destinataire=user, nature="evenement", texte="Un", lien="/1/", communaute=communaute
@@ -55,7 +46,7 @@ async def test_a_page_that_reconnects_shows_what_landed_while_it_was_away():
         await notify(
             destinataire=user, nature="evenement", texte=texte, lien="/2/", communaute=communaute
         )
-    badge = await _open(headers)
+    badge = await _open(ws, headers)
     state = await badge.receive_json_from(timeout=TIMEOUT)
     assert state["non_lues"] == 3
     assert state["derniere"]["texte"] == "Trois"
@@ -77,9 +68,9 @@ async def test_a_page_that_reconnects_shows_what_landed_while_it_was_away():
         {"text_data": '{"type": "tout_lire"}'},
     ],
 )
-async def test_a_malformed_frame_gets_an_error_and_the_badge_stays_live(frame, caplog):
+async def test_a_malformed_frame_gets_an_error_and_the_badge_stays_live(ws, frame, caplog):
     communaute, user, headers = await _member()
-    badge = await _open(headers)
+    badge = await _open(ws, headers)
     await badge.receive_json_from(timeout=TIMEOUT)
     await badge.send_to(**frame)
     error = await badge.receive_json_from(timeout=TIMEOUT)

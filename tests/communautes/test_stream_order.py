@@ -8,16 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.db import connection
-from django.test import Client
 
-from communautes import routing, services
+from communautes import services
 from communautes.factories import AdhesionFactory, CommunauteFactory, PublicationFactory
 from communautes.models import FluxEvenement
+from tests.websocket import communaute_path, session_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,12 +33,7 @@ def _setup():
     posters = [AdhesionFactory(communaute=communaute).user for _ in range(POSTERS)]
     followers = [AdhesionFactory(communaute=communaute).user for _ in range(FOLLOWERS)]
     publication = PublicationFactory(communaute=communaute, auteur=posters[0])
-    cookies = {}
-    for user in followers:
-        client = Client()
-        client.force_login(user)
-        cookies[user.pk] = [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
-    return communaute, publication, posters, followers, cookies
+    return communaute, publication, posters, followers
 
 
 def _post_replies(auteur, publication, count: int, seed: int) -> None:
@@ -84,7 +76,7 @@ async def _events(communicator, *, limit: int, timeout: float) -> list[int]:
     return ids
 
 
-async def _follow(slug, headers, rng, posting_done: asyncio.Event, final_ids) -> list[int]:
+async def _follow(ws, slug, session, rng, posting_done: asyncio.Event, final_ids) -> list[int]:
     """A page that drops its connection DROPS times, resuming each time from what it read.
 
     Whatever the server had sent to a dropped socket and the page had not read yet is lost
@@ -92,12 +84,9 @@ async def _follow(slug, headers, rng, posting_done: asyncio.Event, final_ids) ->
     """
     received: list[int] = []
     for _ in range(DROPS):
-        communicator = WebsocketCommunicator(
-            AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns)),
-            f"/ws/communautes/{slug}/",
-            headers=headers,
+        communicator, connected, _code = await ws.open(
+            communaute_path(slug), session=session, timeout=WAIT
         )
-        connected, _code = await communicator.connect(timeout=WAIT)
         assert connected
         # The network's latency: live events may reach the server's end before the resume.
         await asyncio.sleep(rng.random() / 10)
@@ -110,12 +99,9 @@ async def _follow(slug, headers, rng, posting_done: asyncio.Event, final_ids) ->
         await communicator.disconnect(code=rng.choice([1000, 1006]), timeout=WAIT)
         await asyncio.sleep(rng.random() / 5)
     await posting_done.wait()
-    communicator = WebsocketCommunicator(
-        AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns)),
-        f"/ws/communautes/{slug}/",
-        headers=headers,
+    communicator, connected, _code = await ws.open(
+        communaute_path(slug), session=session, timeout=WAIT
     )
-    connected, _code = await communicator.connect(timeout=WAIT)
     assert connected
     await communicator.send_json_to(
         {"type": "resume", "last_event_id": received[-1] if received else 0}
@@ -143,8 +129,10 @@ def channel_layer(request, settings):
     return request.param
 
 
-async def test_every_page_receives_every_event_once_and_in_order(channel_layer):
-    communaute, publication, posters, followers, cookies = await _setup()
+async def test_every_page_receives_every_event_once_and_in_order(channel_layer, ws):
+    communaute, publication, posters, followers = await _setup()
+    # One browser per follower, logged in once: every reconnection carries its session.
+    sessions = {user.pk: await session_headers(user) for user in followers}
     rng = random.Random(f"{channel_layer}-stream-order")  # noqa: S311 — reproducible run
     posting_done = asyncio.Event()
     final_ids: list[int] = []
@@ -164,8 +152,9 @@ async def test_every_page_receives_every_event_once_and_in_order(channel_layer):
     async def run():
         followings = [
             _follow(
+                ws,
                 communaute.slug,
-                cookies[user.pk],
+                sessions[user.pk],
                 random.Random(rng.random()),  # noqa: S311
                 posting_done,
                 final_ids,
