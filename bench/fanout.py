@@ -681,7 +681,7 @@ def _report(
         )
     context = {
         "database": database.description,
-        "channel layer": f"channels_redis at {redis_url}",
+        "channel layer": f"{settings.CHANNEL_LAYERS['default']['BACKEND']} at {redis_url}",
         "server": f"{server.description}, DEBUG {'on' if settings.DEBUG else 'off'}",
         "tasks": (
             f"TASKS_BACKEND=database, {worker.description}; e-mails to memory; search "

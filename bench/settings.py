@@ -17,3 +17,13 @@ DATABASES = {
         env.string("DATABASE_URL", f"sqlite:///{RESULTS_DIR / 'bench.sqlite3'}")
     )
 }
+
+# BENCH_CHANNEL_LAYER=core|pubsub measures that channels_redis layer instead of the site's own
+# (same hosts and options), to compare both in the same conditions.
+_LAYERS = {
+    "core": "channels_redis.core.RedisChannelLayer",
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+}
+_layer = env.string("BENCH_CHANNEL_LAYER", "")
+if _layer and REDIS_URL:  # noqa: F405
+    CHANNEL_LAYERS = {"default": {**CHANNEL_LAYERS["default"], "BACKEND": _LAYERS[_layer]}}  # noqa: F405

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+from redis.connection import parse_url as parse_redis_url
 
 from . import env
 
@@ -149,10 +150,22 @@ REDIS_URL = env.string("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # The layer waits for messages with a 5 s BZPOPMIN; redis-py 8's default 5 s
-            # read timeout would cut that wait short and end the consumer (1011).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            # Redis pub/sub: each process subscribes once per group and hands a group message
+            # to its own open pages; the list-based layer's receive cost every page a lock,
+            # two tasks and a wait per message (bench/README.md, `fanout`). At most once,
+            # like pub/sub itself: a message published while a process's subscription is
+            # down is lost, and the pages catch it up from the log (the next event's
+            # `precedent`, or their minute ping).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # A generous read timeout for its commands (redis-py 8 defaults to 5 s); the
+            # subscription's own reads poll with a short timeout of their own.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # Pub/sub channels ignore Redis database numbers (keys do not): without a
+                # prefix naming the database, another site or test run on the same server
+                # would hear this one's groups, and the reverse.
+                "prefix": f"asgi-db{parse_redis_url(REDIS_URL).get('db', 0)}-",
+            },
         }
     }
     CACHES = {

@@ -1,9 +1,9 @@
 """What a new post leaves to after its commit: the live announcement first, then the tasks."""
 
 import asyncio
+import threading
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core import mail
 from django.core.management import call_command
@@ -33,8 +33,17 @@ def test_the_open_pages_hear_of_a_post_before_its_tasks_run():
     """With the immediate backend the tasks run at commit: the announcement must precede them."""
     communaute, auteur, _mentionne = _community()
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(group_name(communaute.pk), channel)
+    # An open page: a channel lives in the event loop that made it (the pub/sub layer keeps
+    # it in process), so one loop, in a thread of its own, stands for the page's process.
+    loop = asyncio.new_event_loop()
+    page = threading.Thread(target=loop.run_forever, daemon=True)
+    page.start()
+
+    def in_page(coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=10)
+
+    channel = in_page(layer.new_channel())
+    in_page(layer.group_add(group_name(communaute.pk), channel))
     seen: list[str] = []
 
     async def announced() -> str:
@@ -45,7 +54,7 @@ def test_the_open_pages_hear_of_a_post_before_its_tasks_run():
 
     def on_started(sender, task_result, **kwargs):
         if not seen:
-            seen.append(async_to_sync(announced)())
+            seen.append(in_page(announced()))
         seen.append(task_result.task.name)
 
     task_started.connect(on_started, dispatch_uid="test_after_commit")
@@ -55,7 +64,10 @@ def test_the_open_pages_hear_of_a_post_before_its_tasks_run():
         )
     finally:
         task_started.disconnect(dispatch_uid="test_after_commit")
-        async_to_sync(layer.group_discard)(group_name(communaute.pk), channel)
+        in_page(layer.group_discard(group_name(communaute.pk), channel))
+        loop.call_soon_threadsafe(loop.stop)
+        page.join(timeout=10)
+        loop.close()
     assert seen[0] == "flux.evenement", seen
     assert {"search_document_sync", "notifier_contribution"} <= set(seen[1:])
 

@@ -124,7 +124,7 @@ def channel_layer(request, settings):
         # test's own: buffers left for the closed pages' channels belong to this event loop.
         request.getfixturevalue("redis_url")
         layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-        assert layers["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+        assert layers["default"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
         settings.CHANNEL_LAYERS = layers
     return request.param
 

@@ -66,15 +66,17 @@ async def test_channel_layer_carries_group_messages_through_redis(redis_url):
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
-    assert type(layer).__name__ == "RedisChannelLayer"
+    assert type(layer).__name__ == "RedisPubSubChannelLayer"
     group = f"test-{uuid.uuid4().hex}"
     channel = await layer.new_channel()
     await layer.group_add(group, channel)
     try:
-        # The membership lives in Redis itself, where another worker process would see it.
+        # The process subscribes to the group in Redis itself, where another worker
+        # process publishes.
         client = aioredis.Redis.from_url(redis_url)
         try:
-            assert await client.zscore(f"{layer.prefix}:group:{group}", channel) is not None
+            redis_channel = layer._get_layer()._get_group_channel_name(group)
+            assert dict(await client.pubsub_numsub(redis_channel)) == {redis_channel.encode(): 1}
         finally:
             await client.aclose()
 

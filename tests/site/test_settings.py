@@ -96,7 +96,7 @@ class TestProductionSettings:
             "django.db.backends.postgresql",
             "['maillage.example.org']",
             "django.core.cache.backends.redis.RedisCache",
-            "channels_redis.core.RedisChannelLayer",
+            "channels_redis.pubsub.RedisPubSubChannelLayer",
             "True",
         ]
 
