@@ -53,7 +53,7 @@ format: install
 # French catalogues, one per app. Source strings are French already: `msgen` gives every new
 # entry its own text, so that plurals follow the French rule (« 0 présent », « 2 présents »);
 # a fuzzy guess from a neighbouring string is never right here, so it is replaced the same way.
-MESSAGE_APPS := site formations communautes ressources analyse_pratiques
+MESSAGE_APPS := site formations communautes ressources analyse_pratiques recherche
 messages: install
 	@for app in $(MESSAGE_APPS); do \
 		po=$$app/locale/fr/LC_MESSAGES/django.po; \

@@ -2,7 +2,7 @@
 
 from setuptools import find_packages, setup
 
-APPS = ["formations", "communautes", "ressources", "analyse_pratiques"]
+APPS = ["formations", "communautes", "ressources", "analyse_pratiques", "recherche"]
 
 setup(
     packages=[

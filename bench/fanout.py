@@ -507,8 +507,8 @@ def _side_effects(since) -> dict:
     from django_tasks_db.models import DBTaskResult
 
     from communautes.models import Notification, Publication
-    from maillage.models import SearchDocument
-    from maillage.search import opensearch
+    from recherche import opensearch
+    from recherche.models import SearchDocument
 
     pks = list(Publication.objects.filter(communaute__slug=PREFIX).values_list("pk", flat=True))
     doc_ids = [f"communautes.publication:{pk}" for pk in pks]

@@ -347,7 +347,7 @@ def _check_stored(tree, step: str, sessions: int, formations: int, failures: lis
     the outbox (the database store is checked here; OpenSearch takes the same bulk writes,
     any refusal leaves the entry in the outbox)."""
     from formations.models import FormationPage, Session
-    from maillage.models import SearchDocument, SearchOutbox
+    from recherche.models import SearchDocument, SearchOutbox
 
     below = {"path__startswith": tree.programme.path}
     stored = Session.objects.filter(**{f"formation__{k}": v for k, v in below.items()}).count()

@@ -13,8 +13,8 @@ def relevance() -> Report:
     from django.test.utils import override_settings
 
     from maillage.demo.ressources import ressources_provide
-    from maillage.search import opensearch, sync
-    from maillage.search.relevance import evaluate
+    from recherche import opensearch, sync
+    from recherche.relevance import evaluate
 
     harness.progress("relevance: demo case library and tool bank")
     ressources_provide(progress=harness.progress)

@@ -318,7 +318,7 @@ def _drop_bench_indices(client) -> None:
 @contextlib.contextmanager
 def _corpus_as_registry(documents: list[dict]) -> Iterator[None]:
     """Make the registry yield the generated documents: the rebuild then indexes them."""
-    from maillage.search import registry
+    from recherche import registry
 
     original = registry.iter_documents
     registry.iter_documents = lambda: (dict(d) for d in documents)
@@ -337,13 +337,13 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 def _request(q: str, filters: dict[str, list[str]]):
-    from maillage.search.query import SearchRequest
+    from recherche.query import SearchRequest
 
     return SearchRequest(q=q, filters={name: list(values) for name, values in filters.items()})
 
 
 def _totals(queries) -> dict[str, int]:
-    from maillage.search import query
+    from recherche import query
 
     return {f"{q!r} {filters}": query.search(_request(q, filters)).total for q, filters in queries}
 
@@ -354,7 +354,7 @@ def _run_queries(label: str, *, warm_up: bool) -> dict:
     With `warm_up`, each query runs once unmeasured first; otherwise the totals come from the
     first measured round.
     """
-    from maillage.search import query
+    from recherche import query
 
     totals, latencies, backends = {}, [], Counter()
     if warm_up:
@@ -385,7 +385,7 @@ def _indexing(client, documents: list[dict]) -> dict:
     """Raw helpers.bulk into a plain index with the same mapping, then the rebuild's path."""
     from opensearchpy import helpers
 
-    from maillage.search import opensearch, store, sync
+    from recherche import opensearch, store, sync
 
     raw_documents = [{**d, "fingerprint": store.fingerprint(d)} for d in documents]
     opensearch.index_definition(RAW_INDEX).create(using=client)
@@ -422,7 +422,7 @@ def _indexing(client, documents: list[dict]) -> dict:
 
 def _load_database(documents: list[dict]) -> tuple[int, float]:
     """store.replace_all, the rebuild's database path (COPY in batches on PostgreSQL)."""
-    from maillage.search import store
+    from recherche import store
 
     started = time.perf_counter()
     count = store.replace_all({**d, "fingerprint": store.fingerprint(d)} for d in documents)
@@ -437,7 +437,7 @@ def _rebuild_under_load(documents: list[dict], before: dict[str, int]) -> dict:
     """
     from django.db import connection
 
-    from maillage.search import query, sync
+    from recherche import query, sync
 
     stop = threading.Event()
     lock = threading.Lock()
@@ -520,8 +520,8 @@ def search() -> Report:
     from django.db import connection
     from django.test import override_settings
 
-    from maillage.models import SearchDocument, SearchFacet
-    from maillage.search import opensearch
+    from recherche import opensearch
+    from recherche.models import SearchDocument, SearchFacet
 
     if SearchDocument.objects.exists():
         return Report(

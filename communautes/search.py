@@ -4,9 +4,9 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 from maillage.models import Territoire
-from maillage.search import registry, sync
-from maillage.search.registry import FacetSpec, Indexable
-from maillage.search.text import html_to_text
+from recherche import registry, sync
+from recherche.registry import FacetSpec, Indexable
+from recherche.text import html_to_text
 
 from .models import Communaute, Publication
 

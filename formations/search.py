@@ -14,10 +14,10 @@ from opensearchpy.exceptions import NotFoundError, TransportError
 from wagtail.models import Site
 from wagtail.signals import page_published
 
-from maillage.search import opensearch, registry, sync
-from maillage.search.opensearch import SearchUnavailable
-from maillage.search.registry import FacetSpec, Indexable, SearchIndex
-from maillage.search.text import html_to_text
+from recherche import opensearch, registry, sync
+from recherche.opensearch import SearchUnavailable
+from recherche.registry import FacetSpec, Indexable, SearchIndex
+from recherche.text import html_to_text
 
 from .models import FormationPage, Inscription, RegionPage, Session
 

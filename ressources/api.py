@@ -3,7 +3,7 @@
 from ninja import Router, Schema
 
 from maillage.api_errors import ErreurValidation
-from maillage.search import query
+from recherche import query
 
 from . import selectors
 

@@ -4,9 +4,9 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from maillage.search import registry
-from maillage.search.registry import FacetSpec, Indexable
-from maillage.search.text import html_to_text
+from recherche import registry
+from recherche.registry import FacetSpec, Indexable
+from recherche.text import html_to_text
 
 from .models import CasPage, OutilPage
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Avg, Count, QuerySet
 
-from maillage.search import query
+from recherche import query
 
 from .models import OutilPage, RetourUsage
 

@@ -19,10 +19,6 @@ class MaillageConfig(AppConfig):
     def ready(self) -> None:
         from maillage import cache_pages
         from maillage.rgpd import signals
-        from maillage.search import facets
-        from maillage.search import signals as search_signals
 
         signals.connect()
         cache_pages.connect()
-        search_signals.connect_pages()
-        facets.register()

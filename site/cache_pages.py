@@ -34,7 +34,7 @@ _IGNORED_MODELS = {
     "wagtailsearch.indexentry",
     "django_tasks_database.dbtaskresult",
     # The search outbox: its rows come and go with every indexed write, pages never show it.
-    "maillage.searchoutbox",
+    "recherche.searchoutbox",
 }
 
 

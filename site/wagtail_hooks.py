@@ -1,5 +1,5 @@
-"""Wagtail hooks of the project package: the staff screens for personal data requests and the
-search outbox, the way back to the site."""
+"""Wagtail hooks of the project package: the staff screens for personal data requests, the way
+back to the site."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +7,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from maillage.rgpd.admin_views import CompteExportView, CompteView, DemandesView
-from maillage.search.admin_views import SearchOutboxView
-from maillage.search.selectors import is_search_administrator
 
 
 class RgpdMenuItem(MenuItem):
@@ -33,23 +31,6 @@ def register_rgpd_urls():
 def register_rgpd_menu_item():
     return RgpdMenuItem(
         _("Données personnelles"), reverse("rgpd_admin_demandes"), icon_name="user", order=910
-    )
-
-
-class SearchMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return is_search_administrator(request.user)
-
-
-@hooks.register("register_admin_urls")
-def register_search_urls():
-    return [path("recherche/en-attente/", SearchOutboxView.as_view(), name="search_outbox")]
-
-
-@hooks.register("register_settings_menu_item")
-def register_search_menu_item():
-    return SearchMenuItem(
-        _("Index de recherche"), reverse("search_outbox"), icon_name="search", order=900
     )
 
 

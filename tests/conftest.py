@@ -150,7 +150,7 @@ def opensearch_index(settings):
     them: the catalogue reads its sessions index whenever one exists."""
     from opensearchpy import OpenSearch
 
-    from maillage.search import opensearch, registry, sync
+    from recherche import opensearch, registry, sync
 
     if not settings.OPENSEARCH_URL:
         pytest.skip("OPENSEARCH_URL n'est pas défini")

@@ -18,6 +18,7 @@ APPS = {
     "communautes": "communautes.factories",
     "ressources": "ressources.factories",
     "analyse_pratiques": "analyse_pratiques.factories",
+    "recherche": "recherche.factories",
 }
 
 

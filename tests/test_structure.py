@@ -16,8 +16,9 @@ PACKAGES = {
     "communautes": "communautes",
     "ressources": "ressources",
     "analyse_pratiques": "analyse_pratiques",
+    "recherche": "recherche",
 }
-APPS = ("formations", "communautes", "ressources", "analyse_pratiques")
+APPS = ("formations", "communautes", "ressources", "analyse_pratiques", "recherche")
 
 
 def _sources(folder: str):

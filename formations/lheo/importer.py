@@ -21,8 +21,9 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
 from maillage.cache_pages import contenus_changed
-from maillage.models import Commune, HomePage, SearchOutbox, Territoire
-from maillage.search import sync
+from maillage.models import Commune, HomePage, Territoire
+from recherche import sync
+from recherche.models import SearchOutbox
 
 from ..models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 from .parser import FormationLheo, Noeud, SessionLheo, iter_formations, texte, trouver

@@ -1,4 +1,4 @@
-"""The search storage models move to the project package (`maillage.search`): they leave
+"""The search storage models move to the project package (`recherche`): they leave
 this app's state only; their tables stay, taken over by `maillage.0006_search_models`."""
 
 from django.db import migrations

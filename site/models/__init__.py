@@ -1,11 +1,10 @@
-"""Models of the project package: reference data, structures and profiles, pages, search."""
+"""Models of the project package: reference data, structures and profiles, pages."""
 
 from .jetons import JetonCalendrier
 from .pages import HomePage, StandardPage
 from .profils import Profil, Structure
 from .referentiel import ActeMetier, Commune, Public, Reseau, Territoire, Thematique
 from .rgpd import AttestationConservee, DemandeSuppression
-from .search import SearchDocument, SearchFacet, SearchOutbox
 
 __all__ = [
     "ActeMetier",
@@ -17,9 +16,6 @@ __all__ = [
     "Profil",
     "Public",
     "Reseau",
-    "SearchDocument",
-    "SearchFacet",
-    "SearchOutbox",
     "StandardPage",
     "Structure",
     "Territoire",

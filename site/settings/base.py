@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "communautes",
     "ressources",
     "analyse_pratiques",
+    "recherche",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -165,7 +165,7 @@ def test_battery_nothing_identifying_is_published(
 ):
     """Each situation goes through the whole pipeline (replace, submit, two approvals); then no
     identifying token is in a page, a search document, the API's answers or an e-mail."""
-    from maillage.models import SearchDocument
+    from recherche.models import SearchDocument
     from ressources.models import CasPage
     from ressources.search import cas_document
 

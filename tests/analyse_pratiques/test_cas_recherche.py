@@ -24,7 +24,7 @@ DELAI_S = 60
 @pytest.fixture
 def index_unifie(settings, home_page, opensearch_index):
     """A fresh unified index under this run's prefix; Wagtail's own page index is not needed."""
-    from maillage.search import opensearch
+    from recherche import opensearch
     from ressources.factories import CasIndexPageFactory
 
     backends = copy.deepcopy(settings.WAGTAILSEARCH_BACKENDS)
@@ -88,7 +88,7 @@ def _publier(gens, seance) -> CasPropose:
 
 
 def test_withdrawn_case_leaves_opensearch_and_both_searches(client, gens, seance, index_unifie):
-    from maillage.models import SearchOutbox
+    from recherche.models import SearchOutbox
 
     cas = _publier(gens, seance)
     assert cas.etat == CasPropose.Etat.PUBLIE

@@ -16,7 +16,7 @@ from communautes.factories import AdhesionFactory, CommunauteFactory, UserFactor
 from communautes.live import group_name
 from communautes.models import Communaute, Notification
 from communautes.moderation import services as moderation
-from maillage.models import SearchDocument, SearchOutbox
+from recherche.models import SearchDocument, SearchOutbox
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

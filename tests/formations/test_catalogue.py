@@ -14,7 +14,7 @@ from formations.models import CatalogueIndexPage, FormationPage, Session
 from formations.selectors import CatalogueFiltres, distance_km, session_catalogue, user_origin
 from maillage.factories import ProfilFactory, StructureFactory, UserFactory
 from maillage.models import Commune, Public, Reseau, Territoire, Thematique
-from maillage.search import opensearch, sync
+from recherche import opensearch, sync
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from formations.factories import RegionPageFactory
 from formations.lheo import importer
 from formations.lheo.importer import lheo_import
 from formations.models import FormationPage, Session
-from maillage.models import SearchDocument, SearchOutbox
+from recherche.models import SearchDocument, SearchOutbox
 
 pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -171,7 +171,7 @@ def test_imported_sessions_reach_the_catalogue_sessions_index(
     opensearch_index, region, django_capture_on_commit_callbacks
 ):
     from formations import search
-    from maillage.search import opensearch
+    from recherche import opensearch
 
     with django_capture_on_commit_callbacks(execute=True):
         rapport, _ = importer_flux(flux(3, 2))
@@ -236,7 +236,7 @@ def test_with_the_database_queue_the_worker_indexes_what_the_import_wrote(
 
     from formations import search
     from formations.selectors import CatalogueFiltres, session_catalogue
-    from maillage.search import opensearch
+    from recherche import opensearch
 
     settings.TASKS = DATABASE_TASKS
     monkeypatch.setattr(importer, "TAILLE_LOT", 2)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from maillage.models import SearchDocument
+from recherche.models import SearchDocument
 from ressources.factories import CasIndexPageFactory, OutilPageFactory, RetourUsageFactory
 from ressources.models import CasPage, RetourUsage
 

@@ -43,19 +43,19 @@ def _on_restriction_change(sender, instance, raw=False, **kwargs):
 
 
 def connect_model(model) -> None:
-    uid = f"maillage.search.{model._meta.label_lower}"
+    uid = f"recherche.{model._meta.label_lower}"
     post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save", weak=False)
     post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
 
 
 def connect_pages() -> None:
-    post_page_move.connect(_on_page_change, dispatch_uid="maillage.search.move", weak=False)
-    page_slug_changed.connect(_on_page_change, dispatch_uid="maillage.search.slug", weak=False)
-    page_unpublished.connect(_on_page_change, dispatch_uid="maillage.search.unpublish", weak=False)
+    post_page_move.connect(_on_page_change, dispatch_uid="recherche.move", weak=False)
+    page_slug_changed.connect(_on_page_change, dispatch_uid="recherche.slug", weak=False)
+    page_unpublished.connect(_on_page_change, dispatch_uid="recherche.unpublish", weak=False)
     for signal in (post_save, post_delete):
         signal.connect(
             _on_restriction_change,
             sender=PageViewRestriction,
-            dispatch_uid=f"maillage.search.restriction.{id(signal)}",
+            dispatch_uid=f"recherche.restriction.{id(signal)}",
             weak=False,
         )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
 
-from ..models import SearchDocument, SearchFacet
+from .models import SearchDocument, SearchFacet
 from .text import fold
 
 

@@ -13,8 +13,8 @@ from opensearchpy import Q, Search
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import TransportError
 
-from ..models import SearchDocument, SearchFacet
 from . import opensearch, registry
+from .models import SearchDocument, SearchFacet
 from .synonyms import SYNONYMES
 from .text import fold, query_words
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from maillage.search import opensearch, query, sync
+from recherche import opensearch, query, sync
 from ressources.factories import CasPageFactory
 
 from .conftest import CONFIDENTIEL

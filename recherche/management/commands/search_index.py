@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.search import opensearch, registry, sync
+from recherche import opensearch, registry, sync
 
 
 class Command(BaseCommand):

@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from maillage.models import SearchDocument, SearchOutbox, StandardPage
-from maillage.search import opensearch, sync
+from maillage.models import StandardPage
+from recherche import opensearch, sync
+from recherche.models import SearchDocument, SearchOutbox
 from ressources.factories import CasPageFactory
 from ressources.models import CasPage
 

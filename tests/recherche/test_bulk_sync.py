@@ -8,8 +8,9 @@ from wagtail.models import PageViewRestriction
 
 from formations.factories import FormationPageFactory, SessionFactory
 from formations.models import FormationPage
-from maillage.models import SearchDocument, SearchOutbox, Thematique
-from maillage.search import opensearch, sync
+from maillage.models import Thematique
+from recherche import opensearch, sync
+from recherche.models import SearchDocument, SearchOutbox
 
 from .conftest import _referentiel
 

@@ -14,7 +14,7 @@ from . import selectors, services
 class SearchOutboxView(WagtailAdminTemplateMixin, TemplateView):
     """Changes waiting to reach the search indexes; POST replays them now."""
 
-    template_name = "maillage/search/admin/outbox.html"
+    template_name = "recherche/admin/outbox.html"
     page_title = gettext_lazy("Index de recherche : changements en attente")
     header_icon = "search"
 

@@ -118,7 +118,7 @@ def destroy_corpus(corpus: SimpleNamespace) -> None:
     """Remove every committed row the corpus added, so other modules start from a clean base."""
     from wagtail.models import Page, Revision
 
-    from maillage.models import SearchDocument, SearchOutbox
+    from recherche.models import SearchDocument, SearchOutbox
     from ressources.models import CasIndexPage, OutilIndexPage
 
     for model in (CasIndexPage, OutilIndexPage):
@@ -148,8 +148,8 @@ def corpus(django_db_setup, django_db_blocker):
     behind."""
     from django.conf import settings
 
-    from maillage.search import opensearch, sync
-    from maillage.search.registry import UNIFIED
+    from recherche import opensearch, sync
+    from recherche.registry import UNIFIED
 
     with (
         django_db_blocker.unblock(),

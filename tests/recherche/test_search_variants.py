@@ -3,7 +3,7 @@ search backends."""
 
 import pytest
 
-from maillage.search import opensearch, query, sync
+from recherche import opensearch, query, sync
 from ressources.factories import CasPageFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from communautes.models import Communaute, Publication
 from communautes.moderation import services as moderation
 from formations.factories import FormationPageFactory, SessionFactory
 from formations.models import FormationPage, Session
-from maillage.models import SearchDocument
-from maillage.search import opensearch, sync
-from maillage.search.registry import FACET_ORDER
+from recherche import opensearch, sync
+from recherche.models import SearchDocument
+from recherche.registry import FACET_ORDER
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
 
-from ..models import SearchOutbox
 from . import sync
+from .models import SearchOutbox
 
 OUTBOX_LISTED = 200
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from maillage.search.relevance import JUGEMENTS, evaluate, ndcg_at, reciprocal_rank
+from recherche.relevance import JUGEMENTS, evaluate, ndcg_at, reciprocal_rank
 
 pytestmark = pytest.mark.django_db
 

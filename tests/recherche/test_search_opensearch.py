@@ -2,7 +2,7 @@
 
 import pytest
 
-from maillage.search import query
+from recherche import query
 
 pytestmark = [pytest.mark.django_db, pytest.mark.opensearch]
 

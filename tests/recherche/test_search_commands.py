@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from opensearchpy import Search
 
-from maillage.models import SearchDocument, SearchOutbox
-from maillage.search import opensearch
+from recherche import opensearch
+from recherche.models import SearchDocument, SearchOutbox
 from ressources.factories import CasPageFactory
 
 pytestmark = pytest.mark.django_db

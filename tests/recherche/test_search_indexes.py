@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from formations.factories import FormationPageFactory, InscriptionFactory, SessionFactory
 from formations.search import FORMATION_LABEL, SESSION_LABEL, SESSIONS_INDEX, sessions_alias
-from maillage.models import SearchOutbox
-from maillage.search import opensearch, registry
+from recherche import opensearch, registry
+from recherche.models import SearchOutbox
 
 pytestmark = pytest.mark.django_db
 

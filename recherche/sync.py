@@ -12,8 +12,8 @@ from opensearchpy import helpers
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 
-from ..models import SearchDocument, SearchOutbox
 from . import opensearch, registry, store
+from .models import SearchDocument, SearchOutbox
 from .registry import UNIFIED, Indexable
 
 Progress = Callable[[int, int], None]

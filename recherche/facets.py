@@ -4,7 +4,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ActeMetier, Public, Reseau, Territoire, Thematique
+from maillage.models import ActeMetier, Public, Reseau, Territoire, Thematique
+
 from . import registry
 from .registry import FacetSpec
 

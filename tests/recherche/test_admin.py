@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from maillage.factories import UserFactory
-from maillage.models import SearchDocument, SearchOutbox
+from recherche.models import SearchDocument, SearchOutbox
 from ressources.factories import CasPageFactory
 
 pytestmark = pytest.mark.django_db
