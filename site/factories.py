@@ -64,6 +64,7 @@ class CommuneFactory(DjangoModelFactory):
 
     class Meta:
         model = Commune
+        django_get_or_create = ("code_insee",)
 
     code_insee = factory.Sequence(lambda n: f"Z{n % 10_000:04d}")
     nom = factory.Sequence(lambda n: f"Commune {n}")

@@ -11,9 +11,10 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+
+from tests.data import home_page_ensure, reference_data
 
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "OPENSEARCH_URL")
 RUN_ID = uuid.uuid4().hex[:8]
@@ -191,28 +192,7 @@ def _isolated_cache(settings):
 @pytest.fixture
 def referentiel(db):
     """One region, one département, two real communes, two networks and a theme."""
-    from maillage.factories import (
-        CommuneFactory,
-        ReseauFactory,
-        TerritoireFactory,
-        ThematiqueFactory,
-    )
-
-    region = TerritoireFactory(code="84", nom="Auvergne-Rhône-Alpes")
-    departement = TerritoireFactory(departement=True, code="69", nom="Rhône", parent=region)
-    return SimpleNamespace(
-        region=region,
-        departement=departement,
-        commune=CommuneFactory(code_insee="69123", nom="Lyon", departement=departement),
-        autre_commune=CommuneFactory(
-            code_insee="69266", nom="Villeurbanne", departement=departement
-        ),
-        reseau=ReseauFactory(nom="Mission locale", slug="mission-locale", sigle="ML"),
-        autre_reseau=ReseauFactory(
-            nom="Centre d'information et d'orientation", slug="cio", sigle="CIO"
-        ),
-        thematique=ThematiqueFactory(nom="Accueil et analyse de la demande", slug="accueil"),
-    )
+    return reference_data()
 
 
 @pytest.fixture
@@ -317,22 +297,7 @@ def mfa_login():
 @pytest.fixture
 def home_page(db):
     """The site's home page (made by a data migration; rebuilt after a transactional flush)."""
-    from wagtail.models import Locale, Page, Site
-
-    from maillage.factories import HomePageFactory
-    from maillage.models import HomePage
-
-    home = HomePage.objects.first()
-    if home is not None:
-        return home
-    Locale.objects.get_or_create(language_code="fr")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = HomePageFactory(parent=root, slug="accueil")
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "root_page": home, "site_name": "Maillage"},
-    )
-    return home
+    return home_page_ensure()
 
 
 LIVE_SITE = Path(__file__).resolve().parent / "live_site"

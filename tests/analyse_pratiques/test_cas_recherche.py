@@ -1,7 +1,6 @@
 """A published case reaches the real OpenSearch index; withdrawing consent takes it out of it,
 of /recherche/ and of /api/recherche/ within a minute, through the after-commit sync."""
 
-import copy
 import html
 import json
 import time
@@ -13,6 +12,7 @@ from analyse_pratiques import services
 from analyse_pratiques.cas import services as cas_services
 from analyse_pratiques.cas.pseudonymisation import CHECKLIST
 from analyse_pratiques.models import CasPropose
+from tests.data import without_wagtail_search_updates
 
 # Real commits: the sync runs from `on_commit`, as it does after a request.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.opensearch]
@@ -27,9 +27,7 @@ def index_unifie(settings, home_page, opensearch_index):
     from recherche import opensearch
     from ressources.factories import CasIndexPageFactory
 
-    backends = copy.deepcopy(settings.WAGTAILSEARCH_BACKENDS)
-    backends["default"]["AUTO_UPDATE"] = False
-    settings.WAGTAILSEARCH_BACKENDS = backends
+    settings.WAGTAILSEARCH_BACKENDS = without_wagtail_search_updates(settings)
     CasIndexPageFactory(parent=home_page)
     assert opensearch.enabled()
     return opensearch

@@ -1,26 +1,20 @@
 """Fixtures of the search tests: the demo corpus with content that must stay hidden, both
 backends (the OpenSearch index fixture is the suite's, in tests/conftest.py)."""
 
-import copy
 from types import SimpleNamespace
 
 import pytest
 from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
+from tests.data import home_page_ensure, reference_data, without_wagtail_search_updates
+
 CONFIDENTIEL = "zanzibarite"
-
-
-def _without_wagtail_search_updates(settings_obj) -> dict:
-    """Wagtail's own page index is not under test here; skipping its updates saves minutes."""
-    backends = copy.deepcopy(settings_obj.WAGTAILSEARCH_BACKENDS)
-    backends["default"]["AUTO_UPDATE"] = False
-    return backends
 
 
 @pytest.fixture(autouse=True)
 def _no_wagtail_search_updates(settings):
-    settings.WAGTAILSEARCH_BACKENDS = _without_wagtail_search_updates(settings)
+    settings.WAGTAILSEARCH_BACKENDS = without_wagtail_search_updates(settings)
 
 
 @pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
@@ -31,42 +25,6 @@ def backend(request, settings):
     return request.param
 
 
-def _referentiel():
-    from maillage.models import Commune, Reseau, Territoire
-
-    region, _ = Territoire.objects.get_or_create(
-        niveau=Territoire.Niveau.REGION, code="84", defaults={"nom": "Auvergne-Rhône-Alpes"}
-    )
-    departement, _ = Territoire.objects.get_or_create(
-        niveau=Territoire.Niveau.DEPARTEMENT, code="69", defaults={"nom": "Rhône", "parent": region}
-    )
-    commune, _ = Commune.objects.get_or_create(
-        code_insee="69123", defaults={"nom": "Lyon", "departement": departement}
-    )
-    reseau, _ = Reseau.objects.get_or_create(
-        slug="mission-locale", defaults={"nom": "Mission locale", "sigle": "ML"}
-    )
-    return commune, reseau
-
-
-def _ensure_home():
-    """The home page the data migration makes, rebuilt if a transactional test flushed it."""
-    from wagtail.models import Locale, Page, Site
-
-    from maillage.factories import HomePageFactory
-    from maillage.models import HomePage
-
-    if HomePage.objects.exists():
-        return
-    Locale.objects.get_or_create(language_code="fr")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = HomePageFactory(parent=root, slug="accueil")
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "root_page": home, "site_name": "Maillage"},
-    )
-
-
 def build_corpus() -> SimpleNamespace:
     """The demo library and tool bank, one authored tool, and content that must stay hidden."""
     from maillage.demo.ressources import ressources_provide
@@ -75,9 +33,9 @@ def build_corpus() -> SimpleNamespace:
     from ressources.models import CasPage
 
     ressources_provide(progress=lambda message: None)
-    commune, reseau = _referentiel()
+    donnees = reference_data()
     structure = Structure.objects.create(
-        nom="Mission locale de Lyon", reseau=reseau, commune=commune
+        nom="Mission locale de Lyon", reseau=donnees.reseau, commune=donnees.commune
     )
     outil_lyon = OutilPageFactory(
         title="Livret de suivi du parcours d'insertion",
@@ -153,9 +111,9 @@ def corpus(django_db_setup, django_db_blocker):
 
     with (
         django_db_blocker.unblock(),
-        override_settings(WAGTAILSEARCH_BACKENDS=_without_wagtail_search_updates(settings)),
+        override_settings(WAGTAILSEARCH_BACKENDS=without_wagtail_search_updates(settings)),
     ):
-        _ensure_home()
+        home_page_ensure()
         existing = {m: set(m.objects.values_list("pk", flat=True)) for m in _tracked_models()}
         built = build_corpus()
         built.existing = existing

@@ -11,8 +11,7 @@ from formations.models import FormationPage
 from maillage.models import Thematique
 from recherche import opensearch, sync
 from recherche.models import SearchDocument, SearchOutbox
-
-from .conftest import _referentiel
+from tests.data import reference_data
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -31,7 +30,7 @@ def stores(backend, request, home_page):
 @pytest.fixture
 def make_formations(home_page):
     """Formations with a thématique and an open session in Lyon, waiting in the outbox."""
-    commune, _reseau = _referentiel()
+    commune = reference_data().commune
     thematique, _ = Thematique.objects.get_or_create(
         slug="insertion-bulk", defaults={"nom": "Insertion (groupée)"}
     )

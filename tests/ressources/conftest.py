@@ -1,20 +1,13 @@
 """Fixtures of the ressources tests: no Wagtail search updates, the review workflow."""
 
-import copy
-
 import pytest
 
-
-def _without_wagtail_search_updates(settings_obj) -> dict:
-    """Wagtail's own page index is not under test here; skipping its updates saves minutes."""
-    backends = copy.deepcopy(settings_obj.WAGTAILSEARCH_BACKENDS)
-    backends["default"]["AUTO_UPDATE"] = False
-    return backends
+from tests.data import without_wagtail_search_updates
 
 
 @pytest.fixture(autouse=True)
 def _no_wagtail_search_updates(settings):
-    settings.WAGTAILSEARCH_BACKENDS = _without_wagtail_search_updates(settings)
+    settings.WAGTAILSEARCH_BACKENDS = without_wagtail_search_updates(settings)
 
 
 @pytest.fixture
