@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from communautes.annuaire.selectors import Filtres, profil_list, profils_visibles
 from maillage.mixite import Mix, mix_par
 from maillage.models import JetonCalendrier
 from maillage.selectors import calendar_token_owner
+from ressources.annuaire.selectors import Filtres, profil_list, profils_visibles
 
 from . import permissions
 from .models import (

@@ -22,19 +22,6 @@ class CommunautesConfig(AppConfig):
             DASHBOARD_PROVIDERS.append(evenements_section)
         register()
         self._follow_sessions()
-        self._preview_directory_in_search()
-
-    def _preview_directory_in_search(self) -> None:
-        """The unified search page shows the directory's matching people and structures."""
-        from django.apps import apps
-
-        if not apps.is_installed("ressources"):
-            return
-        from ressources.selectors import SEARCH_PREVIEWS
-
-        from .annuaire.selectors import directory_preview
-
-        SEARCH_PREVIEWS.setdefault("annuaire", directory_preview)
 
     def _follow_sessions(self) -> None:
         """A session's participants join and leave its community as their enrolment goes."""

@@ -7,16 +7,6 @@ from recherche import query
 
 from .models import OutilPage, RetourUsage
 
-# Other apps add a block beside the search results (the member directory's matches, say):
-# each provider takes the search words and the user and returns its block, or None. They
-# register under a name, the template's variable, in their AppConfig.
-SEARCH_PREVIEWS: dict = {}
-
-
-def search_previews(*, q: str, user: AbstractBaseUser | AnonymousUser) -> dict:
-    """Each registered block for these search words, as `user` may see it."""
-    return {name: provider(q=q, user=user) for name, provider in SEARCH_PREVIEWS.items()}
-
 
 def retour_usage_list(*, outil: OutilPage, user: AbstractBaseUser | AnonymousUser) -> QuerySet:
     """Feedback on a tool, newest first; feedback is public like the tool it is about."""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from maillage.service_errors import show_refusal
 
 from . import selectors, services
+from .annuaire.selectors import directory_preview
 from .forms import CasProposeForm, OutilProposeForm, RetourUsageForm
 from .models import OutilPage
 
@@ -25,7 +26,7 @@ def recherche(request):
         {
             "search": results,
             "query_without_page": query_without_page.urlencode(),
-            **selectors.search_previews(q=results.request.q, user=request.user),
+            "annuaire": directory_preview(q=results.request.q, user=request.user),
         },
     )
 

@@ -29,7 +29,7 @@ urlpatterns = [
     path("communes/suggestions/", views.communes_suggestions, name="communes_suggestions"),
     path("api/", api.urls),
     path("communautes/", include("communautes.urls")),
-    path("annuaire/", include("communautes.annuaire.urls")),
+    path("annuaire/", include("ressources.annuaire.urls")),
     path("", include("formations.urls")),
     path("analyse-pratiques/", include("analyse_pratiques.urls")),
     path("", include("ressources.urls")),

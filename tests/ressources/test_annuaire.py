@@ -7,8 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communautes.annuaire import selectors as annuaire
-from communautes.annuaire.views import PAR_PAGE
 from communautes.factories import AdhesionFactory, CommunauteFactory
 from communautes.models import Adhesion
 from maillage.factories import (
@@ -21,6 +19,8 @@ from maillage.factories import (
     UserFactory,
 )
 from maillage.models import Profil
+from ressources.annuaire import selectors as annuaire
+from ressources.annuaire.views import PAR_PAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -189,7 +189,7 @@ class DirectoryPreview:
 
 def directory_preview(*, q: str, user) -> DirectoryPreview | None:
     """The first people and structures matching the search words; None for visitors. The
-    unified search page shows it beside its results (registered in the AppConfig)."""
+    unified search page shows it beside its results."""
     q = q.strip()
     if not q or not user.is_authenticated:
         return None

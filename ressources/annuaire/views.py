@@ -28,12 +28,12 @@ def _liste(request: HttpRequest, selector, template: str) -> HttpResponse:
 
 @login_required
 def professionnels(request: HttpRequest) -> HttpResponse:
-    return _liste(request, selectors.profil_list, "communautes/annuaire/professionnels.html")
+    return _liste(request, selectors.profil_list, "ressources/annuaire/professionnels.html")
 
 
 @login_required
 def structures(request: HttpRequest) -> HttpResponse:
-    return _liste(request, selectors.structure_list, "communautes/annuaire/structures.html")
+    return _liste(request, selectors.structure_list, "ressources/annuaire/structures.html")
 
 
 @login_required
@@ -45,7 +45,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
     membres = selectors.structure_membres(user=request.user, structure=objet)
     return render(
         request,
-        "communautes/annuaire/structure.html",
+        "ressources/annuaire/structure.html",
         {
             "structure": objet,
             "page": Paginator(membres, PAR_PAGE).get_page(request.GET.get("page")),
