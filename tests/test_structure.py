@@ -127,3 +127,18 @@ def test_no_import_cycle_between_apps():
             if source_app in APPS and target_app in APPS and source_app != target_app:
                 apps[source_app].add(target_app)
     assert _cycles(apps) == [], {app: sorted(targets) for app, targets in apps.items()}
+
+
+def test_no_import_cycle_inside_formations():
+    """Inside the app too, modules lean one way: pages on the catalogue, views on services,
+    services on tasks, the LHEO import on its task."""
+    graph = _import_graph()
+    formations = {
+        module: {target for target in targets if target.split(".")[0] == "formations"}
+        for module, targets in graph.items()
+        if module.split(".")[0] == "formations"
+    }
+    cycles = _cycles(formations)
+    # Each knot, with the edges that tie it: what to cut.
+    knots = {" ↔ ".join(c): {m: sorted(formations[m] & set(c)) for m in c} for c in cycles}
+    assert cycles == [], knots
