@@ -92,7 +92,7 @@ def _add_sessions(formations, commune, users, numbers: range) -> None:
 
 def _index_sessions() -> None:
     """With OpenSearch, the catalogue reads the sessions index: rebuilt after the bulk seed."""
-    from formations.search import SESSIONS_INDEX, sessions_index_enabled
+    from formations.catalogue.engine import SESSIONS_INDEX, sessions_index_enabled
     from recherche import sync
 
     if sessions_index_enabled():

@@ -91,7 +91,7 @@ def _queued_notice_tasks() -> int:
 def _round(programme, users: list, number: int) -> dict:
     """One baseline run (plain inserts), one contended run of the enrolment service on a
     « premier arrivé » session, one on a « mixité » session."""
-    from formations import services
+    from formations import services, suites_inscription
     from formations.models import Inscription, Session
 
     Etat = Inscription.Etat
@@ -123,7 +123,7 @@ def _round(programme, users: list, number: int) -> dict:
     notices_pending = Inscription.objects.filter(session=session).exclude(avis_a_envoyer="").count()
     from django.core.cache import cache
 
-    cache.delete_many([services._cle_avis(s.pk) for s in (session, mixed)])
+    cache.delete_many([suites_inscription.avis_cle(s.pk) for s in (session, mixed)])
 
     def states(of) -> dict:
         return dict(Counter(Inscription.objects.filter(session=of).values_list("etat", flat=True)))

@@ -11,8 +11,9 @@ from ninja.pagination import PageNumberPagination, paginate
 from maillage.api_errors import ErreurValidation
 from maillage.mixite import Mix
 
+from .catalogue.database import session_list_catalogue
+from .catalogue.filters import CatalogueFiltres
 from .mixite import sessions_reseaux_mix
-from .selectors import session_list_catalogue
 
 router = Router(tags=["formations"])
 
@@ -150,4 +151,4 @@ def sessions_ouvertes(request: HttpRequest, filtres: Query[FiltresSessions]):
     mois = donnees.pop("mois")
     if mois:
         donnees["mois"] = datetime.date.fromisoformat(f"{mois}-01")
-    return session_list_catalogue(user=None, **donnees)
+    return session_list_catalogue(user=None, filtres=CatalogueFiltres(**donnees))

@@ -16,7 +16,7 @@ class FormationsConfig(AppConfig):
         from maillage.roles import EDITEUR_REGIONAL, ROLES, SETUP_HOOKS
 
         from . import signals
-        from .search import register
+        from .catalogue.documents import register
         from .services import region_editors_grant_all
 
         register()

@@ -10,7 +10,10 @@ from django.utils import timezone
 from maillage.mixite import Mix, Origine, mix_par
 from maillage.models import Reseau, Structure, Territoire
 
-from .models import Inscription, Session
+from .catalogue.database import session_list_catalogue
+from .catalogue.filters import CatalogueFiltres
+from .models.inscriptions import Inscription
+from .models.sessions import Session
 
 # Enrolments that put a person in the room: the place is confirmed (or the session is over).
 ETATS_CONFIRMES = (Inscription.Etat.CONFIRMEE, Inscription.Etat.PRESENT, Inscription.Etat.ABSENT)
@@ -217,11 +220,9 @@ class Rencontre:
 def rencontres_candidates(*, region_ids=None) -> list[Rencontre]:
     """Open, upcoming sessions of published formations with places and a place (in the given
     régions), each with its mix: two queries."""
-    from .selectors import session_list_catalogue
-
-    sessions = session_list_catalogue(user=None, places_restantes=True).filter(
-        commune__isnull=False
-    )
+    sessions = session_list_catalogue(
+        user=None, filtres=CatalogueFiltres(places_restantes=True)
+    ).filter(commune__isnull=False)
     if region_ids is not None:
         sessions = sessions.filter(commune__departement__parent_id__in=list(region_ids))
     lignes = list(

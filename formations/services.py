@@ -21,7 +21,7 @@ from maillage import roles
 from maillage.liste_attente import waitlist_promote
 from maillage.models import Profil, Structure
 
-from . import events, permissions
+from . import permissions, tasks
 from .models import (
     Attestation,
     Emargement,
@@ -31,12 +31,7 @@ from .models import (
     Session,
     SessionDate,
 )
-from .tasks import (
-    envoyer_avis_inscription,
-    envoyer_notification_inscription,
-    notification_inscription_send,
-    rejoindre_communaute_session,
-)
+from .suites_inscription import AVIS_DELAI, avis_cle, participants_joined, participants_left
 
 Etat = Inscription.Etat
 Avis = Inscription.AvisInscription
@@ -49,96 +44,25 @@ def _notifier_apres_commit(inscription_ids: list[int], modele: str) -> None:
 
     def envoyer() -> None:
         for inscription_id in inscription_ids:
-            envoyer_notification_inscription.enqueue(inscription_id, modele)
+            tasks.envoyer_notification_inscription.enqueue(inscription_id, modele)
 
     if inscription_ids:
         transaction.on_commit(envoyer)
 
 
-# How long the "notice task queued" mark of a session lives, and how old a pending notice
-# must be before the sweep sends it (a failed queueing, a worker that crashed or lags).
-AVIS_DELAI = datetime.timedelta(minutes=10)
-
-
-def _cle_avis(session_id: int) -> str:
-    return f"formations:avis-inscription:{session_id}"
-
-
 def _avis_mettre_en_file(session_id: int) -> bool:
     """After an enrolment's commit: queue the session's notice task unless one is queued and
     has not started yet (the mark in the cache); True when this call queued it."""
-    cle = _cle_avis(session_id)
+    cle = avis_cle(session_id)
     if not cache.add(cle, 1, timeout=int(AVIS_DELAI.total_seconds())):
         return False
     try:
-        envoyer_avis_inscription.enqueue(session_id)
+        tasks.envoyer_avis_inscription.enqueue(session_id)
     except Exception:
         # The next enrolment queues it again; the sweep sends the notices meanwhile pending.
         cache.delete(cle)
         raise
     return True
-
-
-def _avis_envoyer(inscriptions, *, skip_locked: bool) -> int:
-    """Send the pending notice of each of `inscriptions` (a queryset), one transaction per row.
-
-    Each row is locked (FOR NO KEY UPDATE of the enrolment row alone, never the session's),
-    its flag cleared and its e-mail sent in that transaction: a crash or an SMTP error before
-    the commit leaves the flag set, so the notice goes again later (at least once) rather
-    than never; once committed, no other path sends it again. Two tasks of one session wait
-    for each other on the row, and the second finds the flag cleared. Returns e-mails sent."""
-    envoyes = 0
-    for pk in list(inscriptions.values_list("pk", flat=True).order_by("pk")):
-        with transaction.atomic():
-            inscription = (
-                Inscription.objects.select_for_update(
-                    no_key=True, of=("self",), skip_locked=skip_locked
-                )
-                .select_related("user", "session__formation")
-                .exclude(avis_a_envoyer="")
-                .filter(pk=pk)
-                .first()
-            )
-            if inscription is None:
-                continue
-            modele = inscription.avis_a_envoyer
-            Inscription.objects.filter(pk=pk).update(avis_a_envoyer="")
-            envoyes += notification_inscription_send(inscription, modele)
-    return envoyes
-
-
-def inscription_notices_send(*, session_id: int) -> int:
-    """Send the enrolment notices still pending in a session (the task queued after the
-    enrolments of a burst, `_avis_mettre_en_file`); returns the e-mails sent.
-
-    The mark is deleted before the pending rows are read, and an enrolment sets its mark
-    only after its commit: an enrolment committed before the read is sent here; one
-    committed after it finds the mark gone and queues a new task. So nothing is lost, and a
-    burst of enrolments queues about one task."""
-    cache.delete(_cle_avis(session_id))
-    pending = Inscription.objects.filter(session_id=session_id).exclude(avis_a_envoyer="")
-    return _avis_envoyer(pending, skip_locked=False)
-
-
-def inscription_notices_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Send the enrolment notices pending for longer than `AVIS_DELAI` (the queueing failed,
-    a worker crashed); rows another worker holds are skipped. Returns the e-mails sent."""
-    avant = (now or timezone.now()) - AVIS_DELAI
-    pending = Inscription.objects.exclude(avis_a_envoyer="").filter(modifie_le__lt=avant)
-    return _avis_envoyer(pending, skip_locked=True)
-
-
-def _rejoindre_communaute(session: Session, inscriptions: list[Inscription]) -> None:
-    """Announce the confirmed participants (their session's community takes them in)."""
-    for inscription in inscriptions:
-        if inscription.etat == Etat.CONFIRMEE:
-            events.participant_confirmed.send(Session, session=session, user=inscription.user)
-
-
-def _quitter_communaute(session: Session, inscriptions: list[Inscription]) -> None:
-    """Announce the participants who no longer hold a place."""
-    for inscription in inscriptions:
-        events.participant_left.send(Session, session=session, user=inscription.user)
 
 
 def _places_occupees(session: Session) -> int:
@@ -263,16 +187,11 @@ _ACTUELLE_SQL = (
 )
 # FOR NO KEY UPDATE, not FOR UPDATE: enrolments wait for one another and for every writer
 # holding the session's FOR UPDATE lock (`select_for_update()`: cancellations, promotions,
-# rule changes), but not for the community join (`inscription_community_join`, FOR KEY
+# rule changes), but not for the community join (`suites_inscription.PARTAGE_SQL`, FOR KEY
 # SHARE).
 _VERROU_SQL = "SELECT 1 FROM {session} WHERE id = %(session)s FOR NO KEY UPDATE"
-_PARTAGE_SQL = (
-    "SELECT 1 FROM {session} session JOIN {inscription} inscription"
-    " ON inscription.session_id = session.id"
-    " WHERE inscription.id = %(inscription)s FOR KEY SHARE OF session"
-)
 # Only table names and choice values of the models go into the text, never input.
-_DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL, _PARTAGE_SQL = (
+_DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL = (
     sql.format(
         **_TABLES,
         occupant=_liste_sql(Inscription.ETATS_OCCUPANT_UNE_PLACE),
@@ -288,7 +207,7 @@ _DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL, _PARTAGE_SQL = (
         avis_en_attente_validation=Avis.EN_ATTENTE_VALIDATION,
         avis_liste_attente=Avis.LISTE_ATTENTE,
     )
-    for sql in (_DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL, _PARTAGE_SQL)
+    for sql in (_DECISION_SQL, _ACTUELLE_SQL, _VERROU_SQL)
 )
 _CHAMPS_INSCRIPTION = [field.attname for field in Inscription._meta.concrete_fields]
 _COMMIT_SANS_ATTENTE = "SET LOCAL synchronous_commit TO OFF"
@@ -309,7 +228,7 @@ def _commit_sans_attente_sur() -> bool:
     from django_tasks_db.models import DBTaskResult
 
     return (
-        isinstance(rejoindre_communaute_session.get_backend(), DatabaseBackend)
+        isinstance(tasks.rejoindre_communaute_session.get_backend(), DatabaseBackend)
         and router.db_for_write(DBTaskResult) == connection.alias
     )
 
@@ -450,7 +369,7 @@ def inscription_create(*, session: Session, user) -> Inscription:
     # Before the save signal: the durability point of a decision committed without waiting
     # (`_commit_sans_attente_sur`), the join's queueing or else `_DURABLE_SQL`.
     if etat == Etat.CONFIRMEE:
-        transaction.on_commit(partial(rejoindre_communaute_session.enqueue, inscription.pk))
+        transaction.on_commit(partial(tasks.rejoindre_communaute_session.enqueue, inscription.pk))
     elif sans_attente:
         with connection.cursor() as cursor:
             cursor.execute(_DURABLE_SQL)
@@ -465,28 +384,6 @@ def inscription_create(*, session: Session, user) -> Inscription:
         using=connection.alias,
     )
     return inscription
-
-
-def inscription_community_join(*, inscription_id: int) -> bool:
-    """A confirmed participant joins their session's community, once the enrolment has
-    committed (queued by `inscription_create`); False when the place was given up meanwhile.
-
-    On PostgreSQL under FOR KEY SHARE on the session row: a cancellation or a promotion
-    (FOR UPDATE) waits for the join to commit, or the join waits for it and then finds the
-    place given up; enrolments (FOR NO KEY UPDATE) go on meanwhile."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(_PARTAGE_SQL, {"inscription": inscription_id})
-        inscription = (
-            Inscription.objects.select_related("session__formation", "user")
-            .filter(pk=inscription_id, etat=Etat.CONFIRMEE)
-            .first()
-        )
-        if inscription is None:
-            return False
-        _rejoindre_communaute(inscription.session, [inscription])
-    return True
 
 
 def _promouvoir(session: Session) -> list[int]:
@@ -527,7 +424,7 @@ def _promouvoir(session: Session) -> list[int]:
         Inscription.objects.filter(pk__in=[e.pk for e in ecartes]).exclude(
             motif_attente=Inscription.MotifAttente.MIXITE
         ).update(motif_attente=Inscription.MotifAttente.MIXITE)
-    _rejoindre_communaute(session, promus)
+    participants_joined(session, promus)
     return [inscription.pk for inscription in promus]
 
 
@@ -545,7 +442,7 @@ def inscription_cancel(*, inscription: Inscription, user) -> Inscription:
         inscription.position = None
         inscription.motif_attente = ""
         inscription.save(update_fields=["etat", "position", "motif_attente", "modifie_le"])
-        _quitter_communaute(session, [inscription])
+        participants_left(session, [inscription])
         _notifier_apres_commit([inscription.pk], "annulation_inscription")
         if liberait_une_place:
             _notifier_apres_commit(_promouvoir(session), "promotion")
@@ -563,7 +460,7 @@ def inscription_validate(*, inscription: Inscription, user) -> Inscription:
             return inscription
         inscription.etat = Etat.CONFIRMEE
         inscription.save(update_fields=["etat", "modifie_le"])
-        _rejoindre_communaute(session, [inscription])
+        participants_joined(session, [inscription])
         _notifier_apres_commit([inscription.pk], "confirmation")
     return inscription
 
@@ -584,7 +481,7 @@ def _changer_etat_session(session: Session, etat: str, modele: str, annuler: boo
         inscriptions = list(concernees.select_related("user"))
         if annuler:
             concernees.update(etat=Etat.ANNULEE, position=None, motif_attente="")
-            _quitter_communaute(session, inscriptions)
+            participants_left(session, inscriptions)
         _notifier_apres_commit([inscription.pk for inscription in inscriptions], modele)
         _notifier_apres_commit(promus, "promotion")
     return session

@@ -1,6 +1,6 @@
-"""Views of the catalogue: the list (served by CatalogueIndexPage), and the fixed routes of
-formations/urls.py under /catalogue/: calendar files, private feed, enrolment, attendance,
-attestations, questionnaires, indicators."""
+"""Views of the fixed routes of formations/urls.py under /catalogue/: calendar files, private
+feed, enrolment, attendance, attestations, questionnaires, indicators (the list the catalogue
+page serves is in `catalogue.listing`)."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -11,7 +11,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from maillage.cache_pages import cache_anonymous
 from maillage.http import local_url, parse_ids
 from maillage.models import JetonCalendrier
 from maillage.service_errors import show_refusal
@@ -20,67 +19,10 @@ from maillage.services import calendar_token_create, calendar_token_revoke
 from . import graphiques, indicateurs, mixite, permissions, selectors, services
 from .attestations import attestation_pdf
 from .calendrier import calendrier_ics
-from .forms import CatalogueFiltreForm, EvaluationForm
+from .forms import EvaluationForm
 from .models import Evaluation, Inscription, ProgrammePage, Session, SessionDate
 
-PAR_PAGE = 20
-# The sessions index makes a write visible within a second (its refresh_interval).
-INDEX_REFRESH_S = 2.0
-ID_FICTIF = 987654321  # replaced by each session's id in the routes reversed once
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def avec_liens(catalogue_page, sessions, request) -> None:
-    """Attach each session's formation, calendar and enrolment URLs.
-
-    Routes are reversed once with a placeholder id, and formation URLs are derived from
-    the catalogue's own URL and the pages' `url_path`: no per-row Wagtail URL lookup."""
-    base = catalogue_page.get_url(request) or "/"
-    routes = {
-        nom: reverse(f"formations:{nom}", args=[ID_FICTIF])
-        for nom in ("session_ics", "session_inscription", "session_annulation")
-    }
-    prefixe = catalogue_page.url_path
-    for session in sessions:
-        formation = session.formation
-        if formation.url_path.startswith(prefixe):
-            session.url_formation = base + formation.url_path.removeprefix(prefixe)
-        else:
-            session.url_formation = formation.get_url(request)
-        for nom, route in routes.items():
-            url = route.replace(str(ID_FICTIF), str(session.pk))
-            setattr(session, f"url_{nom.removeprefix('session_')}", url)
-
-
-def catalogue(request, page):
-    origine = selectors.user_origin(user=request.user)
-    formulaire = CatalogueFiltreForm(request.GET or None, proximite=origine is not None)
-    resultat = selectors.session_catalogue(
-        user=request.user,
-        origine=origine,
-        filtres=formulaire.filtres(),
-        page=request.GET.get("page"),
-        par_page=PAR_PAGE,
-    )
-    for message in resultat.messages:
-        messages.warning(request, message)
-    avec_liens(page, resultat.page.object_list, request)
-    mixite.sessions_avec_mix(resultat.page.object_list)
-    contexte = page.get_context(request)
-    contexte.update(
-        {
-            "formulaire": formulaire,
-            "sessions": resultat.page,
-            "facettes": resultat.facettes,
-            "proximite": resultat.origine is not None,
-            "moteur": resultat.moteur,
-        }
-    )
-    return cache_anonymous(
-        TemplateResponse(request, "formations/catalogue_index_page.html", contexte),
-        # The index shows a changed session within its refresh interval, after the version.
-        seconds=INDEX_REFRESH_S if resultat.moteur == "opensearch" else None,
-    )
 
 
 def session_ics(request, pk: int):

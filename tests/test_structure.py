@@ -8,6 +8,8 @@ import ast
 import collections
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 # Python package -> folder. `site/` is the project package every app builds on.
 PACKAGES = {
@@ -128,3 +130,33 @@ def test_no_import_cycle_between_apps():
             if source_app in APPS and target_app in APPS and source_app != target_app:
                 apps[source_app].add(target_app)
     assert _cycles(apps) == [], {app: sorted(targets) for app, targets in apps.items()}
+
+
+def test_no_import_cycle_inside_formations():
+    """Inside the app too, modules lean one way: pages on the catalogue, views on services,
+    services on tasks, the LHEO import on its task."""
+    graph = _import_graph()
+    formations = {
+        module: {target for target in targets if target.split(".")[0] == "formations"}
+        for module, targets in graph.items()
+        if module.split(".")[0] == "formations"
+    }
+    cycles = _cycles(formations)
+    # Each knot, with the edges that tie it: what to cut.
+    knots = {" ↔ ".join(c): {m: sorted(formations[m] & set(c)) for m in c} for c in cycles}
+    assert cycles == [], knots
+
+
+LARGEST_SHARE = 0.25
+
+
+@pytest.mark.parametrize("folder", PACKAGES.values())
+def test_no_app_folder_holds_more_than_a_quarter_of_the_lines(folder):
+    """No folder holds more than a quarter of the apps' Python lines (tests and migrations
+    aside), so that each stays one room a newcomer can read."""
+    lines = {
+        name: sum(len(path.read_text().splitlines()) for path in _sources(name))
+        for name in PACKAGES.values()
+    }
+    assert lines[folder] > 0
+    assert lines[folder] <= LARGEST_SHARE * sum(lines.values()), lines

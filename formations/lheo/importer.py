@@ -3,7 +3,6 @@
 import functools
 import html
 import json
-import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -18,16 +17,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
-from wagtail.search.backends import get_search_backends
 
 from maillage.cache_pages import contenus_changed
 from maillage.models import Commune, HomePage, Territoire
-from recherche import sync
 from recherche.models import SearchOutbox
 
 from ..models import CatalogueIndexPage, FormationPage, ProgrammePage, RegionPage, Session
 from .parser import FormationLheo, Noeud, SessionLheo, iter_formations, texte, trouver
-from .tasks import lheo_index_sync
+from .tasks import FORMATION_LABEL, TAILLE_LOT, lheo_index_sync
 
 BALISES_AUTORISEES = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "a"}
 ATTRIBUTS_AUTORISES = {"a": {"href"}}
@@ -41,10 +38,6 @@ ETATS = {
 # Identifiers this platform gives to what has no LHEO number (see exporter).
 NUMERO_FORMATION_MAILLAGE = re.compile(r"^MAILLAGE-F(\d+)$")
 NUMERO_SESSION_MAILLAGE = re.compile(r"^MAILLAGE-S(\d+)$")
-logger = logging.getLogger(__name__)
-# Formations read, checked and written together: memory and queries are bounded per batch.
-TAILLE_LOT = 200
-FORMATION_LABEL = FormationPage._meta.label_lower
 # Session fields whose imported value may not fit (besides the LHEO number).
 SESSION_VERIFIES = ("action_numero", "latitude", "longitude")
 # Skipped formations are all counted; the reasons of the first ones are enough to act on.
@@ -735,23 +728,6 @@ def _planifier_synchro(recherche: list[int], wagtail: list[int]) -> None:
     immediate backend (the embedded default), by the worker with the database queue, so that
     an import (a command, an upload in the admin) does not wait for the indexes."""
     lheo_index_sync.enqueue(recherche, wagtail)
-
-
-def synchroniser(recherche: list[int], wagtail: list[int]) -> bool:
-    """In bulk: the search indexes (a fixed number of queries and one OpenSearch request per
-    index and batch: the unified index, and the catalogue's sessions index with the sessions
-    of these formations), then Wagtail's own search backends (what its `update_index` does).
-    False when the search indexes did not take everything."""
-    synchronise = sync.process_many(FORMATION_LABEL, recherche, batch=TAILLE_LOT)
-    if not synchronise:
-        # The outbox keeps the rest: the next sync task or `search_index replay` does it.
-        logger.warning("Index de recherche indisponible après l'import LHEO : la file le garde")
-    for debut in range(0, len(wagtail), TAILLE_LOT):
-        lot = FormationPage.objects.filter(pk__in=wagtail[debut : debut + TAILLE_LOT])
-        pages = list(lot.defer("extras"))  # not a search field
-        for backend in get_search_backends(with_auto_update=True):
-            backend.add_bulk(FormationPage, pages)
-    return synchronise
 
 
 def lheo_import(

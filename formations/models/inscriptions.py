@@ -70,7 +70,7 @@ class Inscription(models.Model):
     # The enrolment notice still to be sent (its e-mail template, chosen with the state when
     # the row is written or written again, replacing one not sent yet), empty once sent: one
     # task sends the notices of a session's burst of enrolments
-    # (`formations.services.inscription_notices_send`).
+    # (`formations.suites_inscription.inscription_notices_send`).
     avis_a_envoyer = models.CharField(
         _("avis d'inscription à envoyer"),
         max_length=30,

@@ -14,6 +14,8 @@ from wagtail.search import index
 
 from maillage.models import Public, Reseau, Territoire, Thematique
 
+from ..catalogue.filters import Modalite
+
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 # Longest address an old catalogue link is redirected to (longer is not a link we made).
 MAX_ADRESSE = 2048
@@ -34,9 +36,9 @@ class CatalogueIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def catalogue(self, request):
-        from ..views import catalogue
+        from ..catalogue import listing  # imported to serve: loading the models needs none of it
 
-        return catalogue(request, self)
+        return listing.catalogue_serve(request, self)
 
     @re_path(r"^(?P<route>(?:sessions|programmes|attestations|agenda|agenda-lien)/.*)$")
     def ancienne_adresse(self, request, route: str):
@@ -101,10 +103,7 @@ class ProgrammePage(Page):
 class FormationPage(Page):
     """A training offer; its dated occurrences are `Session` rows."""
 
-    class Modalite(models.IntegerChoices):
-        PRESENTIEL = 0, _("Présentiel")
-        MIXTE = 1, _("Mixte (présentiel et distanciel)")
-        DISTANCIEL = 2, _("Entièrement à distance")
+    Modalite = Modalite
 
     numero = models.CharField(
         _("numéro LHEO"), max_length=100, unique=True, null=True, blank=True, db_index=True
@@ -205,17 +204,11 @@ class FormationPage(Page):
     subpage_types = []
 
     def get_context(self, request, *args, **kwargs):
-        from ..mixite import sessions_avec_mix
-        from ..selectors import session_list_catalogue
-        from ..views import avec_liens
+        from ..catalogue import listing
 
         contexte = super().get_context(request, *args, **kwargs)
-        sessions = list(session_list_catalogue(user=request.user, formation=self))
-        sessions_avec_mix(sessions)
         catalogue = CatalogueIndexPage.objects.ancestor_of(self).first()
-        if catalogue is not None:
-            avec_liens(catalogue, sessions, request)
-        contexte["sessions"] = sessions
+        contexte["sessions"] = listing.formation_sessions(request, self, catalogue)
         return contexte
 
     class Meta:

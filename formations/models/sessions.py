@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.models import Commune
 
-from .pages import FormationPage
-
 
 class Session(models.Model):
     """One run of a formation; may span several non-contiguous days (`SessionDate`)."""
@@ -30,7 +28,7 @@ class Session(models.Model):
     PART_MAX_RESEAU_MAX = 100
 
     formation = models.ForeignKey(
-        FormationPage,
+        "formations.FormationPage",
         verbose_name=_("formation"),
         on_delete=models.CASCADE,
         related_name="sessions",

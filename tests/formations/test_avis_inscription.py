@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from formations import services
+from formations import services, suites_inscription
 from formations.factories import SessionFactory, UserFactory
 from formations.models import Inscription
 
@@ -98,8 +98,8 @@ def test_each_session_has_its_own_task(home_page, settings):
 def test_a_second_task_of_the_session_sends_nothing_again(session, users):
     for user in users[:3]:
         services.inscription_create(session=session, user=user)  # callbacks never run here
-    assert services.inscription_notices_send(session_id=session.pk) == 3
-    assert services.inscription_notices_send(session_id=session.pk) == 0
+    assert suites_inscription.inscription_notices_send(session_id=session.pk) == 3
+    assert suites_inscription.inscription_notices_send(session_id=session.pk) == 0
     assert len(mail.outbox) == 3
 
 
@@ -128,13 +128,13 @@ def test_the_sweep_sends_a_notice_left_pending_once(session, users):
     # The queueing never happened (on-commit callbacks do not run in this test).
     assert Inscription.objects.get(pk=inscription.pk).avis_a_envoyer == "confirmation"
     # Too recent: its task may still be on its way.
-    assert services.inscription_notices_sweep() == 0
-    plus_tard = timezone.now() + services.AVIS_DELAI + datetime.timedelta(minutes=1)
-    assert services.inscription_notices_sweep(now=plus_tard) == 1
+    assert suites_inscription.inscription_notices_sweep() == 0
+    plus_tard = timezone.now() + suites_inscription.AVIS_DELAI + datetime.timedelta(minutes=1)
+    assert suites_inscription.inscription_notices_sweep(now=plus_tard) == 1
     assert [m.to for m in mail.outbox] == [[users[0].email]]
     assert "est confirmée" in mail.outbox[0].subject
-    assert services.inscription_notices_sweep(now=plus_tard) == 0
-    assert services.inscription_notices_send(session_id=session.pk) == 0
+    assert suites_inscription.inscription_notices_sweep(now=plus_tard) == 0
+    assert suites_inscription.inscription_notices_send(session_id=session.pk) == 0
     assert len(mail.outbox) == 1
 
 
@@ -142,7 +142,7 @@ def test_the_sweep_sends_a_notice_left_pending_once(session, users):
 def test_the_daily_command_sweeps_pending_notices(session, users):
     services.inscription_create(session=session, user=users[0])
     services.inscription_create(session=session, user=users[1])
-    ancien = timezone.now() - services.AVIS_DELAI - datetime.timedelta(minutes=1)
+    ancien = timezone.now() - suites_inscription.AVIS_DELAI - datetime.timedelta(minutes=1)
     Inscription.objects.filter(user=users[0]).update(modifie_le=ancien)
     sortie = StringIO()
     call_command("envoyer_rappels_formation", stdout=sortie)
@@ -184,14 +184,14 @@ def test_the_sweep_skips_a_row_held_elsewhere_and_never_locks_the_session(home_p
     try:
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '5s'")
-        assert services.inscription_notices_sweep() == 0
+        assert suites_inscription.inscription_notices_sweep() == 0
     finally:
         relache.set()
         thread.join()
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
     with CaptureQueriesContext(connection) as requetes:
-        assert services.inscription_notices_sweep() == 1
+        assert suites_inscription.inscription_notices_sweep() == 1
     # Only the enrolment row is locked while its e-mail is sent: enrolments go on.
     (verrou,) = [q["sql"] for q in requetes.captured_queries if "FOR NO KEY UPDATE" in q["sql"]]
     assert f'FOR NO KEY UPDATE OF "{Inscription._meta.db_table}" SKIP LOCKED' in verrou

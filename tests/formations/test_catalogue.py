@@ -8,10 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from formations import search
+from formations.catalogue import engine
+from formations.catalogue.database import distance_km
+from formations.catalogue.filters import CatalogueFiltres
+from formations.catalogue.listing import session_catalogue, user_origin
 from formations.factories import FormationPageFactory, InscriptionFactory, SessionFactory
 from formations.models import CatalogueIndexPage, FormationPage, Session
-from formations.selectors import CatalogueFiltres, distance_km, session_catalogue, user_origin
 from maillage.factories import ProfilFactory, StructureFactory, UserFactory
 from maillage.models import Commune, Public, Reseau, Territoire, Thematique
 from recherche import opensearch, sync
@@ -128,7 +130,7 @@ def backend(request, settings):
 
 def _rebuild_sessions_index() -> None:
     """What `search_index rebuild --index sessions` does, once the test's sessions exist."""
-    sync.rebuild(indexes=[search.SESSIONS_INDEX])
+    sync.rebuild(indexes=[engine.SESSIONS_INDEX])
 
 
 def _catalogue(user, **filtres):
@@ -307,11 +309,13 @@ def test_sessions_index_follows_enrolments_and_cancellations(
         InscriptionFactory(session=sessions["vitre"], user=UserFactory())
         sessions["rennes"].etat = Session.Etat.ANNULEE
         sessions["rennes"].save()
-    opensearch.client().indices.refresh(index=search.sessions_alias(), request_timeout=60)
-    resultat = search.sessions_search(filtres=CatalogueFiltres(), origine=None, page=1, par_page=20)
+    opensearch.client().indices.refresh(index=engine.sessions_alias(), request_timeout=60)
+    resultat = engine.catalogue_search(
+        filtres=CatalogueFiltres(), origine=None, page=1, par_page=20
+    )
     assert sessions["rennes"].pk not in resultat.ids
     assert resultat.total == 6
-    document = opensearch.client().get(index=search.sessions_alias(), id=sessions["vitre"].pk)
+    document = opensearch.client().get(index=engine.sessions_alias(), id=sessions["vitre"].pk)
     assert document["_source"]["places"] == sessions["vitre"].capacite - 1
 
 
@@ -327,7 +331,7 @@ def test_search_index_rebuild_builds_the_sessions_index_the_page_then_uses(
     communes, reseau = monde
     _jeu(communes, reseau)
     url = CatalogueIndexPage.objects.get().url
-    opensearch.client().indices.delete(index=f"{search.sessions_alias()}_v*")
+    opensearch.client().indices.delete(index=f"{engine.sessions_alias()}_v*")
     assert client.get(url).context["moteur"] == "database"  # until the index is built
     out = StringIO()
     call_command("search_index", "rebuild", stdout=out, stderr=StringIO())

@@ -6,7 +6,7 @@ commit callbacks (the test settings run tasks at once)."""
 import pytest
 
 from communautes.models import Adhesion, Communaute
-from formations import services
+from formations import services, suites_inscription
 from formations.factories import UserFactory
 from formations.models import Inscription
 
@@ -68,17 +68,17 @@ def test_a_place_given_up_before_the_queued_join_runs_joins_nothing(
     for callback in callbacks:
         callback()
     assert users[0].pk not in _membres_actifs(session)
-    assert services.inscription_community_join(inscription_id=inscription.pk) is False
+    assert suites_inscription.inscription_community_join(inscription_id=inscription.pk) is False
 
 
 @pytest.mark.django_db
 def test_the_queued_join_of_a_confirmed_participant(session, users):
     inscription = services.inscription_create(session=session, user=users[0])
     assert users[0].pk not in _membres_actifs(session)  # not before the commit
-    assert services.inscription_community_join(inscription_id=inscription.pk) is True
+    assert suites_inscription.inscription_community_join(inscription_id=inscription.pk) is True
     assert _membres_actifs(session) == {users[0].pk}
     # Run twice (a task may be), it changes nothing.
-    assert services.inscription_community_join(inscription_id=inscription.pk) is True
+    assert suites_inscription.inscription_community_join(inscription_id=inscription.pk) is True
     assert _membres_actifs(session) == {users[0].pk}
 
 

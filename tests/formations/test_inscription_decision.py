@@ -11,7 +11,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from formations import services
+from formations import services, suites_inscription
 from formations.factories import SessionFactory
 from formations.models import Inscription, Session
 from maillage.factories import ProfilFactory, ReseauFactory, StructureFactory, UserFactory
@@ -224,7 +224,7 @@ def test_enrolments_go_on_while_a_community_join_holds_its_lock(home_page):
     def joindre():
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(services._PARTAGE_SQL, {"inscription": inscription.pk})
+                cursor.execute(suites_inscription.PARTAGE_SQL, {"inscription": inscription.pk})
                 tenu.set()
                 relache.wait()
         finally:

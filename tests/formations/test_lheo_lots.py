@@ -170,15 +170,15 @@ def test_dry_run_counts_without_writing(region):
 def test_imported_sessions_reach_the_catalogue_sessions_index(
     opensearch_index, region, django_capture_on_commit_callbacks
 ):
-    from formations import search
+    from formations.catalogue import engine
     from recherche import opensearch
 
     with django_capture_on_commit_callbacks(execute=True):
         rapport, _ = importer_flux(flux(3, 2))
     assert (rapport.created, rapport.sessions) == (3, 6)
     client = opensearch.client()
-    client.indices.refresh(index=search.sessions_alias(), request_timeout=60)
-    trouvees = client.search(index=search.sessions_alias(), body={"size": 20})["hits"]["hits"]
+    client.indices.refresh(index=engine.sessions_alias(), request_timeout=60)
+    trouvees = client.search(index=engine.sessions_alias(), body={"size": 20})["hits"]["hits"]
     assert {int(hit["_id"]) for hit in trouvees} == set(
         Session.objects.values_list("pk", flat=True)
     )
@@ -234,8 +234,9 @@ def test_with_the_database_queue_the_worker_indexes_what_the_import_wrote(
     their sessions (from its OpenSearch index when built)."""
     from django.contrib.auth.models import AnonymousUser
 
-    from formations import search
-    from formations.selectors import CatalogueFiltres, session_catalogue
+    from formations.catalogue import engine
+    from formations.catalogue.filters import CatalogueFiltres
+    from formations.catalogue.listing import session_catalogue
     from recherche import opensearch
 
     settings.TASKS = DATABASE_TASKS
@@ -260,7 +261,7 @@ def test_with_the_database_queue_the_worker_indexes_what_the_import_wrote(
     assert {d.split(":")[1] for d in indexes.values_list("doc_id", flat=True)} == pages
     if opensearch.enabled():
         opensearch.refresh()
-        opensearch.client().indices.refresh(index=search.sessions_alias())
+        opensearch.client().indices.refresh(index=engine.sessions_alias())
         trouves = opensearch.client().search(
             index=opensearch.alias_name(),
             body={"query": {"ids": {"values": [f"{etiquette}:{pk}" for pk in pages]}}},

@@ -8,8 +8,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from formations.catalogue.documents import FORMATION_LABEL, SESSION_LABEL
+from formations.catalogue.engine import SESSIONS_INDEX, sessions_alias
 from formations.factories import FormationPageFactory, InscriptionFactory, SessionFactory
-from formations.search import FORMATION_LABEL, SESSION_LABEL, SESSIONS_INDEX, sessions_alias
 from recherche import opensearch, registry
 from recherche.models import SearchOutbox
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from formations.selectors import distance_km
+from formations.catalogue.database import distance_km
 from maillage.models import Commune
 from maillage.referentiel.geonames import geonames_default_path, nom_normalise
 from maillage.referentiel.loaders import cog_default_dir

@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand
 
 from formations.services import (
     evaluation_request_send,
-    inscription_notices_sweep,
     inscription_send_reminders,
     session_enrolment_windows_close,
 )
+from formations.suites_inscription import inscription_notices_sweep
 
 
 class Command(BaseCommand):

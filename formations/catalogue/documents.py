@@ -1,5 +1,5 @@
 """What the formations app puts in search: formations with their open sessions in the unified
-index, and a sessions index of its own that the catalogue filters, counts and sorts on."""
+index, and the documents of the catalogue's own sessions index (`engine`)."""
 
 import datetime
 from collections.abc import Iterable
@@ -9,20 +9,17 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from opensearchpy.exceptions import ConnectionError as OSConnectionError
-from opensearchpy.exceptions import NotFoundError, TransportError
 from wagtail.models import Site
 from wagtail.signals import page_published
 
-from recherche import opensearch, registry, sync
-from recherche.opensearch import SearchUnavailable
+from recherche import registry, sync
 from recherche.registry import FacetSpec, Indexable, SearchIndex
 from recherche.text import html_to_text
 
-from .models import FormationPage, Inscription, RegionPage, Session
+from ..models import FormationPage, Inscription, Session
+from .database import point_session, region_de, regions_par_chemin, vocabulaires_par_formation
+from .engine import SESSIONS_INDEX
 
-FACET_SIZE = 500
-SESSIONS_INDEX = "sessions"
 SESSIONS_MAPPING = {
     "dynamic": "strict",
     "properties": {
@@ -66,16 +63,6 @@ def _queryset():
     )
 
 
-def _month(day: datetime.date) -> str:
-    return day.strftime("%Y-%m")
-
-
-def _ancestor_paths(page: FormationPage) -> list[str]:
-    """The paths of the page's ancestors, the root first."""
-    step = FormationPage.steplen
-    return [page.path[:end] for end in range(step, len(page.path), step)]
-
-
 class _SiteRootPaths:
     """Stands for a request in `Page.get_url`, only to share Wagtail's site root paths: one
     cache read per batch of documents instead of one per page. It names no site, so URLs come
@@ -88,16 +75,10 @@ class _SiteRootPaths:
 
 def _prepare(pages: list[FormationPage]) -> None:
     """The région of every page (its highest RegionPage ancestor) in one query for them all."""
-    codes = dict(
-        RegionPage.objects.filter(
-            path__in={path for page in pages for path in _ancestor_paths(page)}
-        ).values_list("path", "territoire__code")
-    )
+    regions = regions_par_chemin()
     racines = _SiteRootPaths()
     for page in pages:
-        page.search_region = next(
-            (codes[path] for path in _ancestor_paths(page) if path in codes), ""
-        )
+        page.search_region = (region_de(regions, page.path) or ("",))[0]
         page.search_site_root_paths = racines
 
 
@@ -149,7 +130,7 @@ def formation_document(page: FormationPage) -> dict:
                 *(d.parent.code for d in departements if d.parent_id),
             ],
             "departement": [d.code for d in departements],
-            "mois": [_month(day) for day in starts],
+            "mois": [day.strftime("%Y-%m") for day in starts],
         },
     }
 
@@ -176,18 +157,6 @@ def _on_session_change(sender, instance, raw=False, **kwargs):
         sync.schedule(FORMATION_LABEL, instance.formation_id)
 
 
-class SessionsIndexMissing(Exception):
-    """OpenSearch answers but the sessions index was never built (`search_index rebuild`)."""
-
-
-def sessions_alias() -> str:
-    return opensearch.alias_name(SESSIONS_INDEX)
-
-
-def sessions_index_enabled() -> bool:
-    return opensearch.enabled()
-
-
 def _sessions_queryset():
     """Every session the catalogue may show, whatever its dates (checked at query time)."""
     return (
@@ -206,23 +175,18 @@ def _sessions_queryset():
 
 def _prepare_sessions(sessions: list[Session]) -> None:
     """The région of every session and its formation's vocabularies, in two queries for all."""
-    from .selectors import _regions_par_chemin, _vocabulaires_par_formation
-
     if not sessions:
         return
-    regions = _regions_par_chemin()
-    longueur = len(next(iter(regions), ""))
-    vocabulaires, _libelles = _vocabulaires_par_formation({s.formation_id for s in sessions})
+    regions = regions_par_chemin()
+    vocabulaires, _libelles = vocabulaires_par_formation({s.formation_id for s in sessions})
     for session in sessions:
-        session.search_region = regions.get(session.formation.path[:longueur], (None,))[0]
+        session.search_region = (region_de(regions, session.formation.path) or (None,))[0]
         session.search_vocabulaires = vocabulaires.get(session.formation_id, {})
 
 
 def session_document(session: Session) -> dict:
     """What the catalogue filters, counts and sorts a session on."""
-    from .selectors import _point_session
-
-    point = _point_session(session)
+    point = point_session(session)
     document = {
         "pk": session.pk,
         "formation": session.formation_id,
@@ -261,97 +225,6 @@ def _on_page_published(sender, instance, **kwargs):
                 "pk", flat=True
             ),
         )
-
-
-def _term_filters(filtres) -> list[dict]:
-    today = timezone.localdate().isoformat()
-    filters = [
-        {
-            "bool": {
-                "should": [
-                    {"range": {"date_fin": {"gte": today}}},
-                    {"bool": {"must_not": {"exists": {"field": "date_fin"}}}},
-                ],
-                "minimum_should_match": 1,
-            }
-        }
-    ]
-    for name in ("region", "departement", "thematique", "public", "reseau"):
-        value = getattr(filtres, name)
-        if value:
-            filters.append({"term": {name: value}})
-    if filtres.modalite is not None:
-        filters.append({"term": {"modalite": filtres.modalite}})
-    if filtres.mois:
-        filters.append({"term": {"mois": filtres.mois.strftime("%Y%m")}})
-    if filtres.places_restantes:
-        filters.append({"range": {"places": {"gt": 0}}})
-    return filters
-
-
-def sessions_search(*, filtres, origine, page: int, par_page: int):
-    """The catalogue on the sessions index: ids of one page, total, facet and radius counts."""
-    from collections import Counter
-
-    from .selectors import FACETTES, RAYONS_KM, CatalogueResultat
-
-    point = {"lat": origine[0], "lon": origine[1]} if origine else None
-    filters = _term_filters(filtres)
-    if filtres.rayon_km and point:
-        filters.append({"geo_distance": {"distance": f"{filtres.rayon_km}km", "location": point}})
-    if filtres.par_distance and point:
-        sort = [{"_geo_distance": {"location": point, "order": "asc", "unit": "km"}}]
-    else:
-        sort = []
-    sort += [{"date_debut": {"order": "asc", "missing": "_last"}}, {"pk": "asc"}]
-    aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETTES}
-    if point:
-        aggs["rayons"] = {
-            "geo_distance": {
-                "field": "location",
-                "origin": point,
-                "unit": "km",
-                "ranges": [{"to": r} for r in RAYONS_KM],
-            }
-        }
-    numero = int(page)
-
-    def execute(numero: int) -> dict:
-        body = {
-            "query": {"bool": {"filter": filters}},
-            "aggs": aggs,
-            "sort": sort,
-            "from": (numero - 1) * par_page,
-            "size": par_page,
-            "track_total_hits": True,
-            "_source": False,
-        }
-        try:
-            return opensearch.client().search(index=sessions_alias(), body=body)
-        except NotFoundError as exc:
-            raise SessionsIndexMissing(sessions_alias()) from exc
-        except (OSConnectionError, TransportError) as exc:
-            raise SearchUnavailable(f"{type(exc).__name__}: {exc}") from exc
-
-    response = execute(numero)
-    total = response["hits"]["total"]["value"]
-    if total and not response["hits"]["hits"] and numero > 1:
-        response = execute(-(-total // par_page))
-    aggregations = response["aggregations"]
-    comptes = {
-        name: Counter({b["key"]: b["doc_count"] for b in aggregations[name]["buckets"]})
-        for name in FACETTES
-    }
-    rayons = {}
-    if point:
-        buckets = aggregations["rayons"]["buckets"]
-        rayons = {r: bucket["doc_count"] for r, bucket in zip(RAYONS_KM, buckets, strict=True)}
-    return CatalogueResultat(
-        total=total,
-        ids=[int(hit["_id"]) for hit in response["hits"]["hits"]],
-        comptes=comptes,
-        rayons=rayons,
-    )
 
 
 def register() -> None:

@@ -1,0 +1,1 @@
+"""The catalogue of open sessions: filters, both backends, the sessions index, the listing."""
