@@ -304,8 +304,9 @@ def discussion() -> Report:
     context = {
         "database": database.description,
         "servers": (
-            f"Maillage: daphne, one process ({'DEBUG on' if settings.DEBUG else 'DEBUG off'}); "
-            f"then two daphne processes, the clients split evenly between them. "
+            f"Maillage: {harness.asgi_server_name()}, one process "
+            f"({'DEBUG on' if settings.DEBUG else 'DEBUG off'}); then two such processes, "
+            "the clients split evenly between them. "
             f"machina: {peer['stack']}"
         ),
         "thread": (

@@ -196,7 +196,7 @@ class Fanout:
         sockets = []
 
         async def open_one(key: str):
-            # daphne drops a handshake the application has not accepted within 5 s, which
+            # The server drops a handshake not accepted in time (daphne: 5 s), which
             # happens while earlier connections' presence broadcasts keep the server busy.
             for attempt in range(CONNECT_ATTEMPTS):
                 try:

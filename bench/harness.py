@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import http.client
 import importlib
+import importlib.metadata
 import json
 import math
 import os
@@ -253,6 +254,32 @@ def _child(
             process.wait()
 
 
+# The ASGI server deployments run (the Dockerfile's command); BENCH_ASGI_SERVER=daphne measures
+# the one `runserver` uses instead, to compare both in turn.
+ASGI_SERVERS = ("uvicorn", "daphne")
+
+
+def asgi_server_name() -> str:
+    name = os.environ.get("BENCH_ASGI_SERVER") or ASGI_SERVERS[0]
+    if name not in ASGI_SERVERS:
+        raise BenchmarkError(f"BENCH_ASGI_SERVER={name!r}: expected one of {ASGI_SERVERS}")
+    return name
+
+
+def _asgi_command(name: str, port: int) -> list[str]:
+    if name == "daphne":
+        return [
+            sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "-v", "0",
+            "maillage.asgi:application",
+        ]  # fmt: skip
+    # As the Dockerfile runs it: uvloop, httptools and websockets (uvicorn[standard]).
+    return [
+        sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port),
+        "--lifespan", "off", "--log-level", "warning", "--no-access-log",
+        "maillage.asgi:application",
+    ]  # fmt: skip
+
+
 @contextlib.contextmanager
 def asgi_server(
     *,
@@ -261,41 +288,42 @@ def asgi_server(
     env: dict[str, str] | None = None,
     startup_timeout_s: float = 60.0,
 ) -> Iterator[Server]:
-    """Run daphne on 127.0.0.1 in a subprocess until /healthz answers; stop it on exit.
+    """Run the deployments' ASGI server (uvicorn; `BENCH_ASGI_SERVER=daphne` for daphne) on
+    127.0.0.1 in a subprocess until /healthz answers; stop it on exit.
 
     `env` is added to this process's environment (it may override DJANGO_SETTINGS_MODULE);
     the server's output goes to results/<log_name>-server.log.
     """
-    from daphne import __version__ as daphne_version
-
+    name = asgi_server_name()
+    label = f"{name} {importlib.metadata.version(name)}"
     port = _free_port()
-    command = [
-        sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "-v", "0",
-        "maillage.asgi:application",
-    ]  # fmt: skip
     log_path = RESULTS_DIR / f"{log_name}-server.log"
     with _child(
-        command, log_path=log_path, settings_module=settings_module, env=env, stop_timeout_s=10
+        _asgi_command(name, port),
+        log_path=log_path,
+        settings_module=settings_module,
+        env=env,
+        stop_timeout_s=10,
     ) as (process, active_settings):
         started = time.monotonic()
         deadline = started + startup_timeout_s
         while not _healthy(port):
             if process.poll() is not None:
                 raise BenchmarkError(
-                    f"daphne exited with {process.returncode}:\n{_log_tail(log_path)}"
+                    f"{name} exited with {process.returncode}:\n{_log_tail(log_path)}"
                 )
             if time.monotonic() > deadline:
-                raise BenchmarkError(f"daphne not healthy after {startup_timeout_s:.0f} s")
+                raise BenchmarkError(f"{name} not healthy after {startup_timeout_s:.0f} s")
             time.sleep(0.1)
         progress(
-            f"daphne {daphne_version} up on 127.0.0.1:{port} ({active_settings}) "
+            f"{label} up on 127.0.0.1:{port} ({active_settings}) "
             f"in {time.monotonic() - started:.1f} s"
         )
         yield Server(
             base_url=f"http://127.0.0.1:{port}",
             process=process,
             log_path=log_path,
-            description=f"daphne {daphne_version}, one process, {active_settings}",
+            description=f"{label}, one process, {active_settings}",
         )
 
 

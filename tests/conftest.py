@@ -328,9 +328,10 @@ def _live_services_problem() -> str | None:
 
 
 @contextlib.contextmanager
-def _daphne(extra_env: dict) -> Iterator[str]:
-    """Daphne serving the site (pages and sockets) on the test's database, search indices,
-    cache keys and channel layer, until the block ends; yields its base URL."""
+def _asgi_server(extra_env: dict) -> Iterator[str]:
+    """uvicorn, as the Dockerfile runs it, serving the site (pages and sockets) on the test's
+    database, search indices, cache keys and channel layer, until the block ends; yields its
+    base URL."""
     from django.conf import settings
     from django.db import connection
 
@@ -351,7 +352,8 @@ def _daphne(extra_env: dict) -> Iterator[str]:
         **extra_env,
     }
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+        [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--lifespan", "off", "--log-level", "warning", "--timeout-graceful-shutdown", "5"]
         + ["live_asgi:application"],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -365,7 +367,7 @@ def _daphne(extra_env: dict) -> Iterator[str]:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("Daphne n'a pas démarré")
+                    pytest.fail("Le serveur ASGI n'a pas démarré")
                 time.sleep(0.5)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -375,19 +377,19 @@ def _daphne(extra_env: dict) -> Iterator[str]:
 
 @pytest.fixture
 def live_site(strict_services):
-    """Starts Daphne processes on the test's services: `with live_site() as url:`; the test's
+    """Starts ASGI server processes on the test's services: `with live_site() as url:`; the test's
     writes must be committed (`transaction=True`) for the server to see them."""
     problem = _live_services_problem()
     if problem:
         if strict_services:
             pytest.fail(problem)
         pytest.skip(problem)
-    return lambda extra_env=None: _daphne(extra_env or {})
+    return lambda extra_env=None: _asgi_server(extra_env or {})
 
 
 @pytest.fixture
 def live_url(strict_services, live_site, live_site_env):
-    """Daphne serving the site for browser tests that need the live streams; the test's
+    """The ASGI server serving the site for browser tests that need the live streams; the test's
     writes are committed, so it sees them. It uses the test's search indices and cache keys."""
     if not CHROMIUM.exists():
         problem = f"{CHROMIUM} est introuvable (paquet Debian chromium)"

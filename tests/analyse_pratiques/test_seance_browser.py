@@ -1,4 +1,4 @@
-"""A séance page in a real browser, served by Daphne over Redis: badge and question follow live."""
+"""A séance page in a real browser, served by uvicorn over Redis: badge and question follow live."""
 
 import os
 from concurrent.futures import ThreadPoolExecutor

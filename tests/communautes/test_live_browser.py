@@ -1,4 +1,4 @@
-"""The live page in a real browser, served by Daphne over the Redis channel layer."""
+"""The live page in a real browser, served by uvicorn over the Redis channel layer."""
 
 import os
 from pathlib import Path

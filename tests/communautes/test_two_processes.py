@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def two_daphnes(live_site):
-    """Two Daphne processes serving the test database, cache and channel layer."""
+def two_servers(live_site):
+    """Two ASGI server processes serving the test database, cache and channel layer."""
     with live_site() as a, live_site() as b:
         yield [a, b]
 
@@ -51,9 +51,9 @@ async def _reply_through_a_reaches_b(a, b, *, slug, publication, reader, author)
 
 
 def test_a_reply_posted_through_one_process_reaches_a_socket_held_by_the_other(
-    two_daphnes, session_id, communaute, gens
+    two_servers, session_id, communaute, gens
 ):
-    a, b = two_daphnes
+    a, b = two_servers
     publication = PublicationFactory(communaute=communaute, auteur=gens.animateur)
     recue = asyncio.run(
         _reply_through_a_reaches_b(

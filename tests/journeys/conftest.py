@@ -1,4 +1,4 @@
-"""Role journeys: a fresh install with the demo, served by Daphne, walked in Chromium.
+"""Role journeys: a fresh install with the demo, served by uvicorn, walked in Chromium.
 
 A journey starts at `/` and then moves only as a user does: by clicking visible links and
 buttons and filling forms. `page.goto` is refused after the first page; the only other way in
