@@ -1,6 +1,7 @@
 """Community pages: thin views that parse input, call services and selectors, and render."""
 
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from maillage.cache_pages import cache_anonymous, member_page
 from maillage.http import parse_id
 from maillage.selectors import user_by_email
 from maillage.service_errors import show_refusal
@@ -301,6 +303,18 @@ def _discussion(request: HttpRequest, slug: str, pk: int) -> tuple:
 
 
 def publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A discussion's page, kept whole until anything is written: for every visitor alike
+    (what a visitor may read of a public community is the same for all of them), and per
+    member (their buttons, their reactions, the moderation forms, the live stream's start)."""
+    if not request.user.is_authenticated:
+        return cache_anonymous(_publication_detail(request, slug, pk))
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+    return member_page(
+        request, f"discussion:{path}", lambda: _publication_detail(request, slug, pk)
+    )
+
+
+def _publication_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     discussion, context = _discussion(request, slug, pk)
     communaute = context["communaute"]
     return render(

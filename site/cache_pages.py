@@ -1,5 +1,6 @@
 """The content version, and the anonymous page cache and dashboard fragments keyed by it."""
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -9,12 +10,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.query import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_max_age
+from django.utils.cache import get_max_age, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 VERSION_KEY = "contenus:version"
@@ -75,8 +78,37 @@ def _on_write(sender, **kwargs) -> None:
 
 def connect() -> None:
     post_save.connect(_on_write, dispatch_uid="maillage.cache_pages.save")
+    # With a receiver for every model, deletions always go through the collector and send
+    # post_delete for each row: no delete escapes.
     post_delete.connect(_on_write, dispatch_uid="maillage.cache_pages.delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="maillage.cache_pages.m2m")
+    _watch_bulk_writes()
+    # Sessions are bookkeeping, but a logout must retire the pages kept for its session.
+    user_logged_out.connect(_on_logout, dispatch_uid="maillage.cache_pages.logout")
+
+
+def _on_logout(sender, **kwargs) -> None:
+    contenus_changed()
+
+
+def _watch_bulk_writes() -> None:
+    """`update()`, `bulk_create()` and `bulk_update()` send no signal: they retire the cached
+    pages too, so that a write which bypasses `save()` (a service, a task, the shell) still
+    shows on the next request. `Model.save()` goes through `_update()`, not these."""
+    for name in ("update", "bulk_create", "bulk_update"):
+        original = getattr(QuerySet, name)
+        if getattr(original, "retires_pages", False):
+            continue
+
+        @functools.wraps(original)
+        def write(self, *args, _original=original, **kwargs):
+            result = _original(self, *args, **kwargs)
+            if result:
+                _on_write(self.model)
+            return result
+
+        write.retires_pages = True
+        setattr(QuerySet, name, write)
 
 
 def _on_m2m(sender, instance, action, **kwargs) -> None:
@@ -208,7 +240,12 @@ class AnonymousPageCacheMiddleware:
             return response
         key = _anonymous_key(request)
         if key is None:
-            return self.get_response(request)
+            kept = _session_page(request)
+            if kept is not None:
+                return kept
+            response = self.get_response(request)
+            _keep_for_session(request, response)
+            return response
         version = contenus_version()
         entry = store.get(key, version)
         if entry is not None:
@@ -254,9 +291,15 @@ def member_page_key(request, name: str) -> str | None:
 def member_page(request, name: str, render_page) -> HttpResponse:
     """`render_page()`'s response, kept whole for this member until anything is written.
 
-    A hit costs two cache reads (the version, the page) and no query of its own.
+    A hit costs two cache reads (the version, the page) and no query of its own. The page is
+    also kept under the request's session (`_session_page`), which answers the next visit
+    before the session and the account are even read.
     """
     key = member_page_key(request, name)
+    # Staff pages are never kept for a session: their second-factor check runs every time.
+    if key is not None and not (request.user.is_staff or request.user.is_superuser):
+        # The middleware keeps the finished response under it (`_keep_for_session`).
+        request.session_page_key = _session_page_key(request)
     if key is not None:
         content = cache.get(key)
         if content is not None:
@@ -264,4 +307,61 @@ def member_page(request, name: str, render_page) -> HttpResponse:
     response = render_page()
     if key is not None and response.status_code == 200 and not response.cookies:
         cache.set(key, response.content, MEMBER_PAGE_TIMEOUT_S)
+    return response
+
+
+# --- Signed-in pages, answered before the session is read ------------------------------------
+
+SESSION_PAGE_PREFIX = "page-session"
+
+
+def _session_page_key(request) -> str | None:
+    """The key of this exact request's page for its session, or None when it has no place in
+    that cache: not a GET, or cookies other than exactly the session and the CSRF ones (a
+    message waiting in its cookie, a preference).
+
+    The session cookie is the member's credential: the key is a digest of it with the CSRF
+    cookie (the page's forms carry a token derived from it), the host, the address and the
+    language, under the content version.
+    """
+    if request.method != "GET" or not settings.PAGE_CACHE_SESSIONS:
+        return None
+    cookies = request.COOKIES
+    session = cookies.get(settings.SESSION_COOKIE_NAME)
+    csrf = cookies.get(settings.CSRF_COOKIE_NAME)
+    if not session or not csrf or len(cookies) != 2:
+        return None
+    try:
+        host = request.get_host()
+    except Exception:  # noqa: BLE001 - a bad Host header gets Django's own answer
+        return None
+    parts = (session, csrf, host, request.get_full_path(), get_language() or "")
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return f"{SESSION_PAGE_PREFIX}:{digest}:{contenus_version()}:{timezone.localdate()}"
+
+
+def _keep_for_session(request, response: HttpResponse) -> None:
+    key = getattr(request, "session_page_key", None)
+    if key is None or response.status_code != 200 or response.streaming or response.cookies:
+        return
+    headers = tuple((name, value) for name, value in response.items())
+    cache.set(key, (response.content, headers), MEMBER_PAGE_TIMEOUT_S)
+
+
+def _session_page(request) -> HttpResponse | None:
+    """The page kept for this session and address, if any, without reading the session.
+
+    Everything that changes what a member may see is a write (a membership, the account, a
+    logout: see `connect`), so a kept page is one they could still read.
+    """
+    key = _session_page_key(request)
+    kept = cache.get(key) if key is not None else None
+    if kept is None:
+        return None
+    content, headers = kept
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    patch_vary_headers(response, ("Cookie",))
+    patch_cache_control(response, private=True, no_store=True)
     return response

@@ -77,6 +77,9 @@ MIDDLEWARE = [
 
 # Anonymous pages answered from memory (maillage.cache_pages.AnonymousPageCacheMiddleware).
 PAGE_CACHE_ANONYMOUS = True
+# Members' kept pages (dashboard, discussions) answered by their session cookie before the
+# session and the account are read (maillage.cache_pages._session_page).
+PAGE_CACHE_SESSIONS = True
 
 # Security headers (maillage.middleware.SecurityHeadersMiddleware). Pages run no inline
 # script, style or event handler; connect-src also gets this host's ws:/wss: for Channels.

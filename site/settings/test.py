@@ -25,3 +25,4 @@ ACCOUNT_SIGNUP_MIN_SECONDS = 0
 # Tests read each response's template context, which a page kept in memory no longer has;
 # tests/site/test_cache_pages.py turns it on.
 PAGE_CACHE_ANONYMOUS = False
+PAGE_CACHE_SESSIONS = False

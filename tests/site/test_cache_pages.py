@@ -53,6 +53,14 @@ class TestAnonymousHome:
         assert "Une nouvelle accroche pour la rentrée" in content
         assert count > 0
 
+    def test_a_write_that_bypasses_save_shows_at_once(self, client, home_page):
+        client.get("/")
+        type(home_page).objects.filter(pk=home_page.pk).update(
+            accroche="Écrite sans passer par save()"
+        )
+
+        assert "Écrite sans passer par save()" in queries_of(client, "/")[1]
+
     def test_keeps_the_security_headers(self, client, home_page):
         client.get("/")
         response = client.get("/")
@@ -207,3 +215,74 @@ class TestNotificationsBadge:
 
         assert unread(other_client) == "0"
         assert unread(member_client) == "1"
+
+
+class TestPagesKeptForASession:
+    """A member's kept page answered from their session cookie, before the session is read."""
+
+    @pytest.fixture(autouse=True)
+    def _sessions_on(self, settings):
+        settings.PAGE_CACHE_SESSIONS = True
+
+    def test_a_later_visit_reads_neither_session_nor_account(self, member_client):
+        # The first visit sets the CSRF cookie, part of the key; the second renders the page
+        # and sets that cookie again (the page used its token); the third keeps the page.
+        for _ in range(3):
+            member_client.get(reverse("dashboard"))
+
+        with CaptureQueriesContext(connection) as queries:
+            response = member_client.get(reverse("dashboard"))
+
+        assert len(queries) == 0
+        assert "Bonjour Camille !" in text(response)
+        assert "private" in response["Cache-Control"]
+        assert "no-store" in response["Cache-Control"]
+        assert response["X-Frame-Options"] == "DENY"
+
+    def test_a_logout_retires_the_page_of_that_session(self, member_client):
+        for _ in range(3):
+            member_client.get(reverse("dashboard"))
+        volees = Client()
+        for name, morsel in member_client.cookies.items():
+            volees.cookies[name] = morsel.value
+
+        member_client.logout()
+        response = volees.get(reverse("dashboard"))
+
+        assert response.status_code == 302
+        assert "Bonjour Camille" not in response.content.decode()
+
+    def test_another_member_never_gets_the_page(self, member_client):
+        from maillage.factories import UserFactory
+
+        member_client.get(reverse("dashboard"))
+        member_client.get(reverse("dashboard"))
+        autre = Client()
+        autre.force_login(UserFactory(first_name="Dominique"))
+        autre.get(reverse("dashboard"))
+
+        content = text(autre.get(reverse("dashboard")))
+
+        assert "Bonjour Dominique !" in content
+        assert "Bonjour Camille" not in content
+
+    def test_a_message_cookie_gets_a_fresh_page(self, member_client):
+        for _ in range(3):
+            member_client.get(reverse("dashboard"))
+        member_client.cookies["messages"] = "illisible"
+
+        with CaptureQueriesContext(connection) as queries:
+            member_client.get(reverse("dashboard"))
+
+        assert len(queries) > 0
+
+    def test_staff_pages_are_never_kept(self, client, staff_user_totp, mfa_login):
+        mfa_login(client, staff_user_totp)
+        assert client.get(reverse("dashboard")).status_code == 200
+        client.get(reverse("dashboard"))
+        client.get(reverse("dashboard"))
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("dashboard"))
+
+        assert len(queries) > 0
