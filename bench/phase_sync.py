@@ -169,10 +169,11 @@ async def _measure(server: harness.Server, seance_id: int, session_keys: list[st
                 advance,
             )
             # Baseline: the same screens, the same Redis channel layer and consumer handler,
-            # with a ready-made state sent straight to the séance's group.
+            # with a ready-made state sent straight to the séance's group. The handler drops a
+            # state no newer than the one it sent: this one sits between the app's versions.
             message = {
                 "type": "seance.changed",
-                "etat": {**state, "bench": n},
+                "etat": {**state, "version": state["version"] + 0.5, "bench": n},
                 "autorises": autorises,
             }
             bare, _sent, _message = await _all_screens(

@@ -14,8 +14,12 @@ def relevance() -> Report:
 
     from maillage.demo.ressources import ressources_provide
     from recherche import opensearch, sync
+    from recherche.models import SearchDocument, SearchFacet
     from recherche.relevance import evaluate
 
+    # The rebuilds below fill the database store: left as it was found when it was empty,
+    # so that `search`, which needs an empty store, runs after this in the same database.
+    store_was_empty = not SearchDocument.objects.exists()
     harness.progress("relevance: demo case library and tool bank")
     ressources_provide(progress=harness.progress)
     backends = ["database"] + (["opensearch"] if settings.OPENSEARCH_URL else [])
@@ -33,6 +37,9 @@ def relevance() -> Report:
                     client = opensearch.client()
                     for name in client.indices.get(index=f"{INDEX_PREFIX}*"):
                         client.indices.delete(index=name)
+    if store_was_empty:
+        SearchFacet.objects.all().delete()
+        SearchDocument.objects.all().delete()
     baseline = scores["database"]
     rows = []
     for backend, score in scores.items():
