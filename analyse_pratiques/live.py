@@ -1,8 +1,8 @@
 """Channel-layer groups of the live séances, and announcements sent once a write commits."""
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
+
+from maillage.channel_layer import group_send as _send
 
 
 def seance_group(seance_id: int) -> str:
@@ -13,10 +13,6 @@ def seance_group(seance_id: int) -> str:
 def groupe_group(groupe_id: int) -> str:
     """Every open séance page of a group listens here for membership changes."""
     return f"ap-groupe-{groupe_id}"
-
-
-def _send(group: str, message: dict) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, message)
 
 
 def announce_state(*, seance_id: int) -> None:

@@ -2,9 +2,9 @@
 
 import json
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
+
+from maillage.channel_layer import group_send
 
 from .models import Adhesion, Communaute, FluxEvenement
 from .presence import presence_user_ids_sync
@@ -18,10 +18,6 @@ def group_name(communaute_id: int) -> str:
 def member_group_name(communaute_id: int, user_id: int) -> str:
     """The group of one member's live pages on a community, to close them on a change."""
     return f"communaute-{communaute_id}-membre-{user_id}"
-
-
-def group_send(group: str, message: dict) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, message)
 
 
 def _revoked_among_present(communaute_id: int) -> list[int]:

@@ -3,6 +3,7 @@ process and group, on the real Redis."""
 
 import asyncio
 import copy
+import threading
 
 import pytest
 import redis.asyncio as aioredis
@@ -17,6 +18,7 @@ from redis.connection import parse_url as parse_redis_url
 from communautes import live, services
 from communautes.consumers import CommunauteConsumer
 from communautes.factories import AdhesionFactory, CommunauteFactory
+from maillage import channel_layer
 from tests.websocket import (
     BROWSER_HEADERS,
     TIMEOUT,
@@ -105,6 +107,51 @@ async def test_the_project_runs_the_pubsub_layer_with_one_subscription_per_group
     assert group not in shard._subscribed_to
 
 
+def _outside_any_loop(function, *args, **kwargs):
+    """Run `function` in a plain thread, as the task worker or a command runs a service:
+    asgiref ties it to no server loop, so the announcement takes the process's sending loop."""
+    from django.db import connection
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except BaseException as exc:  # re-raised in the caller
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+async def test_events_announced_outside_the_server_go_through_one_kept_connection(layers):
+    communaute, (alice, chloe) = await _community(2)
+    page = await _open(alice, communaute.slug)
+
+    def announce(titre: str):
+        publication = services.publication_create(
+            auteur=chloe, communaute=communaute, titre=titre, corps="<p>x</p>"
+        )
+        loop = channel_layer._sender_loop()
+        return publication, loop, layers["default"]._layers[loop]._shards[0]._redis
+
+    first, loop, client = await asyncio.to_thread(_outside_any_loop, announce, "Un")
+    second, loop_again, client_again = await asyncio.to_thread(_outside_any_loop, announce, "Deux")
+    ids = [(await next_message(page))["data"]["publication"]["id"] for _ in range(2)]
+    assert ids == [first.pk, second.pk]
+    await assert_no_event(page)
+    # Both sends went through the same loop and the same Redis client, kept open between them.
+    assert loop_again is loop and loop.is_running()
+    assert client_again is client
+    await page.disconnect()
+
+
 async def test_an_event_sent_through_one_process_layer_reaches_pages_held_by_others(
     layers, monkeypatch
 ):
@@ -114,7 +161,7 @@ async def test_an_event_sent_through_one_process_layer_reaches_pages_held_by_oth
     here = await _open(alice, communaute.slug, "default")
     there = await _open(bruno, communaute.slug, "autre")
     assert layers["default"] is not layers["autre"]
-    monkeypatch.setattr(live, "get_channel_layer", lambda: layers["emetteur"])
+    monkeypatch.setattr(channel_layer, "get_channel_layer", lambda: layers["emetteur"])
 
     first = await publish(auteur=chloe, communaute=communaute, titre="Un", corps="<p>u</p>")
     second = await publish(auteur=chloe, communaute=communaute, titre="Deux", corps="<p>d</p>")
