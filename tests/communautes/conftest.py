@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from communautes.factories import AdhesionFactory, AnimateurFactory, CommunauteFactory, UserFactory
+from communautes.models import Communaute
 
 
 @pytest.fixture
@@ -21,3 +22,11 @@ def gens(communaute):
         autre_membre=AdhesionFactory(communaute=communaute).user,
         exterieur=UserFactory(),
     )
+
+
+@pytest.fixture
+def communaute_publique(communaute, gens):
+    """`communaute`, with its people, opened to visitors."""
+    Communaute.objects.filter(pk=communaute.pk).update(visibilite=Communaute.Visibilite.PUBLIQUE)
+    communaute.refresh_from_db()
+    return communaute

@@ -24,11 +24,9 @@ def _page_cache_on(settings):
 
 
 @pytest.fixture
-def discussion(communaute, gens):
-    Communaute.objects.filter(pk=communaute.pk).update(visibilite=Communaute.Visibilite.PUBLIQUE)
-    communaute.refresh_from_db()
+def discussion(communaute_publique, gens):
     publication = PublicationFactory(
-        communaute=communaute, auteur=gens.membre, titre="Garder le lien après l'entretien"
+        communaute=communaute_publique, auteur=gens.membre, titre="Garder le lien après l'entretien"
     )
     ReponseFactory(publication=publication, auteur=gens.autre_membre, corps="<p>Un appel.</p>")
     return publication

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from communautes import services
 from communautes.factories import AdhesionFactory, PublicationFactory, UserFactory
-from communautes.models import Communaute, Notification, Reaction, Reponse
+from communautes.models import Notification, Reaction, Reponse
 from communautes.moderation import services as moderation
 from communautes.selectors import REPONSES_PAR_PAGE
 
@@ -21,12 +21,10 @@ IDS = re.compile(r'<li class="reponse[^"]*" id="reponse-(\d+)"')
 
 
 @pytest.fixture
-def longue(communaute, gens):
+def longue(communaute_publique, gens):
     """A public community's discussion of 300 replies by its members, a third with a reaction."""
-    Communaute.objects.filter(pk=communaute.pk).update(visibilite=Communaute.Visibilite.PUBLIQUE)
-    communaute.refresh_from_db()
     publication = PublicationFactory(
-        communaute=communaute, auteur=gens.membre, titre="Garder le lien"
+        communaute=communaute_publique, auteur=gens.membre, titre="Garder le lien"
     )
     auteurs = [gens.membre, gens.autre_membre, gens.animateur]
     reponses = Reponse.objects.bulk_create(
