@@ -386,15 +386,15 @@ async def _run(server: harness.Server, seeded: dict, cookie_name: str, redis_url
             announce_cpu = 0.0
             announced = []
             for _ in range(ANNOUNCEMENTS):
-                cpu_before = server.cpu_seconds()
+                round_before = server.cpu_seconds()
                 number = await fanout.announce()
                 announced.append(number)
                 await fanout.wait_delivered([number], DELIVERY_TIMEOUT_S)
-                cpu_after = server.cpu_seconds()
-                if None in (cpu_before, cpu_after):
+                round_after = server.cpu_seconds()
+                if None in (round_before, round_after):
                     announce_cpu = None
                 elif announce_cpu is not None:
-                    announce_cpu += cpu_after - cpu_before
+                    announce_cpu += round_after - round_before
                 await asyncio.sleep(0.2)
                 await baseline.round()
                 await asyncio.sleep(0.2)
